@@ -1,0 +1,77 @@
+/**
+ * Shared fixtures: one local server pair and one browser with the extension per Playwright worker (launching
+ * Chromium costs seconds; the suite runs on two cores), a fresh tab per test.
+ */
+import { test as base, expect, type Page } from '@playwright/test';
+import { type Lens, launch } from './support/browser.ts';
+import { type CorsServers, startServers } from './support/cors-server.ts';
+
+export interface PanelRow {
+  readonly corsError: string;
+  readonly method: string;
+  readonly url: string;
+}
+
+/** Rows of the panel's failure list, as the test contract exposes them. */
+export async function panelRows(panel: Page): Promise<PanelRow[]> {
+  return panel.locator('[data-testid="failure"]').evaluateAll((rows) =>
+    rows.map((r) => ({
+      corsError: r.getAttribute('data-cors-error') ?? '',
+      method: r.getAttribute('data-method') ?? '',
+      url: r.getAttribute('data-url') ?? '',
+    })),
+  );
+}
+
+/** Opens a fresh page on the page origin, waits for the extension to be observing, and returns it with its tab id. */
+export async function freshTab(lens: Lens, servers: CorsServers, name = 'page'): Promise<{ page: Page; tabId: number }> {
+  const page = await lens.context.newPage();
+  await page.goto(`${servers.pageOrigin}/${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`);
+  const tabId = await lens.tabIdOf(page);
+  return { page, tabId };
+}
+
+/**
+ * Readiness (capture-findings: the worker is listed before its listeners run): a failing request must show up in
+ * the log before a test sends traffic. The warm-up tab is closed, which also removes its log.
+ */
+export async function warmUp(lens: Lens, servers: CorsServers): Promise<void> {
+  const { page, tabId } = await freshTab(lens, servers, 'warmup');
+  const worker = await lens.worker();
+  await expect
+    .poll(
+      async () => {
+        await page.evaluate((u) => fetch(u).catch(() => null), `${servers.crossSite}/cors?warmup=${Date.now()}`);
+        return worker.evaluate(
+          async (id) => ((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] as { count?: number } | undefined)?.count ?? 0,
+          tabId,
+        );
+      },
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThan(0);
+  await page.close();
+}
+
+export const test = base.extend<object, { servers: CorsServers; lens: Lens }>({
+  servers: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern
+    async ({}, use) => {
+      const servers = await startServers();
+      await use(servers);
+      await servers.close();
+    },
+    { scope: 'worker' },
+  ],
+  lens: [
+    async ({ servers }, use) => {
+      const lens = await launch({ thirdPartyCookies: 'allow' });
+      await warmUp(lens, servers);
+      await use(lens);
+      await lens.close();
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+});
+
+export { expect };

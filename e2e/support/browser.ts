@@ -1,0 +1,125 @@
+/**
+ * Launching the system Chromium with the built extension (dist/), as capture-findings.md measured: new headless,
+ * the flags this closed network needs, a profile of our own. Also the handles tests need: the service worker (fresh
+ * after a restart), tab ids, the badge, and the panel page.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, chromium, type Page, type Worker } from '@playwright/test';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const EXTENSION_DIR = path.resolve(process.env.CORS_LENS_EXTENSION ?? 'dist');
+
+export interface LaunchOptions {
+  /** 'allow' seeds the profile so cross-site requests carry cookies; 'block' is Chromium's default. */
+  readonly thirdPartyCookies?: 'allow' | 'block';
+  /** Open real DevTools for every tab (with a remote debugging port to reach its front-end). */
+  readonly devtools?: boolean;
+  readonly headless?: boolean;
+  readonly extensionDir?: string | null;
+  readonly extraArgs?: readonly string[];
+}
+
+export interface Lens {
+  readonly context: BrowserContext;
+  readonly extensionId: string;
+  readonly profileDir: string;
+  readonly debugPort: number | null;
+  /** The current service worker (a new one after each restart). */
+  worker(): Promise<Worker>;
+  tabIdOf(page: Page): Promise<number>;
+  badge(tabId: number): Promise<string>;
+  /** Opens the panel page for a tab, as a normal tab. */
+  openPanel(tabId: number): Promise<Page>;
+  /** Stops the extension's service worker the way the browser does when it is idle. */
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function chromiumArgs(extensionDir: string | null): string[] {
+  return [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-features=Translate,OptimizationHints,MediaRouter',
+    ...(extensionDir ? [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`] : []),
+  ];
+}
+
+function freePort(): number {
+  return 20000 + Math.floor(Math.random() * 20000);
+}
+
+export async function launch(options: LaunchOptions = {}): Promise<Lens> {
+  const extensionDir = options.extensionDir === undefined ? EXTENSION_DIR : options.extensionDir;
+  if (extensionDir && !fs.existsSync(path.join(extensionDir, 'manifest.json'))) {
+    throw new Error(`No built extension in ${extensionDir}: run npm run build first.`);
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-'));
+  const profileDir = path.join(root, 'profile');
+  fs.mkdirSync(path.join(profileDir, 'Default'), { recursive: true });
+  if (options.thirdPartyCookies === 'allow') {
+    fs.writeFileSync(path.join(profileDir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
+  }
+  const debugPort = options.devtools ? freePort() : null;
+  const args = [
+    ...chromiumArgs(extensionDir),
+    ...(options.devtools ? ['--auto-open-devtools-for-tabs', `--remote-debugging-port=${debugPort}`] : []),
+    ...(options.extraArgs ?? []),
+  ];
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: options.headless ?? true,
+    args,
+    // Killed Chromium leaves its temporary files behind: keep them in our folder.
+    env: { ...process.env, TMPDIR: root },
+  });
+  let extensionId = '';
+  const worker = async (): Promise<Worker> => {
+    const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+    const w = existing ?? (await context.waitForEvent('serviceworker', { timeout: 10_000 }));
+    await w.evaluate(() => chrome.runtime.id);
+    return w;
+  };
+  if (extensionDir) extensionId = new URL((await worker()).url()).host;
+  const lens: Lens = {
+    context,
+    extensionId,
+    profileDir,
+    debugPort,
+    worker,
+    async tabIdOf(page) {
+      const url = page.url();
+      const w = await worker();
+      const id = await w.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id ?? -1, url);
+      if (id < 0) throw new Error(`no tab for ${url}`);
+      return id;
+    },
+    async badge(tabId) {
+      const w = await worker();
+      return w.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+    },
+    async openPanel(tabId) {
+      const panel = await context.newPage();
+      await panel.goto(`chrome-extension://${extensionId}/extension/panel/panel.html?tabId=${tabId}`);
+      return panel;
+    },
+    async stopWorker() {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await cdp.detach();
+    },
+    async close() {
+      await context.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return lens;
+}

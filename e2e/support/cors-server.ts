@@ -1,0 +1,151 @@
+/**
+ * The local two-origin world the tests and the demo run against: a page origin (http://localhost:<page>) and an
+ * API reachable as a cross-site origin (http://127.0.0.1:<api>) and as a same-site cross-origin
+ * (http://localhost:<api>). API responses are described in the query string, so any CORS scenario is one URL:
+ *
+ *   h=<json>   headers of the actual response   p=<json>  headers of the preflight (OPTIONS) response
+ *   s=<status> status of the actual response    ps=<status> status of the preflight response
+ *   loc=<url>  Location of the actual response  ploc=<url> Location of the preflight response
+ *   ct=<type>  Content-Type                    sse=1 answer as an event stream
+ *
+ * Header values are a string or a list of strings (one header line each); `$ORIGIN` is replaced by the request's
+ * Origin. Nothing is hard-wired to a verdict: the browser decides, the tests ask it over CDP.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEMO_ENDPOINTS, demoPage } from './demo-page.ts';
+
+export interface CorsServers {
+  readonly pageOrigin: string;
+  /** The API as another site (cookies are third-party here). */
+  readonly crossSite: string;
+  /** The API as the same site on another port (cross-origin, first-party cookies). */
+  readonly sameSite: string;
+  readonly pagePort: number;
+  readonly apiPort: number;
+  /** Requests the API received, for tests that need to know what reached the server. */
+  readonly hits: { method: string; url: string; origin: string | undefined; cookie: boolean }[];
+  close(): Promise<void>;
+}
+
+type HeaderSpec = Record<string, string | string[]>;
+
+function parseSpec(value: string | null): HeaderSpec {
+  if (!value) return {};
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as HeaderSpec) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Builds the raw header list (name, value, name, value...) for a response spec. */
+function headerLines(spec: HeaderSpec, origin: string): string[] {
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(spec)) {
+    for (const v of Array.isArray(value) ? value : [value]) lines.push(name, v.replaceAll('$ORIGIN', origin));
+  }
+  return lines;
+}
+
+function api(hits: CorsServers['hits']): http.RequestListener {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://api.invalid');
+    const origin = req.headers.origin ?? '';
+    hits.push({ method: req.method ?? '', url: req.url ?? '', origin: req.headers.origin, cookie: req.headers.cookie !== undefined });
+    if (hits.length > 10_000) hits.splice(0, 5_000);
+    if (url.pathname === '/set-cookie') {
+      res.writeHead(200, {
+        'set-cookie': 'sid=cors-lens-test; Path=/; SameSite=None; Secure',
+        'access-control-allow-origin': origin || '*',
+        'access-control-allow-credentials': 'true',
+        'content-type': 'text/plain',
+      });
+      res.end('cookie set');
+      return;
+    }
+    const named = DEMO_ENDPOINTS.find((e) => e.path === url.pathname);
+    const q = named ? new URLSearchParams(named.query) : url.searchParams;
+    for (const [k, v] of url.searchParams) if (!q.has(k)) q.set(k, v);
+    const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+    const spec = parseSpec(q.get(preflight ? 'p' : 'h'));
+    const status = Number(q.get(preflight ? 'ps' : 's') ?? (preflight ? 204 : 200));
+    const lines = headerLines(spec, origin);
+    const location = q.get(preflight ? 'ploc' : 'loc');
+    if (location) lines.push('location', location);
+    if (preflight) {
+      res.writeHead(status, lines);
+      res.end();
+      return;
+    }
+    if (q.get('sse') === '1') {
+      res.writeHead(status, [...lines, 'content-type', 'text/event-stream', 'cache-control', 'no-store']);
+      res.write('data: hello\n\n');
+      setTimeout(() => res.end(), 50);
+      return;
+    }
+    res.writeHead(status, [...lines, 'content-type', q.get('ct') ?? 'application/json', 'cache-control', 'no-store']);
+    res.end(q.get('ct') ? '' : JSON.stringify({ ok: true, path: url.pathname }));
+  };
+}
+
+function page(apiPort: number): http.RequestListener {
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://page.invalid');
+    if (url.pathname === '/' || url.pathname === '/demo') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(demoPage(apiPort));
+      return;
+    }
+    if (url.pathname === '/same-origin') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end('{"same":"origin"}');
+      return;
+    }
+    // A blank page for tests; its title says which page of the test it is.
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(`<!doctype html><title>${url.pathname.replace(/[^a-z0-9/-]/gi, '')}</title><body>test page</body>`);
+  };
+}
+
+/** Listens on 127.0.0.1 and ::1 so that "localhost" works whichever address the browser tries first. */
+async function listen(handler: http.RequestListener, port: number): Promise<{ port: number; servers: http.Server[] }> {
+  const first = http.createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    first.once('error', reject);
+    first.listen(port, '127.0.0.1', resolve);
+  });
+  const actual = (first.address() as AddressInfo).port;
+  const servers = [first];
+  const second = http.createServer(handler);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      second.once('error', reject);
+      second.listen(actual, '::1', resolve);
+    });
+    servers.push(second);
+  } catch {
+    // No IPv6 loopback on this machine: 127.0.0.1 is enough.
+  }
+  return { port: actual, servers };
+}
+
+export async function startServers(options: { pagePort?: number; apiPort?: number } = {}): Promise<CorsServers> {
+  const hits: CorsServers['hits'] = [];
+  const apiSide = await listen(api(hits), options.apiPort ?? 0);
+  const pageSide = await listen(page(apiSide.port), options.pagePort ?? 0);
+  const all = [...apiSide.servers, ...pageSide.servers];
+  return {
+    pageOrigin: `http://localhost:${pageSide.port}`,
+    crossSite: `http://127.0.0.1:${apiSide.port}`,
+    sameSite: `http://localhost:${apiSide.port}`,
+    pagePort: pageSide.port,
+    apiPort: apiSide.port,
+    hits,
+    close: async () => {
+      for (const s of all) s.closeAllConnections();
+      await Promise.all(all.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Live updates to open panels over a long-lived port. A panel subscribes to one tab and gets the tab's whole log,
+ * then every change. The worker may die at any time; the panel reconnects and resubscribes (see panel/use-tab-log).
+ */
+import type { TabChange, TabLog } from '../../src/capture/tab-log.ts';
+import { browser, type Runtime } from '../platform/index.ts';
+import { PANEL_PORT, type PanelMessage, type WorkerMessage } from '../protocol.ts';
+
+const subscribers = new Map<number, Set<Runtime.Port>>();
+
+function post(port: Runtime.Port, message: WorkerMessage): void {
+  try {
+    port.postMessage(message);
+  } catch {
+    // Disconnected: onDisconnect removes it.
+  }
+}
+
+export function onPanelConnect(log: TabLog, port: Runtime.Port): void {
+  if (port.name !== PANEL_PORT || port.sender?.id !== browser.runtime.id) return;
+  let tabId: number | null = null;
+  port.onMessage.addListener(async (message: unknown) => {
+    const m = message as PanelMessage;
+    if (m?.type !== 'subscribe' || !Number.isInteger(m.tabId)) return;
+    await log.ready;
+    if (tabId !== null) subscribers.get(tabId)?.delete(port);
+    tabId = m.tabId;
+    // Snapshot and subscription in the same task: no change can fall between them.
+    const snapshot = log.snapshotNow(tabId);
+    let set = subscribers.get(tabId);
+    if (!set) {
+      set = new Set();
+      subscribers.set(tabId, set);
+    }
+    set.add(port);
+    post(port, { type: 'snapshot', snapshot });
+  });
+  port.onDisconnect.addListener(() => {
+    if (tabId !== null) subscribers.get(tabId)?.delete(port);
+  });
+}
+
+export function publish(change: TabChange): void {
+  const set = subscribers.get(change.tabId);
+  if (!set || set.size === 0) return;
+  const message: WorkerMessage | null =
+    change.type === 'record'
+      ? { type: 'record', record: change.record, summary: change.summary }
+      : change.type === 'reset'
+        ? { type: 'reset', summary: change.summary }
+        : null;
+  if (!message) return;
+  for (const port of set) post(port, message);
+}

@@ -1,0 +1,71 @@
+/**
+ * Adapter from chrome.webRequest to the core's plain request events. Only what the tracker needs is copied out of
+ * each event. Filters keep navigations (never CORS) from being dispatched to the worker at all.
+ */
+import type { RequestEvent, RequestEventBase } from '../../src/capture/events.ts';
+import type { Header, HeaderList } from '../../src/headers.ts';
+import type { WebRequest } from '../platform/index.ts';
+
+/** Request types that can be CORS requests. main_frame and sub_frame are navigations; ping, csp_report, websocket never CORS. */
+export const CORS_TYPES: WebRequest.ResourceType[] = ['xmlhttprequest', 'font', 'script', 'stylesheet', 'image', 'media', 'other'];
+
+export const FILTER: WebRequest.RequestFilter = { urls: ['<all_urls>'], types: CORS_TYPES };
+
+/** extraHeaders is required to see Origin, Cookie and CORS-blocked responses at all (capture-findings). */
+export const SEND_OPTIONS = ['requestHeaders', 'extraHeaders'] as WebRequest.OnSendHeadersOptions[];
+export const HEADERS_OPTIONS = ['responseHeaders', 'extraHeaders'] as WebRequest.OnHeadersReceivedOptions[];
+
+interface Details {
+  requestId: string;
+  url: string;
+  method: string;
+  type: string;
+  tabId: number;
+  frameId: number;
+  documentId?: string;
+  initiator?: string;
+  timeStamp: number;
+}
+
+function base(d: Details): RequestEventBase {
+  return {
+    requestId: d.requestId,
+    url: d.url,
+    method: d.method,
+    type: d.type,
+    tabId: d.tabId,
+    frameId: d.frameId,
+    documentId: d.documentId ?? null,
+    initiator: d.initiator ?? null,
+    timeStamp: d.timeStamp,
+  };
+}
+
+const LATIN1 = new TextDecoder('latin1');
+
+/** Header values arrive as text, or as bytes when they are not valid UTF-8: those are shown byte for byte (Latin-1). */
+function headers(list: WebRequest.HttpHeaders | undefined): HeaderList {
+  if (!list) return [];
+  return list.map(
+    (h): Header => ({
+      name: h.name,
+      value: h.value ?? (h.binaryValue ? LATIN1.decode(Uint8Array.from(h.binaryValue)) : ''),
+    }),
+  );
+}
+
+export function sendEvent(d: WebRequest.OnSendHeadersDetailsType): RequestEvent {
+  return { ...base(d as Details), kind: 'send', requestHeaders: headers(d.requestHeaders) };
+}
+
+export function headersEvent(d: WebRequest.OnHeadersReceivedDetailsType): RequestEvent {
+  return { ...base(d as Details), kind: 'headers', statusCode: d.statusCode, responseHeaders: headers(d.responseHeaders) };
+}
+
+export function errorEvent(d: WebRequest.OnErrorOccurredDetailsType): RequestEvent {
+  return { ...base(d as Details), kind: 'error', error: d.error };
+}
+
+export function completedEvent(d: WebRequest.OnCompletedDetailsType): RequestEvent {
+  return { ...base(d as Details), kind: 'completed', statusCode: d.statusCode };
+}

@@ -1,0 +1,391 @@
+/**
+ * Turns the stream of observed request events into exchanges: follows each request through its redirects, pairs
+ * every preflight (its own request to the browser) with the request it was sent for, folds in the page relay's
+ * hints, and hands back the exchange when the request ends with a network error. Bounded in memory whatever the
+ * traffic: every map has a cap and entries expire.
+ */
+import { type HeaderList, hasHeader, headerValue } from '../headers.ts';
+import type { Credentials, Exchange, Hop, Initiator, PreflightFacts, RequestMode, ResponseFacts } from '../model.ts';
+import { originOf, sameOrigin } from '../origin.ts';
+import type { ErrorEvent, HeadersEvent, PageHint, RequestEvent, RequestEventBase, SendEvent } from './events.ts';
+
+export interface Captured {
+  readonly requestId: string;
+  readonly tabId: number;
+  readonly frameId: number;
+  readonly documentId: string | null;
+  readonly type: string;
+  readonly time: number;
+  readonly exchange: Exchange;
+  /** True when this replaces an earlier capture of the same request (a page hint arrived after the failure). */
+  readonly amended: boolean;
+}
+
+export interface TrackerOptions {
+  /** Most requests followed at once; the oldest are forgotten beyond it. */
+  readonly maxLive?: number;
+  /** How long an unfinished request or an unclaimed preflight or hint is kept, in ms. */
+  readonly ttlMs?: number;
+  /** Most pending page hints per document. */
+  readonly maxHintsPerDocument?: number;
+  /** Most documents with pending hints. */
+  readonly maxHintDocuments?: number;
+  /** Recently finished failures kept for late hints. */
+  readonly maxRecent?: number;
+}
+
+interface TrackedPreflight {
+  readonly requestId: string;
+  readonly key: string;
+  readonly method: string;
+  readonly time: number;
+  requestHeaders: HeaderList;
+  response: ResponseFacts | null;
+  error: string | null;
+  claimed: boolean;
+}
+
+interface TrackedHop {
+  url: string;
+  requestHeaders: HeaderList | null;
+  preflight: TrackedPreflight | null;
+  response: ResponseFacts | null;
+}
+
+interface Tracked {
+  readonly base: RequestEventBase;
+  readonly time: number;
+  readonly hops: TrackedHop[];
+}
+
+interface TimedHint {
+  readonly hint: PageHint;
+  readonly time: number;
+}
+
+interface Recent {
+  readonly tracked: Tracked;
+  readonly error: string;
+  hinted: boolean;
+}
+
+const DEFAULTS = { maxLive: 5000, ttlMs: 120_000, maxHintsPerDocument: 256, maxHintDocuments: 256, maxRecent: 256 };
+
+function pairingKey(e: RequestEventBase, url: string): string {
+  return `${e.tabId}\u0000${e.frameId}\u0000${e.documentId ?? ''}\u0000${url}`;
+}
+
+function isPreflightSend(e: SendEvent): boolean {
+  return e.method === 'OPTIONS' && hasHeader(e.requestHeaders, 'access-control-request-method');
+}
+
+export class ExchangeTracker {
+  private readonly live = new Map<string, Tracked>();
+  private readonly preflightsById = new Map<string, TrackedPreflight>();
+  private readonly unclaimed = new Map<string, TrackedPreflight[]>();
+  private readonly hints = new Map<string, TimedHint[]>();
+  private readonly recent = new Map<string, Recent>();
+  private readonly options: Required<TrackerOptions>;
+  private eventsSinceSweep = 0;
+
+  constructor(options: TrackerOptions = {}) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Sizes of the internal tables, for tests and the benchmark. */
+  get size(): { live: number; preflights: number; hints: number; recent: number } {
+    let hints = 0;
+    for (const list of this.hints.values()) hints += list.length;
+    return { live: this.live.size, preflights: this.preflightsById.size, hints, recent: this.recent.size };
+  }
+
+  /** Feeds one observed event. Returns the exchange when a request has just failed. */
+  handle(event: RequestEvent): Captured | null {
+    if (++this.eventsSinceSweep >= 256) this.sweep(event.timeStamp);
+    const preflight = this.preflightsById.get(event.requestId);
+    if (preflight) {
+      this.updatePreflight(preflight, event);
+      return null;
+    }
+    switch (event.kind) {
+      case 'send':
+        if (isPreflightSend(event)) this.startPreflight(event);
+        else this.onSend(event);
+        return null;
+      case 'headers':
+        this.onHeaders(event);
+        return null;
+      case 'error':
+        return this.onError(event);
+      case 'completed': {
+        const tracked = this.live.get(event.requestId);
+        this.live.delete(event.requestId);
+        if (tracked?.base.documentId) this.takeHint(tracked.base.documentId, tracked.base.method, tracked.base.url);
+        return null;
+      }
+    }
+  }
+
+  /**
+   * Records what the page said about one of its own calls (sender document from the browser, never from the
+   * message). Returns an amended capture when the failure it describes was already reported.
+   */
+  hint(documentId: string, hint: PageHint, now: number): Captured | null {
+    for (const [requestId, recent] of this.recent) {
+      const base = recent.tracked.base;
+      if (!recent.hinted && base.documentId === documentId && base.method === hint.method && base.url === hint.url) {
+        recent.hinted = true;
+        this.recent.delete(requestId);
+        return this.captured(recent.tracked, recent.error, hint, true);
+      }
+    }
+    let list = this.hints.get(documentId);
+    if (!list) {
+      if (this.hints.size >= this.options.maxHintDocuments) {
+        const oldest = this.hints.keys().next().value;
+        if (oldest !== undefined) this.hints.delete(oldest);
+      }
+      list = [];
+      this.hints.set(documentId, list);
+    }
+    list.push({ hint, time: now });
+    if (list.length > this.options.maxHintsPerDocument) list.shift();
+    return null;
+  }
+
+  private startPreflight(e: SendEvent): void {
+    const key = pairingKey(e, e.url);
+    const preflight: TrackedPreflight = {
+      requestId: e.requestId,
+      key,
+      method: headerValue(e.requestHeaders, 'access-control-request-method') ?? '',
+      time: e.timeStamp,
+      requestHeaders: e.requestHeaders,
+      response: null,
+      error: null,
+      claimed: false,
+    };
+    this.preflightsById.set(e.requestId, preflight);
+    const list = this.unclaimed.get(key) ?? [];
+    list.push(preflight);
+    if (list.length > 64) {
+      const dropped = list.shift();
+      if (dropped) this.preflightsById.delete(dropped.requestId);
+    }
+    this.unclaimed.set(key, list);
+  }
+
+  private updatePreflight(preflight: TrackedPreflight, e: RequestEvent): void {
+    if (e.kind === 'headers') preflight.response = { status: e.statusCode, headers: e.responseHeaders };
+    else if (e.kind === 'error') preflight.error = e.error;
+    else if (e.kind === 'send') preflight.requestHeaders = e.requestHeaders;
+    if ((e.kind === 'completed' || e.kind === 'error') && preflight.claimed) this.preflightsById.delete(preflight.requestId);
+  }
+
+  /** The earliest preflight for this URL and method that no request has claimed yet. */
+  private claimPreflight(e: RequestEventBase, url: string): TrackedPreflight | null {
+    const key = pairingKey(e, url);
+    const list = this.unclaimed.get(key);
+    if (!list) return null;
+    const index = list.findIndex((p) => p.method === e.method);
+    if (index < 0) return null;
+    const [preflight] = list.splice(index, 1);
+    if (list.length === 0) this.unclaimed.delete(key);
+    if (!preflight) return null;
+    preflight.claimed = true;
+    if (preflight.response || preflight.error) this.preflightsById.delete(preflight.requestId);
+    return preflight;
+  }
+
+  private track(e: RequestEventBase): Tracked {
+    let tracked = this.live.get(e.requestId);
+    if (!tracked) {
+      tracked = { base: e, time: e.timeStamp, hops: [{ url: e.url, requestHeaders: null, preflight: null, response: null }] };
+      this.live.set(e.requestId, tracked);
+      if (this.live.size > this.options.maxLive) {
+        const oldest = this.live.keys().next().value;
+        if (oldest !== undefined) this.live.delete(oldest);
+      }
+    }
+    return tracked;
+  }
+
+  private currentHop(tracked: Tracked, e: RequestEventBase): TrackedHop {
+    let hop = tracked.hops[tracked.hops.length - 1] as TrackedHop;
+    if (hop.url !== e.url && (hop.requestHeaders !== null || hop.response !== null)) {
+      // A new URL for the same request: the browser followed a redirect.
+      hop = { url: e.url, requestHeaders: null, preflight: null, response: null };
+      tracked.hops.push(hop);
+      if (tracked.hops.length > 25) tracked.hops.splice(1, 1);
+    }
+    return hop;
+  }
+
+  private onSend(e: SendEvent): void {
+    const tracked = this.track(e);
+    const hop = this.currentHop(tracked, e);
+    hop.requestHeaders = e.requestHeaders;
+    hop.preflight ??= this.claimPreflight(e, e.url);
+  }
+
+  private onHeaders(e: HeadersEvent): void {
+    const tracked = this.track(e);
+    const hop = this.currentHop(tracked, e);
+    hop.response = { status: e.statusCode, headers: e.responseHeaders };
+  }
+
+  private onError(e: ErrorEvent): Captured | null {
+    const tracked = this.track(e);
+    this.live.delete(e.requestId);
+    const hop = this.currentHop(tracked, e);
+    // Stopped before the request went out: the preflight (if any) is what failed.
+    if (hop.requestHeaders === null && hop.response === null) hop.preflight ??= this.claimPreflight(e, e.url);
+    const hint = tracked.base.documentId ? this.takeHint(tracked.base.documentId, tracked.base.method, tracked.base.url) : null;
+    if (!hint) {
+      this.recent.set(e.requestId, { tracked, error: e.error, hinted: false });
+      if (this.recent.size > this.options.maxRecent) {
+        const oldest = this.recent.keys().next().value;
+        if (oldest !== undefined) this.recent.delete(oldest);
+      }
+    }
+    return this.captured(tracked, e.error, hint, false);
+  }
+
+  private takeHint(documentId: string, method: string, url: string): PageHint | null {
+    const list = this.hints.get(documentId);
+    if (!list) return null;
+    const index = list.findIndex((h) => h.hint.method === method && h.hint.url === url);
+    if (index < 0) return null;
+    const [found] = list.splice(index, 1);
+    if (list.length === 0) this.hints.delete(documentId);
+    return found?.hint ?? null;
+  }
+
+  private captured(tracked: Tracked, error: string, hint: PageHint | null, amended: boolean): Captured {
+    const { base } = tracked;
+    return {
+      requestId: base.requestId,
+      tabId: base.tabId,
+      frameId: base.frameId,
+      documentId: base.documentId,
+      type: base.type,
+      time: tracked.time,
+      exchange: buildExchange(tracked, error, hint),
+      amended,
+    };
+  }
+
+  /** Forgets what is older than the time limit: unfinished requests, unclaimed preflights, stale hints. */
+  sweep(now: number): void {
+    this.eventsSinceSweep = 0;
+    const limit = now - this.options.ttlMs;
+    for (const [id, tracked] of this.live) {
+      if (tracked.time >= limit) break;
+      this.live.delete(id);
+    }
+    for (const [id, preflight] of this.preflightsById) {
+      if (preflight.time >= limit) break;
+      this.preflightsById.delete(id);
+    }
+    for (const [key, list] of this.unclaimed) {
+      const kept = list.filter((p) => p.time >= limit);
+      if (kept.length === 0) this.unclaimed.delete(key);
+      else this.unclaimed.set(key, kept);
+    }
+    for (const [doc, list] of this.hints) {
+      const kept = list.filter((h) => h.time >= limit);
+      if (kept.length === 0) this.hints.delete(doc);
+      else this.hints.set(doc, kept);
+    }
+  }
+}
+
+function preflightFacts(p: TrackedPreflight | null): PreflightFacts | null {
+  return p ? { requestHeaders: p.requestHeaders, response: p.response, error: p.error } : null;
+}
+
+/** Header names the preflight announced, standing in for request headers that were never sent. */
+function headersFromPreflight(p: TrackedPreflight | null): HeaderList {
+  const names = p ? (headerValue(p.requestHeaders, 'access-control-request-headers') ?? '') : '';
+  return names
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '')
+    .map((name) => ({ name, value: '' }));
+}
+
+const DEST_INITIATOR: Record<string, Initiator> = {
+  font: 'font',
+  script: 'script',
+  style: 'stylesheet',
+  image: 'image',
+  audio: 'media',
+  video: 'media',
+  track: 'media',
+  worker: 'worker',
+  sharedworker: 'worker',
+  serviceworker: 'worker',
+};
+
+const TYPE_INITIATOR: Record<string, Initiator> = {
+  xmlhttprequest: 'fetch',
+  font: 'font',
+  script: 'script',
+  stylesheet: 'stylesheet',
+  image: 'image',
+  media: 'media',
+};
+
+function initiatorOf(type: string, headers: HeaderList, hint: PageHint | null): Initiator {
+  if (hint) return hint.api;
+  if ((headerValue(headers, 'accept') ?? '').startsWith('text/event-stream')) return 'eventsource';
+  const dest = headerValue(headers, 'sec-fetch-dest');
+  if (dest && DEST_INITIATOR[dest]) return DEST_INITIATOR[dest];
+  return TYPE_INITIATOR[type] ?? 'other';
+}
+
+function modeOf(headers: HeaderList, preflight: TrackedPreflight | null, type: string, hint: PageHint | null): RequestMode {
+  const mode = headerValue(headers, 'sec-fetch-mode') ?? (preflight ? 'cors' : null);
+  if (mode === 'cors' || mode === 'no-cors' || mode === 'same-origin' || mode === 'navigate' || mode === 'websocket') return mode;
+  if (hint) return hint.mode;
+  if (type === 'font' || hasHeader(headers, 'origin')) return 'cors';
+  return 'unknown';
+}
+
+function credentialsOf(tracked: Tracked, origin: string, hint: PageHint | null): Credentials {
+  if (hint) return { mode: hint.credentials, source: 'page' };
+  for (const hop of tracked.hops) {
+    const headers = hop.requestHeaders ?? [];
+    // A cookie only goes to another origin when the page asked for credentials 'include'.
+    if (hasHeader(headers, 'cookie') && !sameOrigin(origin, originOf(hop.url))) return { mode: 'include', source: 'cookie-sent' };
+    if (hasHeader(headers, 'sec-fetch-storage-access')) return { mode: 'include', source: 'storage-access-header' };
+  }
+  return { mode: 'same-origin', source: 'default' };
+}
+
+function buildExchange(tracked: Tracked, error: string, hint: PageHint | null): Exchange {
+  const { base } = tracked;
+  const first = tracked.hops[0] as TrackedHop;
+  const firstHeaders = first.requestHeaders ?? first.preflight?.requestHeaders ?? [];
+  const origin = base.initiator ?? headerValue(firstHeaders, 'origin') ?? 'null';
+  const hops: Hop[] = tracked.hops.map((h) => ({
+    url: h.url,
+    originSent: headerValue(h.requestHeaders ?? h.preflight?.requestHeaders ?? [], 'origin'),
+    requestHeaders: h.requestHeaders,
+    preflight: preflightFacts(h.preflight),
+    response: h.response,
+  }));
+  return {
+    request: {
+      url: first.url,
+      method: base.method,
+      origin,
+      mode: modeOf(firstHeaders, first.preflight, base.type, hint),
+      credentials: credentialsOf(tracked, origin, hint),
+      initiator: initiatorOf(base.type, firstHeaders, hint),
+      headers: first.requestHeaders ?? headersFromPreflight(first.preflight),
+    },
+    hops,
+    error,
+  };
+}

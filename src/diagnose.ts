@@ -1,0 +1,241 @@
+/**
+ * Exchange in, diagnosis out: Chromium's verdict (engine), in Chromium's and Firefox's words (catalog), with the
+ * headers at fault, the look-alikes that are not CORS rule violations, and the warnings worth knowing.
+ */
+import { evaluate, type Verdict } from './cors/engine.ts';
+import { unsafeRequestHeaders } from './cors/safelist.ts';
+import { consoleMessage, ERRORS, type MessageContext, mdnUrl } from './explain/catalog.ts';
+import { lookalikeOf, lookalikeText } from './explain/lookalikes.ts';
+import { warningsFor } from './explain/warnings.ts';
+import { clampText, headerValue, headerValues } from './headers.ts';
+import type { CorsErrorCode, Credentials, Diagnosis, Exchange, HeaderFinding, Hop, Note, ResponseFacts } from './model.ts';
+
+/** The error Chromium ends a CORS-blocked request with. */
+export const CORS_NET_ERROR = 'net::ERR_FAILED';
+
+/**
+ * The credentials mode to judge with. When nothing observed says how the page asked, the API default applies
+ * ('same-origin', which CORS treats like 'omit'), unless only 'include' explains the browser's refusal.
+ */
+export function judge(exchange: Exchange): { verdict: Verdict; credentials: Credentials } {
+  const stated = exchange.request.credentials;
+  if (stated.source !== 'default') return { verdict: evaluate(exchange, stated.mode), credentials: stated };
+  const plain = evaluate(exchange, stated.mode);
+  if (plain.status || exchange.error !== CORS_NET_ERROR) return { verdict: plain, credentials: stated };
+  const credentialed = evaluate(exchange, 'include');
+  if (credentialed.status) return { verdict: credentialed, credentials: { mode: 'include', source: 'inferred' } };
+  return { verdict: plain, credentials: stated };
+}
+
+export function diagnose(exchange: Exchange): Diagnosis {
+  const { verdict, credentials } = judge(exchange);
+  const hop = exchange.hops[verdict.hop] ?? exchange.hops[exchange.hops.length - 1];
+  const notes = notesFor(exchange, verdict, credentials);
+  const warnings = warningsFor(exchange, credentials);
+  const lookalike = lookalikeOf(exchange, verdict, credentials);
+
+  if (!verdict.status) {
+    const text = lookalike ? lookalikeText(lookalike, exchange, verdict) : null;
+    return {
+      verdict: lookalike ? 'lookalike' : 'pass',
+      status: null,
+      stage: verdict.stage,
+      hop: verdict.hop,
+      origin: verdict.origin,
+      consoleMessage: '',
+      firefox: null,
+      title: text?.title ?? (verdict.corsApplied ? 'Passed the CORS checks' : 'Not a cross-origin request'),
+      explanation: text?.explanation ?? '',
+      headers: [],
+      credentials,
+      lookalike,
+      notes,
+      warnings,
+    };
+  }
+
+  const code = verdict.status.corsError;
+  const info = ERRORS[code];
+  const ctx = messageContext(exchange, verdict, hop);
+  const firefoxText = info.firefox(ctx);
+  const lookalikeExplanation = lookalike ? lookalikeText(lookalike, exchange, verdict) : null;
+  return {
+    verdict: 'fail',
+    status: { corsError: code, failedParameter: clampText(verdict.status.failedParameter, 1024) },
+    stage: verdict.stage,
+    hop: verdict.hop,
+    origin: verdict.origin,
+    consoleMessage: clampText(
+      consoleMessage(code, ctx, exchange.request.url, hop?.url ?? exchange.request.url, exchange.request.origin),
+      4096,
+    ),
+    firefox: info.firefoxKey ? { key: info.firefoxKey, text: `Reason: ${firefoxText}`, mdnUrl: mdnUrl(info.firefoxKey) } : null,
+    title: clampText(lookalikeExplanation?.title ?? info.title(ctx), 200),
+    explanation: lookalikeExplanation ? `${lookalikeExplanation.explanation} ${info.explain(ctx)}` : info.explain(ctx),
+    headers: findings(code, exchange, verdict, hop, credentials),
+    credentials,
+    lookalike,
+    notes,
+    warnings,
+  };
+}
+
+function responseAt(verdict: Verdict, hop: Hop | undefined): ResponseFacts | null {
+  if (!hop) return null;
+  return verdict.stage === 'preflight' ? (hop.preflight?.response ?? null) : hop.response;
+}
+
+function messageContext(exchange: Exchange, verdict: Verdict, hop: Hop | undefined): MessageContext {
+  const response = responseAt(verdict, hop);
+  const failedParameter = verdict.status?.failedParameter ?? '';
+  return {
+    url: hop?.url ?? exchange.request.url,
+    origin: verdict.origin,
+    failedParameter: clampText(failedParameter, 1024),
+    method: exchange.request.method,
+    initiator: exchange.request.initiator,
+    status: response?.status ?? null,
+    allowOrigin: response ? headerValue(response.headers, 'access-control-allow-origin') : null,
+    allowCredentials: response ? headerValue(response.headers, 'access-control-allow-credentials') : null,
+    location: verdict.location,
+  };
+}
+
+const ACCESS_FAMILY: Partial<Record<CorsErrorCode, 'origin' | 'credentials'>> = {
+  WildcardOriginNotAllowed: 'origin',
+  MissingAllowOriginHeader: 'origin',
+  MultipleAllowOriginValues: 'origin',
+  InvalidAllowOriginValue: 'origin',
+  AllowOriginMismatch: 'origin',
+  InvalidAllowCredentials: 'credentials',
+  PreflightWildcardOriginNotAllowed: 'origin',
+  PreflightMissingAllowOriginHeader: 'origin',
+  PreflightMultipleAllowOriginValues: 'origin',
+  PreflightInvalidAllowOriginValue: 'origin',
+  PreflightAllowOriginMismatch: 'origin',
+  PreflightInvalidAllowCredentials: 'credentials',
+};
+
+/** The headers at fault for a failure: what was received, side by side with what was needed. */
+function findings(
+  code: CorsErrorCode,
+  exchange: Exchange,
+  verdict: Verdict,
+  hop: Hop | undefined,
+  credentials: Credentials,
+): HeaderFinding[] {
+  const out: HeaderFinding[] = [];
+  const response = responseAt(verdict, hop);
+  const where: HeaderFinding['where'] =
+    verdict.stage === 'preflight' ? 'preflight-response' : verdict.stage === 'redirect' ? 'redirect-response' : 'response';
+  const received = (name: string) => (response ? headerValues(response.headers, name).map((v) => clampText(v, 1024)) : []);
+  const include = credentials.mode === 'include';
+  const family = ACCESS_FAMILY[code];
+  if (family) {
+    out.push({
+      name: 'Origin',
+      where: verdict.stage === 'preflight' ? 'preflight-request' : 'request',
+      received: [verdict.origin],
+      needed: 'sent by the browser',
+    });
+    out.push({
+      name: 'Access-Control-Allow-Origin',
+      where,
+      received: received('access-control-allow-origin'),
+      needed: include ? `exactly ${verdict.origin} (not '*': the request has credentials)` : `${verdict.origin} or '*'`,
+    });
+    if (include) {
+      out.push({
+        name: 'Access-Control-Allow-Credentials',
+        where,
+        received: received('access-control-allow-credentials'),
+        needed: 'true (lower-case)',
+      });
+    }
+    if (code.endsWith('AllowOriginMismatch') || code.endsWith('MultipleAllowOriginValues')) {
+      out.push({ name: 'Vary', where, received: received('vary'), needed: 'Origin (when the value is chosen per request)' });
+    }
+    return out;
+  }
+  const preflight = hop?.preflight;
+  switch (code) {
+    case 'PreflightInvalidStatus':
+    case 'PreflightDisallowedRedirect':
+      out.push({ name: 'HTTP status', where, received: response ? [String(response.status)] : [], needed: '2xx (204 is usual)' });
+      if (code === 'PreflightDisallowedRedirect')
+        out.push({ name: 'Location', where, received: received('location'), needed: 'no redirect' });
+      break;
+    case 'InvalidAllowMethodsPreflightResponse':
+    case 'MethodDisallowedByPreflightResponse': {
+      const method = preflight
+        ? (headerValue(preflight.requestHeaders, 'access-control-request-method') ?? exchange.request.method)
+        : exchange.request.method;
+      out.push({ name: 'Access-Control-Request-Method', where: 'preflight-request', received: [method], needed: 'sent by the browser' });
+      out.push({
+        name: 'Access-Control-Allow-Methods',
+        where,
+        received: received('access-control-allow-methods'),
+        needed:
+          code === 'InvalidAllowMethodsPreflightResponse'
+            ? 'comma-separated method names'
+            : `a list including ${method}${include ? '' : " (or '*')"}`,
+      });
+      break;
+    }
+    case 'InvalidAllowHeadersPreflightResponse':
+    case 'HeaderDisallowedByPreflightResponse': {
+      const requested = preflight ? headerValue(preflight.requestHeaders, 'access-control-request-headers') : null;
+      out.push({
+        name: 'Access-Control-Request-Headers',
+        where: 'preflight-request',
+        received: requested === null ? [] : [requested],
+        needed: 'sent by the browser',
+      });
+      const header = verdict.status?.failedParameter ?? '';
+      out.push({
+        name: 'Access-Control-Allow-Headers',
+        where,
+        received: received('access-control-allow-headers'),
+        needed:
+          code === 'InvalidAllowHeadersPreflightResponse'
+            ? 'comma-separated header names'
+            : `a list including ${header}${include || header === 'authorization' ? '' : " (or '*')"}`,
+      });
+      break;
+    }
+    case 'RedirectContainsCredentials':
+      out.push({ name: 'Location', where: 'redirect-response', received: received('location'), needed: 'a URL without user:password@' });
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+function notesFor(exchange: Exchange, verdict: Verdict, credentials: Credentials): Note[] {
+  const notes: Note[] = [];
+  if (verdict.preflightReasons.length > 0 && verdict.corsApplied) {
+    const why = verdict.preflightReasons.map((r) => r.detail).join('; ');
+    notes.push({ kind: 'preflight-reason', text: `A preflight was needed because ${why}.` });
+  }
+  if (verdict.preflightCached) {
+    notes.push({
+      kind: 'preflight-cached',
+      text: 'No OPTIONS request was seen: a preflight cache entry from an earlier preflight (Access-Control-Max-Age) answered for it.',
+    });
+  }
+  if (credentials.source === 'inferred') {
+    notes.push({
+      kind: 'credentials-inferred',
+      text: "The page's credentials setting was not observed; only credentials mode 'include' explains the browser's refusal.",
+    });
+  }
+  const first = exchange.hops[0];
+  if (first && !first.requestHeaders && first.preflight && unsafeRequestHeaders(exchange.request.headers).length > 0) {
+    notes.push({
+      kind: 'preflight-reason',
+      text: 'The request itself was never sent: the browser stopped after the preflight. Header values are not known, only their names.',
+    });
+  }
+  return notes;
+}

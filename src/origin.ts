@@ -1,0 +1,54 @@
+/** Origins as the Fetch standard serializes them: scheme://host[:port], or "null" for an opaque origin. */
+
+/** The serialized origin of a URL, "null" when the URL's origin is opaque (data:, file:, about:...) or unparsable. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'null';
+  }
+}
+
+/** Whether two serialized origins are the same origin. Opaque origins are never the same as anything. */
+export function sameOrigin(a: string, b: string): boolean {
+  return a !== 'null' && a === b;
+}
+
+/** The scheme of a URL without the colon, lower-cased; '' when unparsable. */
+export function schemeOf(url: string): string {
+  try {
+    return new URL(url).protocol.slice(0, -1);
+  } catch {
+    return '';
+  }
+}
+
+/** Whether a URL carries a user name or password (https://user:pass@host/). */
+export function hasUserinfo(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Schemes that speak CORS: Chromium's list in its CorsDisabledScheme message. */
+export const CORS_SCHEMES = ['http', 'https', 'data', 'isolated-app', 'chrome-extension', 'chrome'] as const;
+
+/**
+ * Whether a string is a valid URL to Chromium's GURL, which decides between InvalidAllowOriginValue and
+ * AllowOriginMismatch. The WHATWG parser is close to GURL for the values servers send (origins, origins with paths,
+ * bare host names, "*"); a value without a scheme is invalid to both.
+ */
+export function isValidUrl(value: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) return false;
+  return URL.canParse(value);
+}
+
+/** An origin made canonical for comparison in explanations: lower-case scheme and host, default port dropped. */
+export function canonicalOrigin(value: string): string | null {
+  if (!isValidUrl(value)) return null;
+  const origin = originOf(value);
+  return origin === 'null' ? null : origin;
+}
