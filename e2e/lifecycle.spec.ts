@@ -1,0 +1,124 @@
+/**
+ * The log's life: it survives the service worker being stopped, follows the tab's navigations (unless preserved),
+ * and the badge always equals the number of rows. Expectations for the failures come from CDP in the same run.
+ */
+import { expect, freshTab, panelRows, test } from './fixtures.ts';
+import { launch } from './support/browser.ts';
+import { type Call, runCalls, scenarioUrl } from './support/calls.ts';
+import { attachOracle } from './support/oracle.ts';
+
+function failingCalls(origin: string, n: number, tag: string): Call[] {
+  return Array.from({ length: n }, (_, i) => ({
+    api: 'fetch' as const,
+    credentials: i % 2 === 0,
+    url: scenarioUrl(origin, { h: i % 2 === 0 ? { 'access-control-allow-origin': '$ORIGIN' } : {} }, `${tag}-${i}`),
+  }));
+}
+
+test('stopping the service worker mid-run loses nothing recorded', async ({ lens, servers }) => {
+  const { page, tabId } = await freshTab(lens, servers, 'restart');
+  const oracle = await attachOracle(lens.context, page);
+  const panel = await lens.openPanel(tabId);
+  const before = failingCalls(servers.crossSite, 6, 'before');
+  await runCalls(page, before);
+  await expect.poll(async () => (await panelRows(panel)).length).toBe(6);
+
+  // A marker in the worker's memory proves the restart really happened (memory is lost, storage is not).
+  await (await lens.worker()).evaluate(() => {
+    (self as unknown as { marker?: string }).marker = 'before-stop';
+  });
+  await lens.stopWorker();
+
+  // The next request wakes a new worker, which must restore the log and keep recording.
+  const after = failingCalls(servers.crossSite, 6, 'after');
+  await runCalls(page, after);
+  const verdicts = await oracle.settle([...before, ...after].map((c) => c.url));
+  // The panel opened before the stop reconnects by itself.
+  await expect.poll(async () => (await panelRows(panel)).length).toBe(12);
+  const rows = await panelRows(panel);
+  for (const [url, v] of verdicts) {
+    expect(v.outcome && !v.outcome.ok ? v.outcome.corsError : null).not.toBeNull();
+    expect(rows.find((r) => r.url === url)?.corsError).toBe(v.outcome && !v.outcome.ok ? v.outcome.corsError : undefined);
+  }
+  await expect.poll(() => lens.badge(tabId)).toBe('12');
+  expect(await (await lens.worker()).evaluate(() => (self as unknown as { marker?: string }).marker ?? null)).toBeNull();
+  await panel.close();
+  await page.close();
+});
+
+test('a navigation starts a new log and resets the badge, unless the log is preserved', async ({ lens, servers }) => {
+  const { page, tabId } = await freshTab(lens, servers, 'navigate');
+  const panel = await lens.openPanel(tabId);
+  await runCalls(page, failingCalls(servers.crossSite, 3, 'nav-a'));
+  await expect.poll(async () => (await panelRows(panel)).length).toBe(3);
+  await expect.poll(() => lens.badge(tabId)).toBe('3');
+
+  await page.goto(`${servers.pageOrigin}/navigated-${Date.now()}`);
+  await expect.poll(async () => (await panelRows(panel)).length).toBe(0);
+  await expect.poll(() => lens.badge(tabId)).toBe('');
+
+  // A same-document navigation (pushState) is not a new page.
+  await runCalls(page, failingCalls(servers.crossSite, 2, 'nav-b'));
+  await page.evaluate(() => history.pushState({}, '', '/pushed'));
+  await expect.poll(async () => (await panelRows(panel)).length).toBe(2);
+
+  await panel.getByTestId('preserve').check();
+  await page.goto(`${servers.pageOrigin}/preserved-${Date.now()}`);
+  await runCalls(page, failingCalls(servers.crossSite, 1, 'nav-c'));
+  await expect.poll(async () => (await panelRows(panel)).length).toBe(3);
+  await expect.poll(() => lens.badge(tabId)).toBe('3');
+
+  await panel.getByTestId('clear').click();
+  await expect.poll(async () => (await panelRows(panel)).length).toBe(0);
+  await expect.poll(() => lens.badge(tabId)).toBe('');
+  await panel.getByTestId('preserve').uncheck();
+  await panel.close();
+  await page.close();
+});
+
+test('closing a tab frees its log', async ({ lens, servers }) => {
+  const { page, tabId } = await freshTab(lens, servers, 'close');
+  await runCalls(page, failingCalls(servers.crossSite, 2, 'close'));
+  const worker = await lens.worker();
+  const stored = () =>
+    worker.evaluate(
+      async (id) =>
+        Object.keys(await chrome.storage.session.get(null)).filter((k) => k === `tab:${id}` || k.startsWith(`tab:${id}:`)).length,
+      tabId,
+    );
+  await expect.poll(stored).toBeGreaterThan(0);
+  await page.close();
+  await expect.poll(stored).toBe(0);
+});
+
+test('with third-party cookies blocked (the default), credentialed failures are still diagnosed', async ({ servers }) => {
+  const lens = await launch({ thirdPartyCookies: 'block' });
+  try {
+    const page = await lens.context.newPage();
+    await page.goto(`${servers.pageOrigin}/blocked-cookies`);
+    const tabId = await lens.tabIdOf(page);
+    const oracle = await attachOracle(lens.context, page);
+    const calls: Call[] = [
+      {
+        api: 'fetch',
+        credentials: true,
+        url: scenarioUrl(servers.crossSite, { h: { 'access-control-allow-origin': '$ORIGIN' } }, 'blocked-fetch'),
+      },
+      { api: 'xhr', credentials: true, url: scenarioUrl(servers.crossSite, { h: { 'access-control-allow-origin': '*' } }, 'blocked-xhr') },
+    ];
+    await runCalls(page, calls);
+    const verdicts = await oracle.settle(calls.map((c) => c.url));
+    const panel = await lens.openPanel(tabId);
+    await expect.poll(async () => (await panelRows(panel)).length).toBe(2);
+    for (const row of await panelRows(panel)) {
+      const v = verdicts.get(row.url)?.outcome;
+      expect(v && !v.ok ? v.corsError : null).toBe(row.corsError);
+    }
+    // No cookie went out: the panel says that third-party cookies are blocked, which is not CORS.
+    await panel.locator(`[data-testid="failure"][data-url="${calls[0]?.url}"]`).click();
+    await expect(panel.getByTestId('warning').filter({ hasText: 'third-party cookies are blocked' })).toBeVisible();
+    expect(await lens.badge(tabId)).toBe('2');
+  } finally {
+    await lens.close();
+  }
+});
