@@ -1,0 +1,66 @@
+/** Which failures become rows, and what a stored row may contain. */
+import { describe, expect, test } from 'vitest';
+import type { Exchange } from '../model.ts';
+import { API, exchange, PAGE } from '../test-exchange.ts';
+import { toRecord } from './records.ts';
+
+const captured = (ex: Exchange) => ({
+  requestId: '1',
+  tabId: 1,
+  frameId: 0,
+  documentId: 'D',
+  type: 'xmlhttprequest',
+  time: 0,
+  exchange: ex,
+  amended: false,
+});
+
+describe('toRecord', () => {
+  test('a CORS failure is a counted row with its diagnosis', () => {
+    const r = toRecord(captured(exchange({ response: { headers: {} } })));
+    expect(r?.kind).toBe('cors');
+    expect(r?.diagnosis.status?.corsError).toBe('MissingAllowOriginHeader');
+  });
+  test('cancelled requests and same-origin requests are not rows', () => {
+    expect(toRecord(captured(exchange({ error: 'net::ERR_ABORTED' })))).toBeNull();
+    expect(toRecord(captured(exchange({ url: `${PAGE}/x` })))).toBeNull();
+  });
+  test('net::ERR_FAILED after headers that pass CORS is not a CORS failure (a closed event stream)', () => {
+    const closedStream = exchange({
+      initiator: 'eventsource',
+      credentials: 'same-origin',
+      credentialsSource: 'page',
+      response: { headers: { 'access-control-allow-origin': '*' } },
+    });
+    expect(toRecord(captured(closedStream))).toBeNull();
+  });
+  test("with the page's credentials unknown, the only mode that explains the refusal is used", () => {
+    const r = toRecord(captured(exchange({ response: { headers: { 'access-control-allow-origin': '*' } } })));
+    expect(r?.diagnosis.status?.corsError).toBe('WildcardOriginNotAllowed');
+    expect(r?.diagnosis.credentials.source).toBe('inferred');
+  });
+  test('net::ERR_FAILED with no headers observed is a counted row that says its details are missing', () => {
+    const r = toRecord(captured(exchange({ response: null })));
+    expect(r?.kind).toBe('cors');
+    expect(r?.diagnosis.status).toBeNull();
+    expect(r?.diagnosis.explanation).toContain('Reload the page');
+  });
+  test('a network error on a cross-origin request is a look-alike row, not counted', () => {
+    expect(toRecord(captured(exchange({ response: null, error: 'net::ERR_CONNECTION_REFUSED' })))?.kind).toBe('lookalike');
+  });
+  test('secrets never reach the stored record, and huge values are cut', () => {
+    const r = toRecord(
+      captured(
+        exchange({
+          requestHeaders: { Cookie: 'sid=topsecret', Authorization: 'Bearer topsecret', 'x-big': 'b'.repeat(70_000) },
+          response: { headers: { 'Set-Cookie': 'sid=topsecret', 'access-control-allow-origin': 'x'.repeat(70_000) } },
+        }),
+      ),
+    );
+    const json = JSON.stringify(r);
+    expect(json).not.toContain('topsecret');
+    expect(json.length).toBeLessThan(40_000);
+    expect(r?.diagnosis.status?.corsError).toBe('InvalidAllowOriginValue');
+    expect(r?.exchange.request.url).toBe(API);
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * The event sequences webRequest produces (measured in capture-findings.md and the e2e suite) turned into exchanges:
+ * a simple failure, a failed preflight (the request itself never sent), a passed preflight, concurrent identical
+ * requests, redirects, page hints before and after the failure, and bounded memory under floods.
+ */
+import { describe, expect, test } from 'vitest';
+import { headers } from '../test-exchange.ts';
+import type { RequestEvent, RequestEventBase } from './events.ts';
+import { ExchangeTracker } from './tracker.ts';
+
+const PAGE = 'http://localhost:8801';
+const API = 'http://127.0.0.1:8802/api';
+let clock = 1000;
+
+function base(requestId: string, over: Partial<RequestEventBase> = {}): RequestEventBase {
+  return {
+    requestId,
+    url: API,
+    method: 'GET',
+    type: 'xmlhttprequest',
+    tabId: 7,
+    frameId: 0,
+    documentId: 'DOC',
+    initiator: PAGE,
+    timeStamp: clock++,
+    ...over,
+  };
+}
+const send = (id: string, h: Record<string, string | string[]> = {}, over: Partial<RequestEventBase> = {}): RequestEvent => ({
+  ...base(id, over),
+  kind: 'send',
+  requestHeaders: headers({ Origin: PAGE, 'Sec-Fetch-Mode': 'cors', ...h }),
+});
+const got = (
+  id: string,
+  status: number,
+  h: Record<string, string | string[]> = {},
+  over: Partial<RequestEventBase> = {},
+): RequestEvent => ({
+  ...base(id, over),
+  kind: 'headers',
+  statusCode: status,
+  responseHeaders: headers(h),
+});
+const error = (id: string, e = 'net::ERR_FAILED', over: Partial<RequestEventBase> = {}): RequestEvent => ({
+  ...base(id, over),
+  kind: 'error',
+  error: e,
+});
+const done = (id: string, over: Partial<RequestEventBase> = {}): RequestEvent => ({
+  ...base(id, over),
+  kind: 'completed',
+  statusCode: 200,
+});
+
+function feed(tracker: ExchangeTracker, events: RequestEvent[]) {
+  return events.map((e) => tracker.handle(e)).filter((c) => c !== null);
+}
+
+describe('ExchangeTracker', () => {
+  test('a blocked simple request: headers then net::ERR_FAILED', () => {
+    const t = new ExchangeTracker();
+    const [c] = feed(t, [send('1', { Cookie: 'sid=1' }), got('1', 200, { 'Access-Control-Allow-Origin': PAGE }), error('1')]);
+    expect(c?.exchange.request).toMatchObject({
+      url: API,
+      method: 'GET',
+      origin: PAGE,
+      mode: 'cors',
+      credentials: { mode: 'include', source: 'cookie-sent' },
+    });
+    expect(c?.exchange.hops).toHaveLength(1);
+    expect(c?.exchange.hops[0]?.response?.status).toBe(200);
+    expect(t.size.live).toBe(0);
+  });
+
+  test('a failed preflight: the request only errors, its headers are known by name from the preflight', () => {
+    const t = new ExchangeTracker();
+    const [c] = feed(t, [
+      send('p', { 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'content-type,x-id' }, { method: 'OPTIONS' }),
+      got('p', 204, { 'Access-Control-Allow-Origin': PAGE }, { method: 'OPTIONS' }),
+      done('p', { method: 'OPTIONS' }),
+      error('m', 'net::ERR_FAILED', { method: 'PUT' }),
+    ]);
+    const hop = c?.exchange.hops[0];
+    expect(hop?.requestHeaders).toBeNull();
+    expect(hop?.preflight?.response?.status).toBe(204);
+    expect(c?.exchange.request.headers.map((h) => h.name)).toEqual(['content-type', 'x-id']);
+    expect(t.size.preflights).toBe(0);
+  });
+
+  test('a passed preflight is paired with the request sent after it', () => {
+    const t = new ExchangeTracker();
+    const [c] = feed(t, [
+      send('p', { 'Access-Control-Request-Method': 'PUT' }, { method: 'OPTIONS' }),
+      got('p', 204, {}, { method: 'OPTIONS' }),
+      done('p', { method: 'OPTIONS' }),
+      send('m', { 'X-Id': '1' }, { method: 'PUT' }),
+      got('m', 200, {}, { method: 'PUT' }),
+      error('m', 'net::ERR_FAILED', { method: 'PUT' }),
+    ]);
+    expect(c?.exchange.hops[0]?.preflight).not.toBeNull();
+    expect(c?.exchange.hops[0]?.requestHeaders).not.toBeNull();
+  });
+
+  test('concurrent identical requests each get their own preflight', () => {
+    const t = new ExchangeTracker();
+    const captured = feed(t, [
+      send('p1', { 'Access-Control-Request-Method': 'PUT' }, { method: 'OPTIONS' }),
+      send('p2', { 'Access-Control-Request-Method': 'PUT' }, { method: 'OPTIONS' }),
+      got('p1', 204, {}, { method: 'OPTIONS' }),
+      got('p2', 500, {}, { method: 'OPTIONS' }),
+      error('m1', 'net::ERR_FAILED', { method: 'PUT' }),
+      error('m2', 'net::ERR_FAILED', { method: 'PUT' }),
+    ]);
+    expect(captured.map((c) => c.exchange.hops[0]?.preflight?.response?.status)).toEqual([204, 500]);
+  });
+
+  test('a preflight is never paired across documents, URLs or methods', () => {
+    const t = new ExchangeTracker();
+    const [c] = feed(t, [
+      send('p', { 'Access-Control-Request-Method': 'PUT' }, { method: 'OPTIONS', documentId: 'OTHER' }),
+      send('q', { 'Access-Control-Request-Method': 'DELETE' }, { method: 'OPTIONS' }),
+      send('r', { 'Access-Control-Request-Method': 'PUT' }, { method: 'OPTIONS', url: `${API}/other` }),
+      error('m', 'net::ERR_FAILED', { method: 'PUT' }),
+    ]);
+    expect(c?.exchange.hops[0]?.preflight).toBeNull();
+  });
+
+  test('redirects become hops, with the Origin sent on each', () => {
+    const t = new ExchangeTracker();
+    const next = 'http://localhost:8802/final';
+    const [c] = feed(t, [
+      send('1'),
+      got('1', 302, { Location: next, 'Access-Control-Allow-Origin': PAGE }),
+      send('1', { Origin: 'null' }, { url: next }),
+      got('1', 200, {}, { url: next }),
+      error('1', 'net::ERR_FAILED', { url: next }),
+    ]);
+    expect(c?.exchange.hops.map((h) => [h.url, h.originSent])).toEqual([
+      [API, PAGE],
+      [next, 'null'],
+    ]);
+    expect(c?.exchange.request.url).toBe(API);
+  });
+
+  test('a page hint that arrived first gives the credentials mode and the API', () => {
+    const t = new ExchangeTracker();
+    t.hint('DOC', { api: 'xhr', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+    const [c] = feed(t, [send('1'), got('1', 200), error('1')]);
+    expect(c?.exchange.request.credentials).toEqual({ mode: 'include', source: 'page' });
+    expect(c?.exchange.request.initiator).toBe('xhr');
+    expect(c?.amended).toBe(false);
+  });
+
+  test('a hint that arrives after the failure amends it', () => {
+    const t = new ExchangeTracker();
+    const [first] = feed(t, [send('1'), got('1', 200), error('1')]);
+    expect(first?.exchange.request.credentials.source).toBe('default');
+    const amended = t.hint('DOC', { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+    expect(amended?.requestId).toBe('1');
+    expect(amended?.amended).toBe(true);
+    expect(amended?.exchange.request.credentials.source).toBe('page');
+    // Only once.
+    expect(t.hint('DOC', { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock)).toBeNull();
+  });
+
+  test('a hint from another document never applies', () => {
+    const t = new ExchangeTracker();
+    t.hint('EVIL', { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+    const [c] = feed(t, [send('1'), got('1', 200), error('1')]);
+    expect(c?.exchange.request.credentials.source).toBe('default');
+  });
+
+  test('memory stays bounded: floods of hints, unfinished requests and stray preflights', () => {
+    const t = new ExchangeTracker({ maxLive: 100, maxHintsPerDocument: 50, maxHintDocuments: 10, ttlMs: 60_000 });
+    for (let i = 0; i < 10_000; i++)
+      t.hint(`D${i % 20}`, { api: 'fetch', url: `${API}?${i}`, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+    for (let i = 0; i < 5_000; i++) t.handle(send(`s${i}`, {}, { url: `${API}?${i}` }));
+    for (let i = 0; i < 5_000; i++)
+      t.handle(send(`o${i}`, { 'Access-Control-Request-Method': 'PUT' }, { method: 'OPTIONS', url: `${API}?o${i}` }));
+    expect(t.size.hints).toBeLessThanOrEqual(500);
+    expect(t.size.live).toBeLessThanOrEqual(100);
+    clock += 120_000;
+    t.sweep(clock);
+    expect(t.size.preflights).toBe(0);
+    expect(t.size.hints).toBe(0);
+    expect(t.size.live).toBe(0);
+  });
+
+  test('a completed request leaves nothing behind', () => {
+    const t = new ExchangeTracker();
+    t.hint('DOC', { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+    expect(feed(t, [send('1'), got('1', 200, { 'Access-Control-Allow-Origin': '*' }), done('1')])).toEqual([]);
+    expect(t.size).toEqual({ live: 0, preflights: 0, hints: 0, recent: 0 });
+  });
+});
