@@ -68,6 +68,15 @@ for (const site of ['cross-site', 'same-site'] as const) {
     }
     expect(await lens.badge(tabId)).toBe(String(failures.length));
 
+    // The credentials mode and the API are known from what the page did, not guessed from the failure.
+    for (const call of calls.filter((c) => c.credentials && rows.some((r) => r.url === c.url))) {
+      await panel.locator(`[data-testid="failure"][data-url="${call.url}"]`).click();
+      const detail = panel.getByTestId('detail');
+      await expect(detail).toHaveAttribute('data-credentials', 'include');
+      await expect(detail).not.toHaveAttribute('data-credentials-source', 'inferred');
+      await expect(detail).toHaveAttribute('data-initiator', call.api);
+    }
+
     // The selected failure shows Chromium's exact console text, with the value it received.
     for (const call of calls.filter((c) => c.url.includes('acac-TRUE') || c.url.includes('acac-false'))) {
       await panel.locator(`[data-testid="failure"][data-url="${call.url}"]`).click();

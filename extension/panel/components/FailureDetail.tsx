@@ -20,7 +20,14 @@ export function FailureDetail({ record, stack, onStack }: { record: FailureRecor
   const server = fixes.server.find((f) => f.stack === stack) ?? fixes.server[0];
   const hop = exchange.hops[d.hop];
   return (
-    <section class="detail" data-testid="detail" data-cors-error={d.status?.corsError ?? ''}>
+    <section
+      class="detail"
+      data-testid="detail"
+      data-cors-error={d.status?.corsError ?? ''}
+      data-credentials={d.credentials.mode}
+      data-credentials-source={d.credentials.source}
+      data-initiator={exchange.request.initiator}
+    >
       <h2 data-testid="detail-title">{d.title}</h2>
       <p class="request">
         <span class="method">{exchange.request.method}</span> <span class="url">{exchange.request.url}</span>
