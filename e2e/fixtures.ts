@@ -65,7 +65,7 @@ export const test = base.extend<object, { servers: CorsServers; lens: Lens }>({
   ],
   lens: [
     async ({ servers }, use) => {
-      const lens = await launch({ thirdPartyCookies: 'allow' });
+      const lens = await launch({ thirdPartyCookies: 'allow', debugPort: true });
       await warmUp(lens, servers);
       await use(lens);
       await lens.close();

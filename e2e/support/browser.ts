@@ -16,6 +16,8 @@ export interface LaunchOptions {
   readonly thirdPartyCookies?: 'allow' | 'block';
   /** Open real DevTools for every tab (with a remote debugging port to reach its front-end). */
   readonly devtools?: boolean;
+  /** Open a remote debugging port (for the browser-wide oracle), without DevTools windows. */
+  readonly debugPort?: boolean;
   readonly headless?: boolean;
   readonly extensionDir?: string | null;
   readonly extraArgs?: readonly string[];
@@ -66,10 +68,11 @@ export async function launch(options: LaunchOptions = {}): Promise<Lens> {
   if (options.thirdPartyCookies === 'allow') {
     fs.writeFileSync(path.join(profileDir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
   }
-  const debugPort = options.devtools ? freePort() : null;
+  const debugPort = options.devtools || options.debugPort ? freePort() : null;
   const args = [
     ...chromiumArgs(extensionDir),
-    ...(options.devtools ? ['--auto-open-devtools-for-tabs', `--remote-debugging-port=${debugPort}`] : []),
+    ...(debugPort ? [`--remote-debugging-port=${debugPort}`] : []),
+    ...(options.devtools ? ['--auto-open-devtools-for-tabs'] : []),
     ...(options.extraArgs ?? []),
   ];
   const context = await chromium.launchPersistentContext(profileDir, {

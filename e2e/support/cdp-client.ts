@@ -8,9 +8,22 @@ export class CdpClient {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
+  private readonly listeners = new Map<string, ((params: Record<string, unknown>, sessionId: string | undefined) => void)[]>();
+
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
+      const message = JSON.parse(String(data)) as {
+        id?: number;
+        result?: unknown;
+        error?: { message: string };
+        method?: string;
+        params?: Record<string, unknown>;
+        sessionId?: string;
+      };
+      if (message.method) {
+        for (const l of this.listeners.get(message.method) ?? []) l(message.params ?? {}, message.sessionId);
+        return;
+      }
       if (message.id === undefined) return;
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
@@ -28,6 +41,13 @@ export class CdpClient {
       socket.once('error', reject);
     });
     return new CdpClient(socket);
+  }
+
+  /** Listens to an event from any session. */
+  on(method: string, listener: (params: Record<string, unknown>, sessionId: string | undefined) => void): void {
+    const list = this.listeners.get(method) ?? [];
+    list.push(listener);
+    this.listeners.set(method, list);
   }
 
   send<T = unknown>(method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<T> {

@@ -50,6 +50,7 @@ function headerLines(spec: HeaderSpec, origin: string): string[] {
 }
 
 function api(hits: CorsServers['hits']): http.RequestListener {
+  const actualHits = new Map<string, number>();
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://api.invalid');
     const origin = req.headers.origin ?? '';
@@ -69,7 +70,12 @@ function api(hits: CorsServers['hits']): http.RequestListener {
     const q = named ? new URLSearchParams(named.query) : url.searchParams;
     for (const [k, v] of url.searchParams) if (!q.has(k)) q.set(k, v);
     const preflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
-    const spec = parseSpec(q.get(preflight ? 'p' : 'h'));
+    // h2: the actual response's headers from the second request on (a preflight cached from the first one).
+    const id = q.get('id') ?? '';
+    const seen = preflight ? 0 : (actualHits.get(id) ?? 0);
+    if (!preflight && id) actualHits.set(id, seen + 1);
+    if (actualHits.size > 10_000) actualHits.clear();
+    const spec = parseSpec(q.get(preflight ? 'p' : seen > 0 && q.has('h2') ? 'h2' : 'h'));
     const status = Number(q.get(preflight ? 'ps' : 's') ?? (preflight ? 204 : 200));
     const lines = headerLines(spec, origin);
     const location = q.get(preflight ? 'ploc' : 'loc');
@@ -96,6 +102,30 @@ function page(apiPort: number): http.RequestListener {
     if (url.pathname === '/' || url.pathname === '/demo') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(demoPage(apiPort));
+      return;
+    }
+    const target = url.searchParams.get('target') ?? '';
+    const credentials = url.searchParams.get('creds') === 'include' ? 'include' : 'same-origin';
+    // The body is read before reporting, so the request is complete when the worker or frame goes away.
+    const call = `fetch(${JSON.stringify(target)}, { credentials: ${JSON.stringify(credentials)} }).then((r) => r.text().then(() => 'ok'), () => 'failed')`;
+    if (url.pathname === '/worker.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+      res.end(`${call}.then((r) => postMessage(r));`);
+      return;
+    }
+    if (url.pathname === '/shared-worker.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+      res.end(`onconnect = (e) => { const port = e.ports[0]; ${call}.then((r) => port.postMessage(r)); };`);
+      return;
+    }
+    if (url.pathname === '/frame') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(`<!doctype html><title>frame</title><script>${call}.then((r) => parent.postMessage({ frameDone: r }, '*'));</script>`);
+      return;
+    }
+    if (url.pathname === '/redirect') {
+      res.writeHead(Number(url.searchParams.get('status') ?? 302), { location: target, 'cache-control': 'no-store' });
+      res.end();
       return;
     }
     if (url.pathname === '/same-origin') {

@@ -14,6 +14,7 @@ import { forgetTab, showCount } from './badge.ts';
 import { onPanelConnect, publish } from './panels.ts';
 import { sessionStore } from './session-store.ts';
 import { completedEvent, errorEvent, FILTER, HEADERS_OPTIONS, headersEvent, SEND_OPTIONS, sendEvent } from './web-request.ts';
+import { tabsShowingOrigin } from './worker-requests.ts';
 
 const tracker = new ExchangeTracker();
 const log = new TabLog(sessionStore);
@@ -26,13 +27,18 @@ log.onChange((change) => {
 
 function record(captured: Captured | null): void {
   if (!captured) return;
+  if (captured.tabId < 0) {
+    // A shared or service worker's request: shown on every tab of the worker's origin.
+    void tabsShowingOrigin(captured.exchange.request.origin).then((tabIds) => {
+      for (const tabId of tabIds) record({ ...captured, tabId, frameId: -1, documentId: null });
+    });
+    return;
+  }
   const failure = toRecord(captured);
   if (failure) void log.add(failure);
 }
 
 function observe(event: RequestEvent): void {
-  // Requests without a tab (service workers, other extensions) cannot be shown on a tab's panel.
-  if (event.tabId < 0) return;
   record(tracker.handle(event));
 }
 

@@ -27,6 +27,7 @@ export function FailureList({
             data-cors-error={r.diagnosis.status?.corsError ?? (r.kind === 'cors' ? 'Unknown' : '')}
             data-method={r.exchange.request.method}
             data-url={r.exchange.request.url}
+            data-origin={r.exchange.request.origin}
             class={`${r.kind}${r.id === selected ? ' selected' : ''}`}
             onClick={() => onSelect(r.id)}
             tabIndex={0}
