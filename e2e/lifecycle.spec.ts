@@ -83,7 +83,7 @@ test('closing a tab frees its log', async ({ lens, servers }) => {
   const stored = () =>
     worker.evaluate(
       async (id) =>
-        Object.keys(await chrome.storage.session.get(null)).filter((k) => k === `tab:${id}` || k.startsWith(`tab:${id}:`)).length,
+        Object.keys(await chrome.storage.session.get(null)).filter((k) => k === `tab:${id}` || k.startsWith(`rec:${id}:`)).length,
       tabId,
     );
   await expect.poll(stored).toBeGreaterThan(0);

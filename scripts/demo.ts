@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { CHROMIUM_PATH, launch } from '../e2e/support/browser.ts';
 import { CdpClient } from '../e2e/support/cdp-client.ts';
 import { startServers } from '../e2e/support/cors-server.ts';
-import type { FailureRecord } from '../src/capture/records.ts';
+import { type FailureRecord, recordDiagnosis } from '../src/capture/records.ts';
 import type { TabSummary } from '../src/capture/tab-log.ts';
 import { suggestFixes } from '../src/fix/index.ts';
 
@@ -45,7 +45,7 @@ function print(records: readonly FailureRecord[], summary: TabSummary | undefine
   const cors = records.filter((r) => r.kind === 'cors');
   console.log(`\n${cors.length} CORS failures recorded on the demo tab (toolbar badge: '${badge}')\n`);
   cors.forEach((r, i) => {
-    const d = r.diagnosis;
+    const d = recordDiagnosis(r);
     console.log(`${i + 1}. ${r.exchange.request.method} ${r.exchange.request.url}`);
     console.log(`   ${d.title}`);
     if (d.status)
@@ -92,9 +92,9 @@ async function main(): Promise<void> {
     }
     const summary = snapshot[`tab:${tabId}`] as TabSummary | undefined;
     const records = Object.entries(snapshot)
-      .filter(([k]) => k.startsWith(`tab:${tabId}:`))
-      .sort(([a], [b]) => Number(a.split(':')[2]) - Number(b.split(':')[2]))
-      .flatMap(([, v]) => v as FailureRecord[]);
+      .filter(([k]) => k.startsWith(`rec:${tabId}:`))
+      .map(([, v]) => v as FailureRecord)
+      .sort((a, b) => a.time - b.time);
     print(records, summary, await lens.badge(tabId));
     console.log('Run `npm start -- --headed` on a machine with a display to browse the demo with the CORS panel open.');
     await lens.close();

@@ -17,7 +17,12 @@ export const CORS_NET_ERROR = 'net::ERR_FAILED';
  * The credentials mode to judge with. When nothing observed says how the page asked, the API default applies
  * ('same-origin', which CORS treats like 'omit'), unless only 'include' explains the browser's refusal.
  */
-export function judge(exchange: Exchange): { verdict: Verdict; credentials: Credentials } {
+export interface Judgement {
+  readonly verdict: Verdict;
+  readonly credentials: Credentials;
+}
+
+export function judge(exchange: Exchange): Judgement {
   const stated = exchange.request.credentials;
   if (stated.source !== 'default') return { verdict: evaluate(exchange, stated.mode), credentials: stated };
   const plain = evaluate(exchange, stated.mode);
@@ -28,7 +33,15 @@ export function judge(exchange: Exchange): { verdict: Verdict; credentials: Cred
 }
 
 export function diagnose(exchange: Exchange): Diagnosis {
-  const { verdict, credentials } = judge(exchange);
+  return describe(exchange, judge(exchange));
+}
+
+/**
+ * Words a judgement: the texts, the headers at fault, the notes and warnings. Split from judging so that a stored
+ * record keeps only the (small) judgement, made on the full headers, and the panel words it from the stored exchange.
+ */
+export function describe(exchange: Exchange, judgement: Judgement): Diagnosis {
+  const { verdict, credentials } = judgement;
   const hop = exchange.hops[verdict.hop] ?? exchange.hops[exchange.hops.length - 1];
   const notes = notesFor(exchange, verdict, credentials);
   const warnings = warningsFor(exchange, credentials);

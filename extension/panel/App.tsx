@@ -1,5 +1,6 @@
 /** The CORS panel: the tab's failures on the left, the selected one explained on the right. */
 import { useMemo, useState } from 'preact/hooks';
+import { recordCode } from '../../src/capture/records.ts';
 import { STACK_IDS, type StackId } from '../../src/fix/index.ts';
 import { send } from '../protocol.ts';
 import { FailureDetail } from './components/FailureDetail.tsx';
@@ -24,7 +25,7 @@ export function App({ tabId }: { tabId: number | null }) {
     return view.records.filter(
       (r) =>
         r.exchange.request.url.toLowerCase().includes(needle) ||
-        (r.diagnosis.status?.corsError ?? '').toLowerCase().includes(needle) ||
+        recordCode(r).toLowerCase().includes(needle) ||
         r.exchange.request.method.toLowerCase().includes(needle),
     );
   }, [view.records, filter]);

@@ -20,8 +20,8 @@ export function applyMessage(view: TabLogView, message: WorkerMessage): TabLogVi
     case 'snapshot':
       return { summary: message.snapshot.summary, records: message.snapshot.records, connected: true };
     case 'reset':
-      // A log restarted from zero (navigation, Clear) has no records; otherwise only the settings changed.
-      return { ...view, summary: message.summary, records: message.summary.nextSeq === 0 ? [] : view.records };
+      // A log restarted from empty (navigation, Clear) has a new generation; otherwise only the settings changed.
+      return { ...view, summary: message.summary, records: message.summary.generation !== view.summary?.generation ? [] : view.records };
     case 'record': {
       const index = view.records.findIndex((r) => r.id === message.record.id);
       const records = index >= 0 ? view.records.map((r, i) => (i === index ? message.record : r)) : [...view.records, message.record];

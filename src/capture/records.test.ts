@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Exchange } from '../model.ts';
 import { API, exchange, PAGE } from '../test-exchange.ts';
-import { toRecord } from './records.ts';
+import { recordCode, recordDiagnosis, toRecord } from './records.ts';
 
 const captured = (ex: Exchange) => ({
   requestId: '1',
@@ -19,7 +19,8 @@ describe('toRecord', () => {
   test('a CORS failure is a counted row with its diagnosis', () => {
     const r = toRecord(captured(exchange({ response: { headers: {} } })));
     expect(r?.kind).toBe('cors');
-    expect(r?.diagnosis.status?.corsError).toBe('MissingAllowOriginHeader');
+    expect(r && recordCode(r)).toBe('MissingAllowOriginHeader');
+    expect(r && recordDiagnosis(r).title).toBe('The server did not send Access-Control-Allow-Origin');
   });
   test('cancelled requests and same-origin requests are not rows', () => {
     expect(toRecord(captured(exchange({ error: 'net::ERR_ABORTED' })))).toBeNull();
@@ -36,17 +37,36 @@ describe('toRecord', () => {
   });
   test("with the page's credentials unknown, the only mode that explains the refusal is used", () => {
     const r = toRecord(captured(exchange({ response: { headers: { 'access-control-allow-origin': '*' } } })));
-    expect(r?.diagnosis.status?.corsError).toBe('WildcardOriginNotAllowed');
-    expect(r?.diagnosis.credentials.source).toBe('inferred');
+    expect(r && recordCode(r)).toBe('WildcardOriginNotAllowed');
+    expect(r?.judgement.credentials.source).toBe('inferred');
   });
   test('net::ERR_FAILED with no headers observed is a counted row that says its details are missing', () => {
     const r = toRecord(captured(exchange({ response: null })));
     expect(r?.kind).toBe('cors');
-    expect(r?.diagnosis.status).toBeNull();
-    expect(r?.diagnosis.explanation).toContain('Reload the page');
+    expect(r && recordCode(r)).toBe('Unknown');
+    expect(r && recordDiagnosis(r).status).toBeNull();
+    expect(r && recordDiagnosis(r).explanation).toContain('Reload the page');
   });
   test('a network error on a cross-origin request is a look-alike row, not counted', () => {
     expect(toRecord(captured(exchange({ response: null, error: 'net::ERR_CONNECTION_REFUSED' })))?.kind).toBe('lookalike');
+  });
+  test('a typical record is small: browser noise headers are not stored', () => {
+    const r = toRecord(
+      captured(
+        exchange({
+          credentials: 'include',
+          requestHeaders: {
+            'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/156',
+            'sec-ch-ua': '"Chromium";v="156"',
+            'Accept-Encoding': 'gzip',
+            Accept: '*/*',
+          },
+          response: { headers: { 'access-control-allow-origin': PAGE, 'content-type': 'application/json' } },
+        }),
+      ),
+    );
+    expect(r?.exchange.request.headers.map((h) => h.name)).toEqual(['origin', 'Accept']);
+    expect(JSON.stringify(r).length).toBeLessThan(2_000);
   });
   test('secrets never reach the stored record, and huge values are cut', () => {
     const r = toRecord(
@@ -59,8 +79,10 @@ describe('toRecord', () => {
     );
     const json = JSON.stringify(r);
     expect(json).not.toContain('topsecret');
-    expect(json.length).toBeLessThan(40_000);
-    expect(r?.diagnosis.status?.corsError).toBe('InvalidAllowOriginValue');
+    expect(json.length).toBeLessThan(12_000);
+    // Judged on the full 70 KB value, before it was cut for storage.
+    expect(r?.judgement.verdict.status?.corsError).toBe('InvalidAllowOriginValue');
+    expect(r && JSON.stringify(recordDiagnosis(r))).not.toContain('topsecret');
     expect(r?.exchange.request.url).toBe(API);
   });
 });

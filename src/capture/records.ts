@@ -1,10 +1,11 @@
 /**
- * What gets recorded for a failed request: the sanitized exchange and its diagnosis, computed once on the full data.
- * Decides which failures are CORS failures (counted on the badge), which are look-alikes worth showing apart, and
- * which are noise (cancelled requests, same-origin requests).
+ * What gets recorded for a failed request: the sanitized exchange and the judgement (Chromium's verdict and the
+ * credentials mode), made once on the full data. The words are derived from these two when shown, so a record stays
+ * small in storage. Decides which failures are CORS failures (counted on the badge), which are look-alikes worth
+ * showing apart, and which are noise (cancelled requests, same-origin requests).
  */
-import { CORS_NET_ERROR, diagnose } from '../diagnose.ts';
-import { clampText, sanitizeHeaders } from '../headers.ts';
+import { CORS_NET_ERROR, describe, type Judgement, judge } from '../diagnose.ts';
+import { clampText, type HeaderList, sanitizeHeaders } from '../headers.ts';
 import type { Diagnosis, Exchange } from '../model.ts';
 import { originOf, sameOrigin } from '../origin.ts';
 import type { Captured } from './tracker.ts';
@@ -13,6 +14,7 @@ export interface FailureRecord {
   /** The browser's request id: unique per browser session. */
   readonly id: string;
   readonly tabId: number;
+  /** -1 for a shared or service worker's request shown on the tabs of its origin. */
   readonly frameId: number;
   readonly documentId: string | null;
   /** ms since the epoch, when the request started. */
@@ -22,7 +24,9 @@ export interface FailureRecord {
   /** cors: the browser blocked it for CORS (counted); lookalike: failed for another reason on a cross-origin request. */
   readonly kind: 'cors' | 'lookalike';
   readonly exchange: Exchange;
-  readonly diagnosis: Diagnosis;
+  readonly judgement: Judgement;
+  /** Blocked (net::ERR_FAILED) but the headers that decide why were not observed. */
+  readonly uncaptured: boolean;
 }
 
 /** Errors that are never worth a row: cancellations and DevTools' own cache probes. */
@@ -30,7 +34,14 @@ const IGNORED_ERRORS = new Set(['net::ERR_ABORTED', 'net::ERR_CACHE_MISS', 'net:
 
 const MAX_URL = 4096;
 
-/** The exchange as it may be stored and shown: secrets withheld, long values shortened. */
+/** Request headers the browser adds to everything; they never bear on CORS, so they are not stored. */
+const NOISE = /^(sec-ch-|user-agent$|accept-encoding$|priority$|upgrade-insecure-requests$|connection$|host$)/i;
+
+function storedRequestHeaders(headers: HeaderList): HeaderList {
+  return sanitizeHeaders(headers.filter((h) => !NOISE.test(h.name)));
+}
+
+/** The exchange as it may be stored and shown: secrets withheld, long values shortened, browser noise left out. */
 export function sanitizeExchange(exchange: Exchange): Exchange {
   return {
     request: {
@@ -38,15 +49,15 @@ export function sanitizeExchange(exchange: Exchange): Exchange {
       url: clampText(exchange.request.url, MAX_URL),
       method: clampText(exchange.request.method, 64),
       origin: clampText(exchange.request.origin, 512),
-      headers: sanitizeHeaders(exchange.request.headers),
+      headers: storedRequestHeaders(exchange.request.headers),
     },
     hops: exchange.hops.map((hop) => ({
       url: clampText(hop.url, MAX_URL),
       originSent: hop.originSent === null ? null : clampText(hop.originSent, 512),
-      requestHeaders: hop.requestHeaders ? sanitizeHeaders(hop.requestHeaders) : null,
+      requestHeaders: hop.requestHeaders ? storedRequestHeaders(hop.requestHeaders) : null,
       preflight: hop.preflight
         ? {
-            requestHeaders: sanitizeHeaders(hop.preflight.requestHeaders),
+            requestHeaders: storedRequestHeaders(hop.preflight.requestHeaders),
             response: hop.preflight.response
               ? { status: hop.preflight.response.status, headers: sanitizeHeaders(hop.preflight.response.headers) }
               : null,
@@ -70,8 +81,58 @@ function observedResponse(exchange: Exchange): boolean {
   return last?.response != null || last?.preflight?.response != null;
 }
 
-/** A diagnosis for a request the browser blocked whose details the extension could not observe. */
-function uncapturedDiagnosis(d: Diagnosis): Diagnosis {
+/** The judgement as stored: the values it quotes are cut like every other stored value. */
+function storedJudgement({ verdict, credentials }: Judgement): Judgement {
+  const status = verdict.status ? { ...verdict.status, failedParameter: clampText(verdict.status.failedParameter, 1024) } : null;
+  return {
+    credentials,
+    verdict: {
+      ...verdict,
+      status,
+      origin: clampText(verdict.origin, 512),
+      location: verdict.location === null ? null : clampText(verdict.location, MAX_URL),
+      preflightReasons: verdict.preflightReasons.slice(0, 20).map((r) => ({ ...r, name: clampText(r.name, 256) })),
+    },
+  };
+}
+
+/** Turns a failed request into a record, or null when it is not worth one. */
+export function toRecord(captured: Captured): FailureRecord | null {
+  const { exchange } = captured;
+  const error = exchange.error ?? '';
+  if (IGNORED_ERRORS.has(error) || !crossOrigin(exchange)) return null;
+  if (exchange.request.mode === 'no-cors' || exchange.request.mode === 'navigate') return null;
+  const judgement = judge(exchange);
+  const diagnosis = describe(exchange, judgement);
+  let kind: FailureRecord['kind'] = 'lookalike';
+  let uncaptured = false;
+  if (error === CORS_NET_ERROR) {
+    if (diagnosis.verdict !== 'fail') {
+      // The browser checks CORS when the headers arrive. If they were observed and pass, this net::ERR_FAILED is
+      // something else (an event stream closed by the page ends that way); if they were not, say so.
+      if (observedResponse(exchange)) return null;
+      uncaptured = true;
+    }
+    kind = 'cors';
+  }
+  return {
+    id: captured.requestId,
+    tabId: captured.tabId,
+    frameId: captured.frameId,
+    documentId: captured.documentId,
+    time: captured.time,
+    type: captured.type,
+    kind,
+    exchange: sanitizeExchange(exchange),
+    judgement: storedJudgement(judgement),
+    uncaptured,
+  };
+}
+
+/** The record's diagnosis, worded from its stored exchange and judgement. */
+export function recordDiagnosis(record: FailureRecord): Diagnosis {
+  const d = describe(record.exchange, record.judgement);
+  if (!record.uncaptured) return d;
   return {
     ...d,
     verdict: 'fail',
@@ -85,35 +146,8 @@ function uncapturedDiagnosis(d: Diagnosis): Diagnosis {
   };
 }
 
-/** Turns a failed request into a record, or null when it is not worth one. */
-export function toRecord(captured: Captured): FailureRecord | null {
-  const { exchange } = captured;
-  const error = exchange.error ?? '';
-  if (IGNORED_ERRORS.has(error) || !crossOrigin(exchange)) return null;
-  if (exchange.request.mode === 'no-cors' || exchange.request.mode === 'navigate') return null;
-  const diagnosis = diagnose(exchange);
-  let kind: FailureRecord['kind'];
-  let shown = diagnosis;
-  if (error === CORS_NET_ERROR) {
-    if (diagnosis.verdict !== 'fail') {
-      // The browser checks CORS when the headers arrive. If they were observed and pass, this net::ERR_FAILED is
-      // something else (an event stream closed by the page ends that way); if they were not, say so.
-      if (observedResponse(exchange)) return null;
-      shown = uncapturedDiagnosis(diagnosis);
-    }
-    kind = 'cors';
-  } else {
-    kind = 'lookalike';
-  }
-  return {
-    id: captured.requestId,
-    tabId: captured.tabId,
-    frameId: captured.frameId,
-    documentId: captured.documentId,
-    time: captured.time,
-    type: captured.type,
-    kind,
-    exchange: sanitizeExchange(exchange),
-    diagnosis: shown,
-  };
+/** The Chromium CorsError name of a record, 'Unknown' for a CORS failure whose details were not captured. */
+export function recordCode(record: FailureRecord): string {
+  if (record.kind !== 'cors') return '';
+  return record.uncaptured ? 'Unknown' : (record.judgement.verdict.status?.corsError ?? 'Unknown');
 }

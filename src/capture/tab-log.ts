@@ -1,10 +1,11 @@
 /**
  * The per-tab failure log and its persistence. Memory is a cache; the store (chrome.storage.session in the
- * extension, a Map in tests) is the truth, written by this one serialized, batched writer so that concurrent updates
- * never overwrite each other, and read back whole when the service worker starts again.
+ * extension, a Map in tests) is the truth, and a restarted service worker reads it back whole.
  *
- * Layout: `tab:<id>` holds the tab's summary, `tab:<id>:<page>` holds up to PAGE_SIZE records. Records only ever
- * append to the last page, so a write touches the summary and one page, whatever the log's length.
+ * Layout: each record is its own key, `rec:<tab>:<request id>`, written the moment it is added (a worker stopped a
+ * millisecond later loses nothing, and no write ever reads, modifies and rewrites shared data); `tab:<tab>` holds the
+ * tab's summary. Everything else (summaries, removals of dropped records, retries) goes through one serialized,
+ * batched writer: at most one write in flight, every change made meanwhile goes in the next one.
  */
 import type { FailureRecord } from './records.ts';
 
@@ -23,12 +24,12 @@ export interface TabSummary {
   readonly count: number;
   /** Look-alike failures in the log. */
   readonly lookalikes: number;
-  /** Records dropped because the tab reached its cap (oldest first). */
+  /** Records dropped to respect the limits (oldest first). */
   readonly dropped: number;
   /** Keep the log across navigations. */
   readonly preserve: boolean;
-  readonly firstPage: number;
-  readonly nextSeq: number;
+  /** Bumped each time the log restarts from empty (navigation, Clear): the panel drops what it showed. */
+  readonly generation: number;
 }
 
 export interface TabSnapshot {
@@ -42,30 +43,48 @@ export type TabChange =
   | { readonly type: 'removed'; readonly tabId: number };
 
 export interface TabLogOptions {
-  /** Records kept per tab; older pages are dropped (and counted) beyond it. */
+  /** Records kept per tab; the oldest are dropped (and counted) beyond it. */
   readonly maxRecordsPerTab?: number;
-  readonly pageSize?: number;
-  /** Records kept across all tabs, to stay far below the storage quota. */
-  readonly maxRecordsTotal?: number;
+  /** Estimated storage bytes for all records of all tabs: chrome.storage.session holds 10 MiB in all. */
+  readonly maxBytesTotal?: number;
 }
 
-const PREFIX = 'tab:';
-const summaryKey = (tabId: number) => `${PREFIX}${tabId}`;
-const pageKey = (tabId: number, page: number) => `${PREFIX}${tabId}:${page}`;
+export const SUMMARY_PREFIX = 'tab:';
+export const RECORD_PREFIX = 'rec:';
+export const summaryKey = (tabId: number) => `${SUMMARY_PREFIX}${tabId}`;
+export const recordKey = (tabId: number, id: string) => `${RECORD_PREFIX}${tabId}:${id}`;
+
+/** Storage cost of one record: chrome.storage.session counts about the JSON length plus 240 bytes per key. */
+function storageBytes(key: string, record: FailureRecord): number {
+  return key.length + JSON.stringify(record).length + 256;
+}
+
+interface Entry {
+  readonly record: FailureRecord;
+  readonly bytes: number;
+}
 
 interface TabState {
   summary: TabSummary;
-  pages: Map<number, FailureRecord[]>;
+  /** In order of arrival (after a restart: of request start time). */
+  entries: Entry[];
+  byId: Map<string, number>;
 }
 
-function emptySummary(tabId: number, preserve = false): TabSummary {
-  return { tabId, documentId: null, pageUrl: '', count: 0, lookalikes: 0, dropped: 0, preserve, firstPage: 0, nextSeq: 0 };
+function emptySummary(tabId: number): TabSummary {
+  return { tabId, documentId: null, pageUrl: '', count: 0, lookalikes: 0, dropped: 0, preserve: false, generation: 0 };
 }
 
 function isSummary(value: unknown): value is TabSummary {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.tabId === 'number' && typeof v.count === 'number' && typeof v.nextSeq === 'number' && typeof v.firstPage === 'number';
+  return typeof v.tabId === 'number' && typeof v.dropped === 'number';
+}
+
+function isRecord(value: unknown): value is FailureRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.id === 'string' && typeof v.tabId === 'number' && typeof v.exchange === 'object' && typeof v.judgement === 'object';
 }
 
 export class TabLog {
@@ -75,6 +94,9 @@ export class TabLog {
   private readonly listeners: ((change: TabChange) => void)[] = [];
   private writing: Promise<void> | null = null;
   private scheduled = false;
+  private bytesTotal = 0;
+  /** Tabs that closed: a record still in flight for one of them must not bring its log back. */
+  private readonly closed = new Set<number>();
   private readonly options: Required<TabLogOptions>;
   /** Resolves when the log has been read back from the store. */
   readonly ready: Promise<void>;
@@ -83,7 +105,7 @@ export class TabLog {
     private readonly store: KeyValueStore,
     options: TabLogOptions = {},
   ) {
-    this.options = { maxRecordsPerTab: 500, pageSize: 25, maxRecordsTotal: 6000, ...options };
+    this.options = { maxRecordsPerTab: 500, maxBytesTotal: 8 * 1024 * 1024, ...options };
     this.ready = this.restore();
   }
 
@@ -102,25 +124,43 @@ export class TabLog {
     } catch {
       return;
     }
+    const records: [string, FailureRecord][] = [];
     for (const [key, value] of Object.entries(all)) {
-      if (!key.startsWith(PREFIX) || key.includes(':', PREFIX.length) || !isSummary(value)) continue;
-      const pages = new Map<number, FailureRecord[]>();
-      const lastPage = Math.floor(Math.max(0, value.nextSeq - 1) / this.options.pageSize);
-      for (let p = value.firstPage; p <= lastPage && value.nextSeq > 0; p++) {
-        const page = all[pageKey(value.tabId, p)];
-        pages.set(p, Array.isArray(page) ? (page as FailureRecord[]) : []);
+      if (key.startsWith(SUMMARY_PREFIX) && isSummary(value)) {
+        this.tabs.set(value.tabId, {
+          summary: { ...emptySummary(value.tabId), ...value, count: 0, lookalikes: 0 },
+          entries: [],
+          byId: new Map(),
+        });
+      } else if (key.startsWith(RECORD_PREFIX) && isRecord(value)) {
+        records.push([key, value]);
       }
-      this.tabs.set(value.tabId, { summary: value, pages });
     }
+    records.sort(([, a], [, b]) => a.time - b.time || (a.id < b.id ? -1 : 1));
+    for (const [key, record] of records) {
+      const state = this.state(record.tabId);
+      if (this.isStale(state.summary, record)) {
+        this.removed.add(key);
+        continue;
+      }
+      this.insert(state, { record, bytes: storageBytes(key, record) });
+    }
+    for (const state of this.tabs.values()) this.enforceCaps(state);
+    if (this.removed.size > 0) this.schedule();
   }
 
   private state(tabId: number): TabState {
     let state = this.tabs.get(tabId);
     if (!state) {
-      state = { summary: emptySummary(tabId), pages: new Map() };
+      state = { summary: emptySummary(tabId), entries: [], byId: new Map() };
       this.tabs.set(tabId, state);
     }
     return state;
+  }
+
+  /** A record from a document the tab has left (the top frame navigated while it was in flight). */
+  private isStale(s: TabSummary, record: FailureRecord): boolean {
+    return !s.preserve && record.frameId === 0 && s.documentId !== null && record.documentId !== null && record.documentId !== s.documentId;
   }
 
   summary(tabId: number): TabSummary {
@@ -141,51 +181,58 @@ export class TabLog {
   snapshotNow(tabId: number): TabSnapshot {
     const state = this.tabs.get(tabId);
     if (!state) return { summary: emptySummary(tabId), records: [] };
-    const records = [...state.pages.keys()].sort((a, b) => a - b).flatMap((p) => state.pages.get(p) ?? []);
-    return { summary: state.summary, records };
+    return { summary: state.summary, records: state.entries.map((e) => e.record) };
   }
 
   /** Adds a record, or replaces the one with the same id (a later, better capture of the same request). */
   async add(record: FailureRecord): Promise<void> {
+    const key = recordKey(record.tabId, record.id);
+    // Written now, before anything else can happen to this worker; the bookkeeping follows.
+    this.store.set({ [key]: record }).catch(async () => {
+      // Retried by the batched writer once the record is in memory.
+      await this.ready;
+      this.dirty.add(key);
+      this.schedule();
+    });
     await this.ready;
-    const state = this.state(record.tabId);
-    const s = state.summary;
-    // A record from a document the tab has left (the top frame navigated while it was in flight) is stale.
-    if (record.frameId === 0 && s.documentId !== null && record.documentId !== null && record.documentId !== s.documentId) return;
-    for (const [p, page] of state.pages) {
-      const index = page.findIndex((r) => r.id === record.id);
-      if (index >= 0) {
-        const previous = page[index] as FailureRecord;
-        page[index] = record;
-        state.summary = { ...s, ...countDelta(s, previous, -1) };
-        state.summary = { ...state.summary, ...countDelta(state.summary, record, +1) };
-        this.markPage(record.tabId, p);
-        this.emit({ type: 'record', tabId: record.tabId, record, summary: state.summary });
-        return;
-      }
+    if (this.closed.has(record.tabId)) {
+      this.removed.add(key);
+      this.schedule();
+      return;
     }
-    const page = Math.floor(s.nextSeq / this.options.pageSize);
-    const list = state.pages.get(page) ?? [];
-    list.push(record);
-    state.pages.set(page, list);
-    state.summary = { ...s, ...countDelta(s, record, +1), nextSeq: s.nextSeq + 1 };
-    this.markPage(record.tabId, page);
+    const state = this.state(record.tabId);
+    if (this.isStale(state.summary, record)) {
+      this.removed.add(key);
+      this.schedule();
+      return;
+    }
+    this.insert(state, { record, bytes: storageBytes(key, record) });
     this.enforceCaps(state);
+    this.markSummary(record.tabId);
     this.emit({ type: 'record', tabId: record.tabId, record, summary: state.summary });
+  }
+
+  private insert(state: TabState, entry: Entry): void {
+    const at = state.byId.get(entry.record.id);
+    if (at !== undefined) {
+      const previous = state.entries[at] as Entry;
+      state.entries[at] = entry;
+      this.bytesTotal += entry.bytes - previous.bytes;
+      state.summary = counted(counted(state.summary, previous.record, -1), entry.record, 1);
+      return;
+    }
+    state.byId.set(entry.record.id, state.entries.length);
+    state.entries.push(entry);
+    this.bytesTotal += entry.bytes;
+    state.summary = counted(state.summary, entry.record, 1);
   }
 
   /** The tab's top frame committed a new document: start a new log unless the user preserves it. */
   async navigate(tabId: number, documentId: string | null, pageUrl: string): Promise<void> {
     await this.ready;
     const state = this.state(tabId);
-    if (state.summary.preserve) {
-      state.summary = { ...state.summary, documentId, pageUrl };
-      this.markSummary(tabId);
-      this.emit({ type: 'reset', tabId, summary: state.summary });
-      return;
-    }
-    this.clearPages(state);
-    state.summary = { ...emptySummary(tabId, false), documentId, pageUrl, firstPage: 0, nextSeq: 0 };
+    if (!state.summary.preserve) this.empty(state);
+    state.summary = { ...state.summary, documentId, pageUrl };
     this.markSummary(tabId);
     this.emit({ type: 'reset', tabId, summary: state.summary });
   }
@@ -194,8 +241,7 @@ export class TabLog {
   async clear(tabId: number): Promise<void> {
     await this.ready;
     const state = this.state(tabId);
-    this.clearPages(state);
-    state.summary = { ...state.summary, count: 0, lookalikes: 0, dropped: 0, firstPage: 0, nextSeq: 0 };
+    this.empty(state);
     this.markSummary(tabId);
     this.emit({ type: 'reset', tabId, summary: state.summary });
   }
@@ -211,9 +257,11 @@ export class TabLog {
   /** The tab closed: forget it entirely. */
   async remove(tabId: number): Promise<void> {
     await this.ready;
+    this.closed.add(tabId);
+    if (this.closed.size > 1000) this.closed.delete(this.closed.values().next().value as number);
     const state = this.tabs.get(tabId);
     if (!state) return;
-    this.clearPages(state);
+    this.empty(state);
     this.tabs.delete(tabId);
     this.dirty.delete(summaryKey(tabId));
     this.removed.add(summaryKey(tabId));
@@ -221,60 +269,45 @@ export class TabLog {
     this.emit({ type: 'removed', tabId });
   }
 
-  private clearPages(state: TabState): void {
-    for (const p of state.pages.keys()) {
-      const key = pageKey(state.summary.tabId, p);
+  private empty(state: TabState): void {
+    const { tabId } = state.summary;
+    for (const e of state.entries) {
+      const key = recordKey(tabId, e.record.id);
       this.dirty.delete(key);
       this.removed.add(key);
+      this.bytesTotal -= e.bytes;
     }
-    state.pages.clear();
+    state.entries = [];
+    state.byId.clear();
+    state.summary = { ...state.summary, count: 0, lookalikes: 0, dropped: 0, generation: state.summary.generation + 1 };
   }
 
   private enforceCaps(state: TabState): void {
-    const { pageSize, maxRecordsPerTab, maxRecordsTotal } = this.options;
-    while (state.summary.nextSeq - state.summary.firstPage * pageSize > maxRecordsPerTab) this.dropFirstPage(state);
-    let total = 0;
-    for (const t of this.tabs.values()) total += t.summary.nextSeq - t.summary.firstPage * pageSize;
-    while (total > maxRecordsTotal) {
-      // Drop from the tab with the most records, oldest page first.
+    const overTab = state.entries.length - this.options.maxRecordsPerTab;
+    if (overTab > 0) this.dropOldest(state, overTab);
+    while (this.bytesTotal > this.options.maxBytesTotal) {
+      // Over the storage budget: drop from the tab holding the most, oldest first.
       let largest: TabState | null = null;
-      let size = 0;
-      for (const t of this.tabs.values()) {
-        const n = t.summary.nextSeq - t.summary.firstPage * pageSize;
-        if (n > size) {
-          size = n;
-          largest = t;
-        }
-      }
-      if (!largest || size === 0) break;
-      total -= this.dropFirstPage(largest);
+      for (const t of this.tabs.values()) if (t.entries.length > (largest?.entries.length ?? 0)) largest = t;
+      if (!largest) break;
+      this.dropOldest(largest, Math.max(1, Math.ceil(largest.entries.length / 20)));
     }
   }
 
-  /** Drops a tab's oldest page, counting what it held; returns how many records went. */
-  private dropFirstPage(state: TabState): number {
-    const s = state.summary;
-    const page = state.pages.get(s.firstPage) ?? [];
-    let count = s.count;
-    let lookalikes = s.lookalikes;
-    for (const r of page) {
-      if (r.kind === 'cors') count--;
-      else lookalikes--;
+  private dropOldest(state: TabState, n: number): void {
+    const gone = state.entries.splice(0, n);
+    let summary = state.summary;
+    for (const e of gone) {
+      const key = recordKey(summary.tabId, e.record.id);
+      this.dirty.delete(key);
+      this.removed.add(key);
+      this.bytesTotal -= e.bytes;
+      summary = counted(summary, e.record, -1);
     }
-    state.pages.delete(s.firstPage);
-    const key = pageKey(s.tabId, s.firstPage);
-    this.dirty.delete(key);
-    this.removed.add(key);
-    state.summary = { ...s, count, lookalikes, dropped: s.dropped + page.length, firstPage: s.firstPage + 1 };
-    this.markSummary(s.tabId);
-    return page.length;
-  }
-
-  private markPage(tabId: number, page: number): void {
-    const key = pageKey(tabId, page);
-    this.removed.delete(key);
-    this.dirty.add(key);
-    this.markSummary(tabId);
+    state.byId.clear();
+    state.entries.forEach((e, i) => state.byId.set(e.record.id, i));
+    state.summary = { ...summary, dropped: summary.dropped + gone.length };
+    this.markSummary(summary.tabId);
   }
 
   private markSummary(tabId: number): void {
@@ -291,43 +324,46 @@ export class TabLog {
     void Promise.resolve().then(() => this.flush());
   }
 
-  /** Writes everything changed so far; resolves when it is in the store. */
+  /** Writes every pending change; resolves when it is in the store. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
     this.scheduled = false;
-    if (this.dirty.size === 0 && this.removed.size === 0) return;
     const items: Record<string, unknown> = {};
     for (const key of this.dirty) {
+      // A key without a value here was dropped or cleared since it was marked: nothing to write.
       const value = this.valueOf(key);
       if (value !== undefined) items[key] = value;
     }
     const removals = [...this.removed];
     this.dirty.clear();
     this.removed.clear();
-    this.writing = (async () => {
-      try {
+    if (removals.length === 0 && Object.keys(items).length === 0) return;
+    // Asynchronous from the first step, so `writing` is always cleared after it was set.
+    this.writing = Promise.resolve()
+      .then(async () => {
         if (removals.length > 0) await this.store.remove(removals);
         if (Object.keys(items).length > 0) await this.store.set(items);
-      } catch {
+      })
+      .catch(() => {
         // Quota or a closing store: memory still has everything; the next change retries the write.
         for (const key of Object.keys(items)) this.dirty.add(key);
-      } finally {
+      })
+      .finally(() => {
         this.writing = null;
-      }
-    })();
+      });
     await this.writing;
   }
 
   private valueOf(key: string): unknown {
-    const rest = key.slice(PREFIX.length);
-    const [tab, page] = rest.split(':');
-    const state = this.tabs.get(Number(tab));
-    if (!state) return undefined;
-    if (page === undefined) return state.summary;
-    return state.pages.get(Number(page));
+    if (key.startsWith(SUMMARY_PREFIX)) return this.tabs.get(Number(key.slice(SUMMARY_PREFIX.length)))?.summary;
+    const rest = key.slice(RECORD_PREFIX.length);
+    const colon = rest.indexOf(':');
+    const state = this.tabs.get(Number(rest.slice(0, colon)));
+    const at = state?.byId.get(rest.slice(colon + 1));
+    return at === undefined ? undefined : state?.entries[at]?.record;
   }
 }
 
-function countDelta(s: TabSummary, record: FailureRecord, sign: 1 | -1): Pick<TabSummary, 'count' | 'lookalikes'> {
-  return record.kind === 'cors' ? { count: s.count + sign, lookalikes: s.lookalikes } : { count: s.count, lookalikes: s.lookalikes + sign };
+function counted(s: TabSummary, record: FailureRecord, sign: 1 | -1): TabSummary {
+  return record.kind === 'cors' ? { ...s, count: s.count + sign } : { ...s, lookalikes: s.lookalikes + sign };
 }

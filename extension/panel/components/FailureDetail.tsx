@@ -1,6 +1,6 @@
 /** One failure: the browser's verdict in its own words, the headers at fault, and the fix. */
 import { useMemo } from 'preact/hooks';
-import type { FailureRecord } from '../../../src/capture/records.ts';
+import { type FailureRecord, recordDiagnosis } from '../../../src/capture/records.ts';
 import { STACKS, type StackId, suggestFixes } from '../../../src/fix/index.ts';
 import { CodeBlock } from './CodeBlock.tsx';
 import { HeaderTable } from './HeaderTable.tsx';
@@ -15,7 +15,8 @@ const CREDENTIALS_SOURCE: Record<string, string> = {
 };
 
 export function FailureDetail({ record, stack, onStack }: { record: FailureRecord; stack: StackId; onStack: (s: StackId) => void }) {
-  const { diagnosis: d, exchange } = record;
+  const { exchange } = record;
+  const d = useMemo(() => recordDiagnosis(record), [record]);
   const fixes = useMemo(() => suggestFixes(exchange, d), [exchange, d]);
   const server = fixes.server.find((f) => f.stack === stack) ?? fixes.server[0];
   const hop = exchange.hops[d.hop];

@@ -1,5 +1,5 @@
 /** The failures of the tab, one row each. Rows carry the stable test contract (data-testid, data-cors-error...). */
-import type { FailureRecord } from '../../../src/capture/records.ts';
+import { type FailureRecord, recordCode, recordDiagnosis } from '../../../src/capture/records.ts';
 
 export function FailureList({
   records,
@@ -24,7 +24,7 @@ export function FailureList({
           <tr
             key={r.id}
             data-testid={r.kind === 'cors' ? 'failure' : 'lookalike'}
-            data-cors-error={r.diagnosis.status?.corsError ?? (r.kind === 'cors' ? 'Unknown' : '')}
+            data-cors-error={recordCode(r)}
             data-method={r.exchange.request.method}
             data-url={r.exchange.request.url}
             data-origin={r.exchange.request.origin}
@@ -39,7 +39,7 @@ export function FailureList({
             <td class="u" title={r.exchange.request.url}>
               {r.exchange.request.url}
             </td>
-            <td class="c">{r.diagnosis.status?.corsError ?? (r.kind === 'cors' ? 'Blocked (details missing)' : r.diagnosis.title)}</td>
+            <td class="c">{r.kind === 'cors' ? (r.uncaptured ? 'Blocked (details missing)' : recordCode(r)) : recordDiagnosis(r).title}</td>
           </tr>
         ))}
       </tbody>
