@@ -3,10 +3,11 @@
  * its hops in the order the network service does (services/network/cors/cors_url_loader.cc), or none.
  * This module decides; the explanation module words it.
  */
-import { headerValue, headerValues } from '../headers.ts';
+import { type HeaderList, headerValues } from '../headers.ts';
 import type { CorsErrorCode, CorsErrorStatus, CredentialsMode, Exchange, Hop, ResponseFacts, Stage } from '../model.ts';
 import { hasUserinfo, originOf, sameOrigin, schemeOf } from '../origin.ts';
 import { type AccessError, checkAccess } from './check-access.ts';
+import { blinkHeaderOrder, inCheckOrder } from './header-order.ts';
 import { firstDisallowedHeader, isOkStatus, isRedirectStatus, methodAllowed, parseAllowList } from './preflight.ts';
 import { type PreflightReason, preflightReasons } from './safelist.ts';
 
@@ -45,42 +46,77 @@ function fail(corsError: CorsErrorCode, failedParameter = ''): CorsErrorStatus {
   return { corsError, failedParameter };
 }
 
+/**
+ * A response header as Chromium's network stack reads it (net::HttpResponseHeaders::GetNormalizedHeader): each line's
+ * value without the spaces and tabs around it (the HTTP parser drops them), the lines joined with ", ", null when
+ * absent. Observed values may still carry them: cors/origin.htm's " *  " and "\thttp://origin" pass in Chromium
+ * (recorded: m-acao-padded, wpt-origin-2, -3, -5, -6, -7), and " true " is "true" (m-acac-padded).
+ */
+export function networkHeaderValue(headers: HeaderList, name: string): string | null {
+  const values = headerValues(headers, name).map((v) => v.replace(/^[ \t]+|[ \t]+$/g, ''));
+  return values.length === 0 ? null : values.join(', ');
+}
+
+/**
+ * Whether Chromium rejects the response before any CORS check: a NUL byte anywhere in its header block ends the
+ * request with net::ERR_INVALID_HTTP_RESPONSE (recorded: wpt-origin-23, -28, -29, -38). Older Chromium deleted the
+ * NUL bytes and went on; 156 does not.
+ */
+export function isInvalidHttpResponse(response: ResponseFacts): boolean {
+  return response.headers.some((h) => h.name.includes('\0') || h.value.includes('\0'));
+}
+
 function accessOf(response: ResponseFacts, url: string, origin: string, credentials: CredentialsMode) {
   return checkAccess({
-    allowOrigin: headerValue(response.headers, 'access-control-allow-origin'),
-    allowCredentials: headerValue(response.headers, 'access-control-allow-credentials'),
+    allowOrigin: networkHeaderValue(response.headers, 'access-control-allow-origin'),
+    allowCredentials: networkHeaderValue(response.headers, 'access-control-allow-credentials'),
     credentials,
     origin,
     httpResponse: /^https?$/.test(schemeOf(url)),
   });
 }
 
-/** The preflight's verdict, or null when it passed. */
-export function checkPreflight(hop: Hop, origin: string, method: string, credentials: CredentialsMode): CorsErrorStatus | null {
+/**
+ * The preflight's verdict, or null when it passed. `headerOrder` is the request's header names in Blink's
+ * header-map order (header-order.ts): the order Chromium checks them in, which names the header it reports.
+ */
+export function checkPreflight(
+  hop: Hop,
+  origin: string,
+  method: string,
+  credentials: CredentialsMode,
+  headerOrder: readonly string[] = [],
+): CorsErrorStatus | null {
   const preflight = hop.preflight;
   if (!preflight?.response) return null;
   const response = preflight.response;
+  // //net follows (and the preflight loader refuses) 301, 302, 303, 307 and 308 with a Location; 300 is not a redirect
+  // to fetch (recorded: m-pf-redirect-300 is PreflightInvalidStatus, m-redirect-300-location is not followed).
   if (isRedirectStatus(response.status) && headerValues(response.headers, 'location').length > 0) {
     return fail('PreflightDisallowedRedirect');
   }
   const access = accessOf(response, hop.url, origin, credentials);
   if (!access.ok) return fail(PREFLIGHT_ACCESS[access.error], access.failedParameter);
   if (!isOkStatus(response.status)) return fail('PreflightInvalidStatus');
-  const methods = parseAllowList(headerValue(response.headers, 'access-control-allow-methods'));
+  const methods = parseAllowList(networkHeaderValue(response.headers, 'access-control-allow-methods'));
   if (!methods.ok) return fail('InvalidAllowMethodsPreflightResponse');
-  const allowedHeaders = parseAllowList(headerValue(response.headers, 'access-control-allow-headers'));
+  const allowedHeaders = parseAllowList(networkHeaderValue(response.headers, 'access-control-allow-headers'));
   if (!allowedHeaders.ok) return fail('InvalidAllowHeadersPreflightResponse');
-  const requestedMethod = headerValue(preflight.requestHeaders, 'access-control-request-method') ?? method;
+  const requestedMethod = networkHeaderValue(preflight.requestHeaders, 'access-control-request-method') ?? method;
   if (!methodAllowed(requestedMethod, methods.items, credentials)) {
     return fail('MethodDisallowedByPreflightResponse', requestedMethod);
   }
-  const requested = (headerValue(preflight.requestHeaders, 'access-control-request-headers') ?? '')
-    .split(',')
-    .map((h) => h.trim())
-    .filter((h) => h !== '');
-  const header = firstDisallowedHeader(requested, allowedHeaders.items, credentials);
+  const header = firstDisallowedHeader(inCheckOrder(requestedHeaderNames(hop), headerOrder), allowedHeaders.items, credentials);
   if (header !== null) return fail('HeaderDisallowedByPreflightResponse', header);
   return null;
+}
+
+/** The names the preflight asked for (Access-Control-Request-Headers), lower-cased, as listed. */
+function requestedHeaderNames(hop: Hop): string[] {
+  return (networkHeaderValue(hop.preflight?.requestHeaders ?? [], 'access-control-request-headers') ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
 }
 
 /**
@@ -126,13 +162,23 @@ export function evaluate(exchange: Exchange, credentials: CredentialsMode): Verd
       if (location !== null) origin = nextOrigin(origin, hop.url, location);
       continue;
     }
-    if (request.mode === 'same-origin') return verdict(i, fail('DisallowedByMode'), 'request');
+    // Blink itself refuses a same-origin-mode request to another origin: fetch() rejects before any request for the
+    // first URL, and a redirect there is not followed (CDP blockedReason 'origin', console "Unsafe attempt to load
+    // URL ..."). The network service never sees it, so Chromium reports no CorsError (recorded:
+    // m-redirect-same-origin-mode), although network::mojom::CorsError has DisallowedByMode for it.
+    if (request.mode === 'same-origin') return verdict(i, null, 'request');
     if (i === 0 && !CORS_ENABLED_SCHEMES.has(schemeOf(hop.url))) {
       return verdict(i, fail('CorsDisabledScheme'), 'request');
     }
 
     if (hop.preflight) {
-      const preflightStatus = checkPreflight(hop, origin, request.method, credentials);
+      if (hop.preflight.response && isInvalidHttpResponse(hop.preflight.response)) return verdict(i, null, 'preflight');
+      const order = blinkHeaderOrder({
+        requestHeaders: request.headers,
+        requested: requestedHeaderNames(hop),
+        url: request.url,
+      });
+      const preflightStatus = checkPreflight(hop, origin, request.method, credentials, order);
       if (preflightStatus) return verdict(i, preflightStatus, 'preflight');
       if (!hop.preflight.response) return verdict(i, null, 'preflight', { incomplete: true });
     } else if (reasons.length > 0 && hop.response) {
@@ -141,6 +187,7 @@ export function evaluate(exchange: Exchange, credentials: CredentialsMode): Verd
 
     const response = hop.response;
     if (!response) return verdict(i, null, null, { incomplete: exchange.error !== null });
+    if (isInvalidHttpResponse(response)) return verdict(i, null, 'response');
 
     const location = redirectLocation(hop);
     if (location !== null && (i < exchange.hops.length - 1 || exchange.error !== null)) {

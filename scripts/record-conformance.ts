@@ -1,0 +1,448 @@
+/**
+ * `npm run record:conformance`: records the conformance corpus (src/conformance/corpus.json) from the real Chromium.
+ *
+ * For each scenario (scripts/conformance/scenarios.ts) a page on the page origin makes the request (fetch, XHR or
+ * EventSource) to servers that answer as the scenario says and log every request and response line. Chromium's
+ * verdict comes over CDP (Network.loadingFailed.corsErrorStatus, or loadingFinished); the exchange the engine is held
+ * to is built from what went over the wire (the servers' logs: preflight and actual request headers as Chromium
+ * computed them, each hop's status and header lines) plus the request headers as Blink built them (CDP
+ * Network.requestWillBeSent), which is all the browser itself knew when it decided.
+ *
+ * The browser is CHROMIUM_PATH (default /usr/bin/chromium), without any extension. Takes well under a minute.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CDPSession, Page } from '@playwright/test';
+import { CHROMIUM_PATH, launch } from '../e2e/support/browser.ts';
+import type { Header } from '../src/headers.ts';
+import type { CorsErrorStatus, CredentialsMode, Exchange, Hop, ResponseFacts } from '../src/model.ts';
+import { allScenarios, type Scenario, type Step } from './conformance/scenarios.ts';
+import { INSECURE_HOSTS, type RecordingServers, startRecordingServers, type WireRequest } from './conformance/server.ts';
+
+const OUT = path.resolve('src/conformance/corpus.json');
+const BATCH = 8;
+
+interface CdpHop {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+}
+
+interface CdpRequest {
+  readonly hops: CdpHop[];
+  outcome:
+    | null
+    | { readonly ok: true }
+    | { readonly ok: false; errorText: string; readonly cors: CorsErrorStatus | null; readonly blockedReason: string | null };
+}
+
+interface Call {
+  readonly api: Scenario['api'];
+  readonly url: string;
+  readonly method?: string;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body?: string;
+  readonly credentials: 'include' | 'same-origin' | 'omit';
+  readonly mode: 'cors' | 'same-origin' | 'no-cors';
+}
+
+export interface CorpusScenario {
+  readonly id: string;
+  readonly source: string;
+  readonly description: string;
+  readonly exchange: Exchange;
+  readonly expected: CorsErrorStatus | null;
+  readonly wptExpects?: 'pass' | 'fail';
+  readonly note?: string;
+}
+
+function originFor(servers: RecordingServers, at: Step['at']): string {
+  return {
+    page: servers.page,
+    api: servers.api,
+    'api-same-site': servers.apiSameSite,
+    'api-insecure': servers.apiInsecure,
+    other: servers.other,
+    'other-same-site': servers.otherSameSite,
+  }[at];
+}
+
+/** The URL of each hop: the scenario's step chain, each redirect's Location pointing at the next URL. */
+function hopUrls(servers: RecordingServers, scenario: Scenario, runId: string): string[] {
+  const urls: string[] = [];
+  const build = (step: Step, index: number): string => {
+    const q = new URLSearchParams();
+    q.set('id', `${runId}.${scenario.id}.${index}`);
+    if (step.h) q.set('h', JSON.stringify(step.h));
+    if (step.p) q.set('p', JSON.stringify(step.p));
+    if (step.ps) q.set('ps', String(step.ps));
+    if (step.ploc) q.set('ploc', step.ploc);
+    const url = `${originFor(servers, step.at)}/cors?`;
+    urls[index] = url;
+    let status = step.s;
+    if (step.to) {
+      const next = new URL(build(step.to, index + 1));
+      if (step.to.userinfo) {
+        const [user, pass] = step.to.userinfo.split(':');
+        next.username = user ?? '';
+        next.password = pass ?? '';
+      }
+      q.set('loc', next.href);
+      status ??= 302;
+    } else if (step.loc) {
+      q.set('loc', step.loc);
+    }
+    if (status) q.set('s', String(status));
+    if (scenario.api === 'eventsource' && !step.to) q.set('sse', '1');
+    urls[index] = `${url}${q}`;
+    return urls[index] as string;
+  };
+  build(scenario.step, 0);
+  return urls;
+}
+
+function callOf(scenario: Scenario, url: string): Call {
+  const credentials = scenario.credentials ?? 'same-origin';
+  return {
+    api: scenario.api,
+    url,
+    ...(scenario.method ? { method: scenario.method } : {}),
+    headers: scenario.headers ?? [],
+    ...(scenario.body !== undefined ? { body: scenario.body } : {}),
+    credentials: scenario.api === 'fetch' ? credentials : credentials === 'include' ? 'include' : 'same-origin',
+    mode: scenario.mode ?? 'cors',
+  };
+}
+
+/** Runs the calls in the page, all at once; resolves with 'ok', 'failed' or 'timeout' per call. */
+function runCalls(page: Page, calls: readonly Call[]): Promise<string[]> {
+  return page.evaluate(
+    (list) =>
+      Promise.all(
+        list.map(
+          (c) =>
+            new Promise<string>((resolve) => {
+              // No named functions in here: the bundler would wrap them in a helper the page does not have.
+              const timer = setTimeout(() => resolve('timeout'), 15_000);
+              const settle = [
+                (v: string) => {
+                  clearTimeout(timer);
+                  resolve(v);
+                },
+              ][0] as (v: string) => void;
+              if (c.api === 'xhr') {
+                const x = new XMLHttpRequest();
+                x.open(c.method ?? 'GET', c.url);
+                x.withCredentials = c.credentials === 'include';
+                for (const [k, v] of c.headers) x.setRequestHeader(k, v);
+                x.onload = () => settle('ok');
+                x.onerror = () => settle('failed');
+                x.send(c.body ?? null);
+              } else if (c.api === 'eventsource') {
+                // The server ends the stream after one message; the error that follows is the end of the response.
+                const s = new EventSource(c.url, { withCredentials: c.credentials === 'include' });
+                let received = false;
+                s.onmessage = () => {
+                  received = true;
+                };
+                s.onerror = () => {
+                  s.close();
+                  settle(received ? 'ok' : 'failed');
+                };
+              } else {
+                fetch(c.url, {
+                  method: c.method ?? 'GET',
+                  headers: c.headers as [string, string][],
+                  credentials: c.credentials,
+                  mode: c.mode,
+                  ...(c.body !== undefined ? { body: c.body } : {}),
+                }).then(
+                  async (r) => {
+                    await r.text().catch(() => '');
+                    settle('ok');
+                  },
+                  () => settle('failed'),
+                );
+              }
+            }),
+        ),
+      ),
+    calls,
+  );
+}
+
+/** Follows every request of the page over CDP, keyed by request id; preflights are left out (the wire shows them). */
+function watch(cdp: CDPSession): Map<string, CdpRequest> {
+  const requests = new Map<string, CdpRequest>();
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (e.initiator.type === 'preflight') return;
+    const entry = requests.get(e.requestId) ?? { hops: [], outcome: null };
+    entry.hops.push({ url: e.request.url, method: e.request.method, headers: e.request.headers as Record<string, string> });
+    requests.set(e.requestId, entry);
+  });
+  cdp.on('Network.loadingFailed', (e) => {
+    const entry = requests.get(e.requestId);
+    if (!entry) return;
+    // A request Blink blocks itself fails twice: blockedReason with no error text, then net::ERR_ABORTED.
+    if (entry.outcome && !entry.outcome.ok && entry.outcome.errorText === '') entry.outcome.errorText = e.errorText;
+    if (entry.outcome) return;
+    const cors = e.corsErrorStatus ? { corsError: e.corsErrorStatus.corsError, failedParameter: e.corsErrorStatus.failedParameter } : null;
+    entry.outcome = { ok: false, errorText: e.errorText, cors: cors as CorsErrorStatus | null, blockedReason: e.blockedReason ?? null };
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const entry = requests.get(e.requestId);
+    if (entry && !entry.outcome) entry.outcome = { ok: true };
+  });
+  return requests;
+}
+
+const idOf = (url: string) => new URL(url, 'http://x.invalid').searchParams.get('id');
+
+/**
+ * Wire header lines the network stack adds to every request, irrelevant to CORS: left out of the corpus. User-Agent
+ * and the client hints stay: their place among the page's headers is Blink's header-map order (header-order.ts).
+ */
+const NOISE = new Set(['host', 'connection', 'accept-encoding']);
+
+function wireHeaders(lines: WireRequest['headers'], pageSet: ReadonlySet<string>): Header[] {
+  return lines
+    .filter(([name]) => {
+      const lower = name.toLowerCase();
+      // Accept-Language comes from the browser's settings unless the page set it.
+      return !NOISE.has(lower) && (lower !== 'accept-language' || pageSet.has(lower));
+    })
+    .map(([name, value]) => ({ name, value }));
+}
+
+function responseOf(w: WireRequest): ResponseFacts {
+  return { status: w.status, headers: w.response.map(([name, value]) => ({ name, value })) };
+}
+
+function buildExchange(
+  scenario: Scenario,
+  call: Call,
+  urls: string[],
+  req: CdpRequest,
+  log: readonly WireRequest[],
+  pageOrigin: string,
+): Exchange {
+  const first = req.hops[0] as CdpHop;
+  const pageSet = new Set((scenario.headers ?? []).map(([n]) => n.toLowerCase()));
+  const hops: Hop[] = req.hops.map((h) => {
+    const id = idOf(h.url);
+    const wire = log.filter((w) => idOf(w.path) === id);
+    const preflightWire = wire.find(
+      (w) => w.method === 'OPTIONS' && w.headers.some(([n]) => n.toLowerCase() === 'access-control-request-method'),
+    );
+    const actualWire = wire.find((w) => w !== preflightWire);
+    const originOf = (w: WireRequest | undefined) => w?.headers.find(([n]) => n.toLowerCase() === 'origin')?.[1];
+    return {
+      url: h.url,
+      originSent: originOf(actualWire) ?? originOf(preflightWire) ?? null,
+      requestHeaders: actualWire ? wireHeaders(actualWire.headers, pageSet) : null,
+      preflight: preflightWire
+        ? { requestHeaders: wireHeaders(preflightWire.headers, pageSet), response: responseOf(preflightWire), error: null }
+        : null,
+      response: actualWire ? responseOf(actualWire) : null,
+    };
+  });
+  const credentials: CredentialsMode = call.credentials;
+  return {
+    request: {
+      url: urls[0] as string,
+      method: first.method,
+      origin: pageOrigin,
+      mode: call.mode,
+      credentials: { mode: credentials, source: 'page' },
+      initiator: scenario.api,
+      headers: Object.entries(first.headers).map(([name, value]) => ({ name, value })),
+    },
+    hops,
+    error: req.outcome && !req.outcome.ok ? req.outcome.errorText : null,
+  };
+}
+
+/** The fixed ports the corpus is written with: page, API, other origin. */
+const CORPUS_PORTS = [8801, 8802, 8803] as const;
+
+/**
+ * The scenario with the servers' free ports renamed to CORPUS_PORTS and the run id dropped, everywhere (URLs, encoded
+ * Locations, Origin, Referer, failedParameter): a renaming that changes no verdict, so that recording again with the
+ * same Chromium rewrites the same file.
+ */
+function canonical(s: CorpusScenario, servers: RecordingServers, runId: string): CorpusScenario {
+  const ports = [servers.page, servers.api, servers.other].map((o) => new URL(o).port);
+  let text = JSON.stringify(s).replaceAll(`${runId}.`, '');
+  for (const [i, port] of ports.entries()) {
+    text = text.replace(new RegExp(`(:|%3A|%253A|%25253A)${port}(?!\\d)`, 'g'), `$1${CORPUS_PORTS[i]}`);
+  }
+  return JSON.parse(text) as CorpusScenario;
+}
+
+/** What a web-platform-test expects against what Chromium did, for the scenarios where they disagree. */
+function divergenceNote(s: Scenario, expected: CorsErrorStatus | null, version: string): string {
+  const verdict = expected ? `blocks it (${expected.corsError})` : 'lets it through';
+  return `WPT ${s.source.slice(4)} expects ${s.wpt === 'pass' ? 'success' : 'a network error'}; Chromium ${version} ${verdict}.`;
+}
+
+interface Recorder {
+  readonly page: Page;
+  readonly origin: string;
+  readonly requests: Map<string, CdpRequest>;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const servers = await startRecordingServers();
+  const lens = await launch({
+    extensionDir: null,
+    thirdPartyCookies: 'allow',
+    extraArgs: [
+      `--host-resolver-rules=${Object.values(INSECURE_HOSTS)
+        .map((h) => `MAP ${h} 127.0.0.1`)
+        .join(', ')}`,
+    ],
+  });
+  try {
+    const open = async (origin: string): Promise<Recorder> => {
+      const page = await lens.context.newPage();
+      await page.goto(`${origin}/conformance`);
+      const cdp = await lens.context.newCDPSession(page);
+      const requests = watch(cdp);
+      await cdp.send('Network.enable');
+      return { page, origin, requests };
+    };
+    const secure = await open(servers.page);
+    const insecure = await open(servers.pageInsecure);
+    const cdp = await lens.context.newCDPSession(secure.page);
+    const browserVersion = (await cdp.send('Browser.getVersion')) as { product: string };
+    await cdp.detach();
+    const version = browserVersion.product.split('/')[1] ?? browserVersion.product;
+    const runId = Date.now().toString(36);
+
+    const scenarios = allScenarios();
+    const recorded = new Map<string, CorpusScenario>();
+    const problems: string[] = [];
+    for (const recorder of [secure, insecure]) {
+      const mine = scenarios.filter((s) => (s.page === 'insecure') === (recorder === insecure));
+      for (let i = 0; i < mine.length; i += BATCH) {
+        const batch = mine.slice(i, i + BATCH).map((s) => {
+          const urls = hopUrls(servers, s, runId);
+          return { s, urls, call: callOf(s, urls[0] as string) };
+        });
+        const results = await runCalls(
+          recorder.page,
+          batch.map((b) => b.call),
+        );
+        for (const [j, b] of batch.entries()) {
+          const firstId = idOf(b.urls[0] as string);
+          const deadline = Date.now() + 10_000;
+          let req: CdpRequest | undefined;
+          for (;;) {
+            req = [...recorder.requests.values()].find((r) => r.hops.length > 0 && idOf((r.hops[0] as CdpHop).url) === firstId);
+            // A request blocked by the renderer reports its final error in a second event: wait for it too.
+            const settled = req?.outcome && (req.outcome.ok || req.outcome.errorText !== '');
+            if (settled || Date.now() > deadline) break;
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          if (!req?.outcome) {
+            problems.push(`${b.s.id}: no CDP outcome (page said ${results[j]})`);
+            continue;
+          }
+          const outcome = req.outcome;
+          const expected = outcome.ok ? null : outcome.cors;
+          // An opaque (no-cors) response reaches the page, which cannot read it; Chromium then aborts the load.
+          const opaque = b.call.mode === 'no-cors' && !outcome.ok && outcome.errorText === 'net::ERR_ABORTED';
+          if ((results[j] === 'ok') !== outcome.ok && !opaque)
+            problems.push(`${b.s.id}: page said ${results[j]}, CDP ${outcome.ok ? 'finished' : 'failed'}`);
+          const exchange = buildExchange(b.s, b.call, b.urls, req, servers.log, recorder.origin);
+          const notes: string[] = [];
+          if (!outcome.ok && !outcome.cors) {
+            const blocked = outcome.blockedReason
+              ? `, blocked by the renderer before the network service saw it (CDP blockedReason '${outcome.blockedReason}')`
+              : '';
+            const nul = exchange.hops.some((h) => h.response?.headers.some((x) => x.value.includes('\0')))
+              ? ': a NUL byte in the response header block makes the whole response invalid'
+              : '';
+            notes.push(`Not a CORS error: Chromium ended the request with ${outcome.errorText || 'no error text'}${blocked}${nul}.`);
+          }
+          const chromiumPasses = outcome.ok || opaque;
+          const diverges = b.s.wpt !== undefined && (b.s.wpt === 'pass') !== chromiumPasses;
+          if (diverges) notes.unshift(divergenceNote(b.s, expected, version));
+          recorded.set(b.s.id, {
+            id: b.s.id,
+            source: b.s.source,
+            description: b.s.description,
+            exchange,
+            expected,
+            ...(diverges ? { wptExpects: b.s.wpt } : {}),
+            ...(notes.length ? { note: notes.join(' ') } : {}),
+          });
+        }
+      }
+    }
+    const out = scenarios.flatMap((s) => recorded.get(s.id) ?? []).map((s) => canonical(s, servers, runId));
+
+    const corpus = {
+      chromium: version,
+      product: browserVersion.product,
+      browserPath: CHROMIUM_PATH,
+      recordedAt: new Date().toISOString(),
+      recorder: 'scripts/record-conformance.ts',
+      origins: {
+        page: `http://localhost:${CORPUS_PORTS[0]} (a secure context), http://${INSECURE_HOSTS.page}:${CORPUS_PORTS[0]} (not one)`,
+        api: `http://127.0.0.1:${CORPUS_PORTS[1]} (another site), http://localhost:${CORPUS_PORTS[1]} (same site), http://${INSECURE_HOSTS.api}:${CORPUS_PORTS[1]}`,
+        other: `http://127.0.0.1:${CORPUS_PORTS[2]}, http://localhost:${CORPUS_PORTS[2]}`,
+        note: 'recorded on free ports, written with these; every host name resolves to 127.0.0.1',
+      },
+      fields: {
+        'exchange.request.headers':
+          'the request headers as Blink reported them over CDP (Network.requestWillBeSent), in its order; DevTools adds Referer, which Blink keeps apart',
+        'exchange.hops[].requestHeaders, .preflight.requestHeaders':
+          'the header lines the server received, in order, without Host, Connection, Accept-Encoding and a browser-set Accept-Language; null when the request never reached the network on that hop',
+        'exchange.hops[].response, .preflight.response': 'the status and every header line the server wrote, byte for byte',
+        expected:
+          "Network.loadingFailed.corsErrorStatus, or null when Chromium reported none (loadingFinished, or a failure that is not CORS: see 'note')",
+      },
+      scenarios: out,
+    };
+    // One scenario per line: the file stays diffable when a new Chromium changes a few verdicts.
+    const { scenarios: list, ...head } = corpus;
+    const text = `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "scenarios": [\n${list.map((s) => `    ${JSON.stringify(s)}`).join(',\n')}\n  ]\n}\n`;
+    fs.mkdirSync(path.dirname(OUT), { recursive: true });
+    fs.writeFileSync(OUT, text);
+
+    const count = (key: (s: CorpusScenario) => string) => {
+      const m = new Map<string, number>();
+      for (const s of out) m.set(key(s), (m.get(key(s)) ?? 0) + 1);
+      return [...m.entries()].sort((a, b) => b[1] - a[1]);
+    };
+    console.log(
+      `Recorded ${out.length} scenarios with Chromium ${version} (${browserVersion.product}, ${CHROMIUM_PATH}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    console.log(`Wrote ${path.relative(process.cwd(), OUT)}`);
+    console.log('\nPer source:');
+    for (const [k, n] of count((s) => s.source)) console.log(`  ${String(n).padStart(4)}  ${k}`);
+    console.log('\nPer verdict:');
+    for (const [k, n] of count((s) => s.expected?.corsError ?? 'pass')) console.log(`  ${String(n).padStart(4)}  ${k}`);
+    const otherFailures = out.filter((s) => !s.expected && s.exchange.error && s.exchange.request.mode !== 'no-cors');
+    console.log(`\n${otherFailures.length} scenario(s) failed without a CORS error:`);
+    for (const s of otherFailures) console.log(`  ${s.id}: ${s.note}`);
+    const divergent = out.filter((s) => s.wptExpects);
+    console.log(`\nChromium differs from the web-platform-test in ${divergent.length} scenario(s)${divergent.length ? ':' : '.'}`);
+    for (const s of divergent) console.log(`  ${s.id}: ${s.note}`);
+    if (problems.length) {
+      console.log(`\n${problems.length} problem(s):`);
+      for (const p of problems) console.log(`  ${p}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await lens.close();
+    await servers.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
