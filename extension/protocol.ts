@@ -64,4 +64,5 @@ export type PanelMessage = { readonly type: 'subscribe'; readonly tabId: number 
 export type WorkerMessage =
   | { readonly type: 'snapshot'; readonly snapshot: TabSnapshot }
   | { readonly type: 'record'; readonly record: FailureRecord; readonly summary: TabSummary }
-  | { readonly type: 'reset'; readonly summary: TabSummary };
+  | { readonly type: 'reset'; readonly summary: TabSummary }
+  | { readonly type: 'retracted'; readonly id: string; readonly summary: TabSummary };

@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     const summary = snapshot[`tab:${tabId}`] as TabSummary | undefined;
     const records = Object.entries(snapshot)
       .filter(([k]) => k.startsWith(`rec:${tabId}:`))
-      .map(([, v]) => v as FailureRecord)
+      .map(([, v]) => (typeof v === 'string' ? JSON.parse(v) : v) as FailureRecord)
       .sort((a, b) => a.time - b.time);
     print(records, summary, await lens.badge(tabId));
     console.log('Run `npm start -- --headed` on a machine with a display to browse the demo with the CORS panel open.');

@@ -33,14 +33,14 @@ export function judge(exchange: Exchange): Judgement {
 }
 
 export function diagnose(exchange: Exchange): Diagnosis {
-  return describe(exchange, judge(exchange));
+  return explain(exchange, judge(exchange));
 }
 
 /**
  * Words a judgement: the texts, the headers at fault, the notes and warnings. Split from judging so that a stored
  * record keeps only the (small) judgement, made on the full headers, and the panel words it from the stored exchange.
  */
-export function describe(exchange: Exchange, judgement: Judgement): Diagnosis {
+export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
   const { verdict, credentials } = judgement;
   const hop = exchange.hops[verdict.hop] ?? exchange.hops[exchange.hops.length - 1];
   const notes = notesFor(exchange, verdict, credentials);

@@ -27,6 +27,13 @@ log.onChange((change) => {
 
 function record(captured: Captured | null): void {
   if (!captured) return;
+  if (captured.phase === 'completed') {
+    // The request succeeded after all: take back what its response (or preflight) recorded, if anything.
+    if (captured.tabId >= 0) void log.retract(captured.tabId, captured.recordId);
+    return;
+  }
+  // Already recorded when its response arrived, and the error event tells nothing new: keep the handler short.
+  if (captured.settled && log.has(captured.tabId, captured.recordId)) return;
   if (captured.tabId < 0) {
     // A shared or service worker's request: shown on every tab of the worker's origin.
     void tabsShowingOrigin(captured.exchange.request.origin).then((tabIds) => {

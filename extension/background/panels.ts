@@ -43,12 +43,19 @@ export function onPanelConnect(log: TabLog, port: Runtime.Port): void {
 export function publish(change: TabChange): void {
   const set = subscribers.get(change.tabId);
   if (!set || set.size === 0) return;
-  const message: WorkerMessage | null =
-    change.type === 'record'
-      ? { type: 'record', record: change.record, summary: change.summary }
-      : change.type === 'reset'
-        ? { type: 'reset', summary: change.summary }
-        : null;
-  if (!message) return;
+  let message: WorkerMessage;
+  switch (change.type) {
+    case 'record':
+      message = { type: 'record', record: change.record, summary: change.summary };
+      break;
+    case 'reset':
+      message = { type: 'reset', summary: change.summary };
+      break;
+    case 'retracted':
+      message = { type: 'retracted', id: change.id, summary: change.summary };
+      break;
+    case 'removed':
+      return;
+  }
   for (const port of set) post(port, message);
 }

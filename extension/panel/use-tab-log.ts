@@ -22,6 +22,8 @@ export function applyMessage(view: TabLogView, message: WorkerMessage): TabLogVi
     case 'reset':
       // A log restarted from empty (navigation, Clear) has a new generation; otherwise only the settings changed.
       return { ...view, summary: message.summary, records: message.summary.generation !== view.summary?.generation ? [] : view.records };
+    case 'retracted':
+      return { ...view, summary: message.summary, records: view.records.filter((r) => r.id !== message.id) };
     case 'record': {
       const index = view.records.findIndex((r) => r.id === message.record.id);
       const records = index >= 0 ? view.records.map((r, i) => (i === index ? message.record : r)) : [...view.records, message.record];

@@ -4,7 +4,9 @@ import type { Exchange } from '../model.ts';
 import { API, exchange, PAGE } from '../test-exchange.ts';
 import { recordCode, recordDiagnosis, toRecord } from './records.ts';
 
-const captured = (ex: Exchange) => ({
+const captured = (ex: Exchange, phase: 'headers' | 'error' = 'error') => ({
+  phase,
+  recordId: '1',
   requestId: '1',
   tabId: 1,
   frameId: 0,
@@ -13,6 +15,7 @@ const captured = (ex: Exchange) => ({
   time: 0,
   exchange: ex,
   amended: false,
+  settled: false,
 });
 
 describe('toRecord', () => {
@@ -21,6 +24,18 @@ describe('toRecord', () => {
     expect(r?.kind).toBe('cors');
     expect(r && recordCode(r)).toBe('MissingAllowOriginHeader');
     expect(r && recordDiagnosis(r).title).toBe('The server did not send Access-Control-Allow-Origin');
+  });
+  test('at the response, a certain failure is recorded before the error event', () => {
+    const r = toRecord(
+      captured(
+        exchange({ credentials: 'include', credentialsSource: 'page', response: { headers: { 'access-control-allow-origin': '*' } } }),
+        'headers',
+      ),
+    );
+    expect(r && recordCode(r)).toBe('WildcardOriginNotAllowed');
+  });
+  test('at the response, nothing is inferred: a pass with the known credentials is no record yet', () => {
+    expect(toRecord(captured(exchange({ response: { headers: { 'access-control-allow-origin': '*' } } }), 'headers'))).toBeNull();
   });
   test('cancelled requests and same-origin requests are not rows', () => {
     expect(toRecord(captured(exchange({ error: 'net::ERR_ABORTED' })))).toBeNull();

@@ -4,7 +4,9 @@
  * small in storage. Decides which failures are CORS failures (counted on the badge), which are look-alikes worth
  * showing apart, and which are noise (cancelled requests, same-origin requests).
  */
-import { CORS_NET_ERROR, describe, type Judgement, judge } from '../diagnose.ts';
+import { evaluate } from '../cors/engine.ts';
+import { CORS_NET_ERROR, explain, type Judgement, judge } from '../diagnose.ts';
+import { lookalikeOf } from '../explain/lookalikes.ts';
 import { clampText, type HeaderList, sanitizeHeaders } from '../headers.ts';
 import type { Diagnosis, Exchange } from '../model.ts';
 import { originOf, sameOrigin } from '../origin.ts';
@@ -96,27 +98,33 @@ function storedJudgement({ verdict, credentials }: Judgement): Judgement {
   };
 }
 
-/** Turns a failed request into a record, or null when it is not worth one. */
+/**
+ * Turns a capture into a record, or null when it is not worth one. A 'headers' capture becomes a record only when
+ * the browser's check certainly fails with what is known (no credentials inference before the browser's refusal is
+ * seen); an 'error' capture is the final word. 'completed' captures are not records (see the tab log's retract).
+ */
 export function toRecord(captured: Captured): FailureRecord | null {
   const { exchange } = captured;
   const error = exchange.error ?? '';
-  if (IGNORED_ERRORS.has(error) || !crossOrigin(exchange)) return null;
+  if (captured.phase === 'completed' || IGNORED_ERRORS.has(error) || !crossOrigin(exchange)) return null;
   if (exchange.request.mode === 'no-cors' || exchange.request.mode === 'navigate') return null;
-  const judgement = judge(exchange);
-  const diagnosis = describe(exchange, judgement);
+  const judgement = captured.phase === 'headers' ? judgeAsStated(exchange) : judge(exchange);
+  const failed = judgement.verdict.status !== null;
   let kind: FailureRecord['kind'] = 'lookalike';
   let uncaptured = false;
   if (error === CORS_NET_ERROR) {
-    if (diagnosis.verdict !== 'fail') {
+    if (!failed) {
       // The browser checks CORS when the headers arrive. If they were observed and pass, this net::ERR_FAILED is
       // something else (an event stream closed by the page ends that way); if they were not, say so.
-      if (observedResponse(exchange)) return null;
+      if (captured.phase === 'headers' || observedResponse(exchange)) return null;
       uncaptured = true;
     }
     kind = 'cors';
+  } else if (lookalikeOf(exchange, judgement.verdict, judgement.credentials) === null) {
+    return null;
   }
   return {
-    id: captured.requestId,
+    id: captured.recordId,
     tabId: captured.tabId,
     frameId: captured.frameId,
     documentId: captured.documentId,
@@ -129,9 +137,15 @@ export function toRecord(captured: Captured): FailureRecord | null {
   };
 }
 
+/** The judgement with the credentials mode as observed so far, without inferring it from a refusal not yet seen. */
+function judgeAsStated(exchange: Exchange): Judgement {
+  const credentials = exchange.request.credentials;
+  return { verdict: evaluate(exchange, credentials.mode), credentials };
+}
+
 /** The record's diagnosis, worded from its stored exchange and judgement. */
 export function recordDiagnosis(record: FailureRecord): Diagnosis {
-  const d = describe(record.exchange, record.judgement);
+  const d = explain(record.exchange, record.judgement);
   if (!record.uncaptured) return d;
   return {
     ...d,

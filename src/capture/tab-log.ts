@@ -40,11 +40,14 @@ export interface TabSnapshot {
 export type TabChange =
   | { readonly type: 'record'; readonly tabId: number; readonly record: FailureRecord; readonly summary: TabSummary }
   | { readonly type: 'reset'; readonly tabId: number; readonly summary: TabSummary }
+  | { readonly type: 'retracted'; readonly tabId: number; readonly id: string; readonly summary: TabSummary }
   | { readonly type: 'removed'; readonly tabId: number };
 
 export interface TabLogOptions {
   /** Records kept per tab; the oldest are dropped (and counted) beyond it. */
   readonly maxRecordsPerTab?: number;
+  /** Look-alike records kept per tab, within maxRecordsPerTab. */
+  readonly maxLookalikesPerTab?: number;
   /** Estimated storage bytes for all records of all tabs: chrome.storage.session holds 10 MiB in all. */
   readonly maxBytesTotal?: number;
 }
@@ -55,8 +58,21 @@ export const summaryKey = (tabId: number) => `${SUMMARY_PREFIX}${tabId}`;
 export const recordKey = (tabId: number, id: string) => `${RECORD_PREFIX}${tabId}:${id}`;
 
 /** Storage cost of one record: chrome.storage.session counts about the JSON length plus 240 bytes per key. */
-function storageBytes(key: string, record: FailureRecord): number {
-  return key.length + JSON.stringify(record).length + 256;
+function storageBytes(key: string, json: string): number {
+  return key.length + json.length + 256;
+}
+
+/** A stored record, read back: a JSON string (the cheap form to hand to the storage API) or, from older versions, an object. */
+function parseStored(value: unknown): FailureRecord | null {
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value) as unknown;
+    } catch {
+      return null;
+    }
+  }
+  return isRecord(parsed) ? parsed : null;
 }
 
 interface Entry {
@@ -105,7 +121,7 @@ export class TabLog {
     private readonly store: KeyValueStore,
     options: TabLogOptions = {},
   ) {
-    this.options = { maxRecordsPerTab: 500, maxBytesTotal: 8 * 1024 * 1024, ...options };
+    this.options = { maxRecordsPerTab: 500, maxLookalikesPerTab: 100, maxBytesTotal: 8 * 1024 * 1024, ...options };
     this.ready = this.restore();
   }
 
@@ -124,7 +140,7 @@ export class TabLog {
     } catch {
       return;
     }
-    const records: [string, FailureRecord][] = [];
+    const records: [string, FailureRecord, number][] = [];
     for (const [key, value] of Object.entries(all)) {
       if (key.startsWith(SUMMARY_PREFIX) && isSummary(value)) {
         this.tabs.set(value.tabId, {
@@ -132,18 +148,20 @@ export class TabLog {
           entries: [],
           byId: new Map(),
         });
-      } else if (key.startsWith(RECORD_PREFIX) && isRecord(value)) {
-        records.push([key, value]);
+      } else if (key.startsWith(RECORD_PREFIX)) {
+        const record = parseStored(value);
+        if (record) records.push([key, record, typeof value === 'string' ? value.length : JSON.stringify(value).length]);
+        else this.removed.add(key);
       }
     }
     records.sort(([, a], [, b]) => a.time - b.time || (a.id < b.id ? -1 : 1));
-    for (const [key, record] of records) {
+    for (const [key, record, length] of records) {
       const state = this.state(record.tabId);
       if (this.isStale(state.summary, record)) {
         this.removed.add(key);
         continue;
       }
-      this.insert(state, { record, bytes: storageBytes(key, record) });
+      this.insert(state, { record, bytes: key.length + length + 256 });
     }
     for (const state of this.tabs.values()) this.enforceCaps(state);
     if (this.removed.size > 0) this.schedule();
@@ -184,11 +202,19 @@ export class TabLog {
     return { summary: state.summary, records: state.entries.map((e) => e.record) };
   }
 
-  /** Adds a record, or replaces the one with the same id (a later, better capture of the same request). */
+  /**
+   * Adds a record, or replaces the one with the same id (the error event's record after the response's, or a page
+   * hint that came late). A record whose details were not captured never replaces one whose details were, and an
+   * identical record is not written again.
+   */
   async add(record: FailureRecord): Promise<void> {
     const key = recordKey(record.tabId, record.id);
-    // Written now, before anything else can happen to this worker; the bookkeeping follows.
-    this.store.set({ [key]: record }).catch(async () => {
+    const known = this.find(record.tabId, record.id);
+    if (known && (sameRecord(known, record) || (record.uncaptured && !known.uncaptured))) return;
+    // Written now, before anything else can happen to this worker; the bookkeeping follows. As a JSON string: the
+    // storage API converts one string several times faster than a nested object, and the handler must be quick.
+    const json = JSON.stringify(record);
+    this.store.set({ [key]: json }).catch(async () => {
       // Retried by the batched writer once the record is in memory.
       await this.ready;
       this.dirty.add(key);
@@ -206,10 +232,40 @@ export class TabLog {
       this.schedule();
       return;
     }
-    this.insert(state, { record, bytes: storageBytes(key, record) });
+    this.insert(state, { record, bytes: storageBytes(key, json) });
     this.enforceCaps(state);
     this.markSummary(record.tabId);
     this.emit({ type: 'record', tabId: record.tabId, record, summary: state.summary });
+  }
+
+  /** Takes a record back: the request it was recorded for succeeded after all. */
+  async retract(tabId: number, id: string): Promise<void> {
+    await this.ready;
+    const state = this.tabs.get(tabId);
+    const at = state?.byId.get(id);
+    if (!state || at === undefined) return;
+    const [gone] = state.entries.splice(at, 1);
+    reindex(state);
+    if (gone) {
+      this.bytesTotal -= gone.bytes;
+      state.summary = counted(state.summary, gone.record, -1);
+    }
+    const key = recordKey(tabId, id);
+    this.dirty.delete(key);
+    this.removed.add(key);
+    this.markSummary(tabId);
+    this.emit({ type: 'retracted', tabId, id, summary: state.summary });
+  }
+
+  /** Whether the tab's log holds a record with this id (false until the log is restored). */
+  has(tabId: number, id: string): boolean {
+    return this.tabs.get(tabId)?.byId.has(id) ?? false;
+  }
+
+  private find(tabId: number, id: string): FailureRecord | undefined {
+    const state = this.tabs.get(tabId);
+    const at = state?.byId.get(id);
+    return at === undefined ? undefined : state?.entries[at]?.record;
   }
 
   private insert(state: TabState, entry: Entry): void {
@@ -283,6 +339,9 @@ export class TabLog {
   }
 
   private enforceCaps(state: TabState): void {
+    // Look-alikes (a burst of refused connections, too many requests at once) never push CORS failures out.
+    const overLookalikes = state.summary.lookalikes - this.options.maxLookalikesPerTab;
+    if (overLookalikes > 0) this.dropOldest(state, overLookalikes, 'lookalike');
     const overTab = state.entries.length - this.options.maxRecordsPerTab;
     if (overTab > 0) this.dropOldest(state, overTab);
     while (this.bytesTotal > this.options.maxBytesTotal) {
@@ -294,8 +353,20 @@ export class TabLog {
     }
   }
 
-  private dropOldest(state: TabState, n: number): void {
-    const gone = state.entries.splice(0, n);
+  private dropOldest(state: TabState, n: number, kind?: FailureRecord['kind']): void {
+    let gone: Entry[];
+    if (kind) {
+      gone = [];
+      state.entries = state.entries.filter((e) => {
+        if (gone.length < n && e.record.kind === kind) {
+          gone.push(e);
+          return false;
+        }
+        return true;
+      });
+    } else {
+      gone = state.entries.splice(0, n);
+    }
     let summary = state.summary;
     for (const e of gone) {
       const key = recordKey(summary.tabId, e.record.id);
@@ -304,8 +375,7 @@ export class TabLog {
       this.bytesTotal -= e.bytes;
       summary = counted(summary, e.record, -1);
     }
-    state.byId.clear();
-    state.entries.forEach((e, i) => state.byId.set(e.record.id, i));
+    reindex(state);
     state.summary = { ...summary, dropped: summary.dropped + gone.length };
     this.markSummary(summary.tabId);
   }
@@ -360,8 +430,32 @@ export class TabLog {
     const colon = rest.indexOf(':');
     const state = this.tabs.get(Number(rest.slice(0, colon)));
     const at = state?.byId.get(rest.slice(colon + 1));
-    return at === undefined ? undefined : state?.entries[at]?.record;
+    const record = at === undefined ? undefined : state?.entries[at]?.record;
+    return record === undefined ? undefined : JSON.stringify(record);
   }
+}
+
+function reindex(state: TabState): void {
+  state.byId.clear();
+  for (const [i, e] of state.entries.entries()) state.byId.set(e.record.id, i);
+}
+
+/** Whether two records of the same request say the same thing (then the second is not written). */
+function sameRecord(a: FailureRecord, b: FailureRecord): boolean {
+  const sa = a.judgement.verdict.status;
+  const sb = b.judgement.verdict.status;
+  return (
+    a.kind === b.kind &&
+    a.type === b.type &&
+    a.uncaptured === b.uncaptured &&
+    sa?.corsError === sb?.corsError &&
+    sa?.failedParameter === sb?.failedParameter &&
+    a.judgement.credentials.mode === b.judgement.credentials.mode &&
+    a.judgement.credentials.source === b.judgement.credentials.source &&
+    a.exchange.request.initiator === b.exchange.request.initiator &&
+    a.exchange.hops.length === b.exchange.hops.length &&
+    a.exchange.error === b.exchange.error
+  );
 }
 
 function counted(s: TabSummary, record: FailureRecord, sign: 1 | -1): TabSummary {

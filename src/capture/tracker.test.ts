@@ -53,7 +53,12 @@ const done = (id: string, over: Partial<RequestEventBase> = {}): RequestEvent =>
   statusCode: 200,
 });
 
+/** The final captures (error events) of a sequence. */
 function feed(tracker: ExchangeTracker, events: RequestEvent[]) {
+  return all(tracker, events).filter((c) => c.phase === 'error');
+}
+
+function all(tracker: ExchangeTracker, events: RequestEvent[]) {
   return events.map((e) => tracker.handle(e)).filter((c) => c !== null);
 }
 
@@ -187,10 +192,55 @@ describe('ExchangeTracker', () => {
     expect(t.size.live).toBe(0);
   });
 
-  test('a completed request leaves nothing behind', () => {
+  test('a completed request leaves nothing behind, and takes back what its response reported', () => {
     const t = new ExchangeTracker();
     t.hint('DOC', { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
-    expect(feed(t, [send('1'), got('1', 200, { 'Access-Control-Allow-Origin': '*' }), done('1')])).toEqual([]);
+    const phases = all(t, [send('1'), got('1', 200, { 'Access-Control-Allow-Origin': '*' }), done('1')]).map((c) => [c.phase, c.recordId]);
+    expect(phases).toEqual([
+      ['headers', '1'],
+      ['completed', '1'],
+    ]);
     expect(t.size).toEqual({ live: 0, preflights: 0, hints: 0, recent: 0 });
+  });
+
+  test('a response is reported at once, with the hint the page gave, before any error event', () => {
+    const t = new ExchangeTracker();
+    t.hint('DOC', { api: 'xhr', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+    const [c] = all(t, [send('1'), got('1', 200, { 'Access-Control-Allow-Origin': PAGE })]);
+    expect(c?.phase).toBe('headers');
+    expect(c?.exchange.request.credentials).toEqual({ mode: 'include', source: 'page' });
+    expect(c?.exchange.error).toBe('net::ERR_FAILED');
+  });
+
+  test('a same-origin response is not reported', () => {
+    const t = new ExchangeTracker();
+    expect(all(t, [send('1', {}, { url: `${PAGE}/x` }), got('1', 200, {}, { url: `${PAGE}/x` })])).toEqual([]);
+  });
+
+  test("a preflight's response is reported for the request it stands for, under the preflight's id", () => {
+    const t = new ExchangeTracker();
+    const captures = all(t, [
+      send('p', { 'Access-Control-Request-Method': 'PUT' }, { method: 'OPTIONS' }),
+      got('p', 204, {}, { method: 'OPTIONS' }),
+      done('p', { method: 'OPTIONS' }),
+      error('m', 'net::ERR_FAILED', { method: 'PUT' }),
+    ]);
+    expect(captures.map((c) => [c.phase, c.recordId, c.exchange.request.method])).toEqual([
+      ['headers', 'pf:p', 'PUT'],
+      ['error', 'pf:p', 'PUT'],
+    ]);
+  });
+
+  test('a request sent after its preflight takes back what the preflight reported', () => {
+    const t = new ExchangeTracker();
+    const captures = all(t, [
+      send('p', { 'Access-Control-Request-Method': 'PUT' }, { method: 'OPTIONS' }),
+      got('p', 204, { 'Access-Control-Allow-Origin': PAGE, 'Access-Control-Allow-Methods': 'PUT' }, { method: 'OPTIONS' }),
+      send('m', {}, { method: 'PUT' }),
+    ]);
+    expect(captures.map((c) => [c.phase, c.recordId])).toEqual([
+      ['headers', 'pf:p'],
+      ['completed', 'pf:p'],
+    ]);
   });
 });

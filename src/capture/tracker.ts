@@ -1,8 +1,12 @@
 /**
  * Turns the stream of observed request events into exchanges: follows each request through its redirects, pairs
- * every preflight (its own request to the browser) with the request it was sent for, folds in the page relay's
- * hints, and hands back the exchange when the request ends with a network error. Bounded in memory whatever the
- * traffic: every map has a cap and entries expire.
+ * every preflight (its own request to the browser) with the request it was sent for, and folds in the page relay's
+ * hints. It hands back an exchange three times in a request's life:
+ * - 'headers': a cross-origin response (or preflight response) just arrived. The browser runs its CORS check right
+ *   now, so a failure can be recorded before the error event, which a stopping service worker may never run.
+ * - 'error': the request ended with a network error: the final word.
+ * - 'completed': the request succeeded after a 'headers' capture: anything recorded for it must go.
+ * Bounded in memory whatever the traffic: every map has a cap and entries expire.
  */
 import { type HeaderList, hasHeader, headerValue } from '../headers.ts';
 import type { Credentials, Exchange, Hop, Initiator, PreflightFacts, RequestMode, ResponseFacts } from '../model.ts';
@@ -10,6 +14,13 @@ import { originOf, sameOrigin } from '../origin.ts';
 import type { ErrorEvent, HeadersEvent, PageHint, RequestEvent, RequestEventBase, SendEvent } from './events.ts';
 
 export interface Captured {
+  /** When in the request's life this capture was made (see the module comment). */
+  readonly phase: 'headers' | 'error' | 'completed';
+  /**
+   * The id the record of this request goes under: the request's id, or `pf:<preflight id>` for a request stopped
+   * by its preflight (known at the preflight's response, before the request's own id is seen).
+   */
+  readonly recordId: string;
   readonly requestId: string;
   readonly tabId: number;
   readonly frameId: number;
@@ -19,6 +30,11 @@ export interface Captured {
   readonly exchange: Exchange;
   /** True when this replaces an earlier capture of the same request (a page hint arrived after the failure). */
   readonly amended: boolean;
+  /**
+   * An 'error' capture that adds nothing to the 'headers' capture handed out for the same response with the same
+   * page hint: a caller that recorded that one has nothing to do.
+   */
+  readonly settled: boolean;
 }
 
 export interface TrackerOptions {
@@ -43,6 +59,10 @@ interface TrackedPreflight {
   response: ResponseFacts | null;
   error: string | null;
   claimed: boolean;
+  /** A 'headers' capture was handed out for the request this preflight stands for, with this hint. */
+  reported: boolean;
+  reportedHint: PageHint | null;
+  readonly event: RequestEventBase;
 }
 
 interface TrackedHop {
@@ -56,6 +76,10 @@ interface Tracked {
   readonly base: RequestEventBase;
   readonly time: number;
   readonly hops: TrackedHop[];
+  /** A 'headers' capture was handed out (its completion must be reported), with this hint, at this many hops. */
+  reported: boolean;
+  reportedHint: PageHint | null;
+  reportedHops: number;
 }
 
 interface TimedHint {
@@ -99,29 +123,28 @@ export class ExchangeTracker {
     return { live: this.live.size, preflights: this.preflightsById.size, hints, recent: this.recent.size };
   }
 
-  /** Feeds one observed event. Returns the exchange when a request has just failed. */
+  /** Feeds one observed event. Returns a capture when there is something to record or to take back. */
   handle(event: RequestEvent): Captured | null {
     if (++this.eventsSinceSweep >= 256) this.sweep(event.timeStamp);
     const preflight = this.preflightsById.get(event.requestId);
-    if (preflight) {
-      this.updatePreflight(preflight, event);
-      return null;
-    }
+    if (preflight) return this.updatePreflight(preflight, event);
     switch (event.kind) {
       case 'send':
-        if (isPreflightSend(event)) this.startPreflight(event);
-        else this.onSend(event);
-        return null;
+        if (isPreflightSend(event)) {
+          this.startPreflight(event);
+          return null;
+        }
+        return this.onSend(event);
       case 'headers':
-        this.onHeaders(event);
-        return null;
+        return this.onHeaders(event);
       case 'error':
         return this.onError(event);
       case 'completed': {
         const tracked = this.live.get(event.requestId);
         this.live.delete(event.requestId);
-        if (tracked?.base.documentId) this.takeHint(tracked.base.documentId, tracked.base.method, tracked.base.url);
-        return null;
+        if (!tracked) return null;
+        if (tracked.base.documentId) this.takeHint(tracked.base.documentId, tracked.base.method, tracked.base.url);
+        return tracked.reported ? this.captured(tracked, 'completed', null, this.peekHint(tracked.base), false) : null;
       }
     }
   }
@@ -136,7 +159,7 @@ export class ExchangeTracker {
       if (!recent.hinted && base.documentId === documentId && base.method === hint.method && base.url === hint.url) {
         recent.hinted = true;
         this.recent.delete(requestId);
-        return this.captured(recent.tracked, recent.error, hint, true);
+        return this.captured(recent.tracked, 'error', recent.error, hint, true);
       }
     }
     let list = this.hints.get(documentId);
@@ -164,6 +187,9 @@ export class ExchangeTracker {
       response: null,
       error: null,
       claimed: false,
+      reported: false,
+      reportedHint: null,
+      event: e,
     };
     this.preflightsById.set(e.requestId, preflight);
     const list = this.unclaimed.get(key) ?? [];
@@ -175,11 +201,24 @@ export class ExchangeTracker {
     this.unclaimed.set(key, list);
   }
 
-  private updatePreflight(preflight: TrackedPreflight, e: RequestEvent): void {
+  private updatePreflight(preflight: TrackedPreflight, e: RequestEvent): Captured | null {
     if (e.kind === 'headers') preflight.response = { status: e.statusCode, headers: e.responseHeaders };
     else if (e.kind === 'error') preflight.error = e.error;
     else if (e.kind === 'send') preflight.requestHeaders = e.requestHeaders;
     if ((e.kind === 'completed' || e.kind === 'error') && preflight.claimed) this.preflightsById.delete(preflight.requestId);
+    if (e.kind !== 'headers' || preflight.claimed) return null;
+    // The preflight's answer decides the request it stands for, whose own events may never come: report it now.
+    const stand: Tracked = {
+      base: { ...preflight.event, requestId: preflightRecordId(preflight), method: preflight.method },
+      time: preflight.time,
+      hops: [{ url: preflight.event.url, requestHeaders: null, preflight, response: null }],
+      reported: true,
+      reportedHint: null,
+      reportedHops: 1,
+    };
+    preflight.reported = true;
+    preflight.reportedHint = this.peekHint(stand.base);
+    return this.captured(stand, 'headers', 'net::ERR_FAILED', preflight.reportedHint, false);
   }
 
   /** The earliest preflight for this URL and method that no request has claimed yet. */
@@ -200,7 +239,14 @@ export class ExchangeTracker {
   private track(e: RequestEventBase): Tracked {
     let tracked = this.live.get(e.requestId);
     if (!tracked) {
-      tracked = { base: e, time: e.timeStamp, hops: [{ url: e.url, requestHeaders: null, preflight: null, response: null }] };
+      tracked = {
+        base: e,
+        time: e.timeStamp,
+        hops: [{ url: e.url, requestHeaders: null, preflight: null, response: null }],
+        reported: false,
+        reportedHint: null,
+        reportedHops: 0,
+      };
       this.live.set(e.requestId, tracked);
       if (this.live.size > this.options.maxLive) {
         const oldest = this.live.keys().next().value;
@@ -221,17 +267,27 @@ export class ExchangeTracker {
     return hop;
   }
 
-  private onSend(e: SendEvent): void {
+  private onSend(e: SendEvent): Captured | null {
     const tracked = this.track(e);
     const hop = this.currentHop(tracked, e);
     hop.requestHeaders = e.requestHeaders;
-    hop.preflight ??= this.claimPreflight(e, e.url);
+    if (hop.preflight) return null;
+    hop.preflight = this.claimPreflight(e, e.url);
+    // The request went out after all: its preflight passed, whatever was recorded for it at its response is void.
+    if (hop.preflight?.reported) return this.retraction(tracked, preflightRecordId(hop.preflight));
+    return null;
   }
 
-  private onHeaders(e: HeadersEvent): void {
+  private onHeaders(e: HeadersEvent): Captured | null {
     const tracked = this.track(e);
     const hop = this.currentHop(tracked, e);
     hop.response = { status: e.statusCode, headers: e.responseHeaders };
+    const origin = tracked.base.initiator ?? 'null';
+    if (tracked.hops.every((h) => sameOrigin(origin, originOf(h.url)))) return null;
+    tracked.reported = true;
+    tracked.reportedHint = this.peekHint(tracked.base);
+    tracked.reportedHops = tracked.hops.length;
+    return this.captured(tracked, 'headers', 'net::ERR_FAILED', tracked.reportedHint, false);
   }
 
   private onError(e: ErrorEvent): Captured | null {
@@ -248,7 +304,25 @@ export class ExchangeTracker {
         if (oldest !== undefined) this.recent.delete(oldest);
       }
     }
-    return this.captured(tracked, e.error, hint, false);
+    const capture = this.captured(tracked, 'error', e.error, hint, false);
+    const first = tracked.hops[0] as TrackedHop;
+    const settled =
+      e.error === 'net::ERR_FAILED' &&
+      ((tracked.reported && tracked.reportedHint === hint && tracked.reportedHops === tracked.hops.length && hop.response !== null) ||
+        (first.requestHeaders === null &&
+          first.response === null &&
+          first.preflight?.reported === true &&
+          first.preflight.reportedHint === hint));
+    return settled ? { ...capture, settled } : capture;
+  }
+
+  private retraction(tracked: Tracked, recordId: string): Captured {
+    return { ...this.captured(tracked, 'completed', null, null, false), recordId };
+  }
+
+  private peekHint(base: RequestEventBase): PageHint | null {
+    if (!base.documentId) return null;
+    return this.hints.get(base.documentId)?.find((h) => h.hint.method === base.method && h.hint.url === base.url)?.hint ?? null;
   }
 
   private takeHint(documentId: string, method: string, url: string): PageHint | null {
@@ -261,9 +335,15 @@ export class ExchangeTracker {
     return found?.hint ?? null;
   }
 
-  private captured(tracked: Tracked, error: string, hint: PageHint | null, amended: boolean): Captured {
+  private captured(tracked: Tracked, phase: Captured['phase'], error: string | null, hint: PageHint | null, amended: boolean): Captured {
     const { base } = tracked;
+    const first = tracked.hops[0] as TrackedHop;
+    // A request stopped by its preflight is recorded under the preflight's id, known before its own.
+    const recordId =
+      first.requestHeaders === null && first.response === null && first.preflight ? preflightRecordId(first.preflight) : base.requestId;
     return {
+      phase,
+      recordId,
       requestId: base.requestId,
       tabId: base.tabId,
       frameId: base.frameId,
@@ -272,6 +352,7 @@ export class ExchangeTracker {
       time: tracked.time,
       exchange: buildExchange(tracked, error, hint),
       amended,
+      settled: false,
     };
   }
 
@@ -298,6 +379,10 @@ export class ExchangeTracker {
       else this.hints.set(doc, kept);
     }
   }
+}
+
+function preflightRecordId(p: TrackedPreflight): string {
+  return p.requestId.startsWith('pf:') ? p.requestId : `pf:${p.requestId}`;
 }
 
 function preflightFacts(p: TrackedPreflight | null): PreflightFacts | null {
@@ -363,7 +448,7 @@ function credentialsOf(tracked: Tracked, origin: string, hint: PageHint | null):
   return { mode: 'same-origin', source: 'default' };
 }
 
-function buildExchange(tracked: Tracked, error: string, hint: PageHint | null): Exchange {
+function buildExchange(tracked: Tracked, error: string | null, hint: PageHint | null): Exchange {
   const { base } = tracked;
   const first = tracked.hops[0] as TrackedHop;
   const firstHeaders = first.requestHeaders ?? first.preflight?.requestHeaders ?? [];
