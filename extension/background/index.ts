@@ -16,7 +16,7 @@ import { sessionStore } from './session-store.ts';
 import { completedEvent, errorEvent, FILTER, HEADERS_OPTIONS, headersEvent, SEND_OPTIONS, sendEvent } from './web-request.ts';
 import { tabsShowingOrigin } from './worker-requests.ts';
 
-const tracker = new ExchangeTracker();
+const tracker = new ExchangeTracker({ startedAt: Date.now() });
 const log = new TabLog(sessionStore);
 
 log.onChange((change) => {
@@ -71,12 +71,18 @@ browser.action.onClicked.addListener((tab) => {
 });
 
 handle({
-  hint(payload, sender) {
+  async hint(payload, sender) {
     const hint = parseHint(payload);
-    const documentId = (sender as { documentId?: string }).documentId;
+    const { documentId, origin } = sender as { documentId?: string; origin?: string };
     // The sender's tab and document come from the browser, not from the page: a hint can only describe its own page.
     if (!hint || !documentId || sender.tab?.id === undefined) return undefined;
-    record(tracker.hint(documentId, hint, Date.now()));
+    if (hint.outcome !== 'failed') {
+      record(tracker.hint(documentId, hint, Date.now()));
+      return undefined;
+    }
+    const tabId = sender.tab.id;
+    const captured = tracker.pageFailure({ tabId, frameId: sender.frameId ?? 0, documentId, origin: origin ?? 'null' }, hint, Date.now());
+    if (captured && !(await log.hasRequest(tabId, documentId, hint.method, hint.url))) record(captured);
     return undefined;
   },
   snapshot: ({ tabId }) => log.snapshot(tabId),

@@ -12,12 +12,13 @@ type Api = 'fetch' | 'xhr' | 'eventsource';
 const NORMALIZED = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
 const normalizeMethod = (m: string) => (NORMALIZED.includes(m.toUpperCase()) ? m.toUpperCase() : m);
 
-function report(api: Api, input: string, method: string, credentials: string, mode: string): void {
+/** Reports a cross-origin call: when it starts, and again if it fails (all a page sees of a CORS failure). */
+function report(api: Api, input: string, method: string, credentials: string, mode: string, outcome?: 'failed'): void {
   try {
     const url = new URL(input, document.baseURI);
     if (url.origin === location.origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) return;
     url.hash = '';
-    const detail = JSON.stringify({ api, url: url.href, method: normalizeMethod(method), credentials, mode });
+    const detail = JSON.stringify({ api, url: url.href, method: normalizeMethod(method), credentials, mode, outcome });
     document.dispatchEvent(new CustomEvent(HINT_EVENT, { detail }));
   } catch {
     // Never let the hook break the page.
@@ -27,21 +28,32 @@ function report(api: Api, input: string, method: string, credentials: string, mo
 const nativeFetch = window.fetch;
 window.fetch = new Proxy(nativeFetch, {
   apply(target, thisArg, args: Parameters<typeof fetch>) {
+    let call: [string, string, string, string] | null = null;
     try {
       const [input, init] = args;
       const request = input instanceof Request ? input : null;
       const url = request ? request.url : input instanceof URL ? input.href : String(input);
-      report(
-        'fetch',
+      call = [
         url,
         init?.method ?? request?.method ?? 'GET',
         init?.credentials ?? request?.credentials ?? 'same-origin',
         init?.mode ?? request?.mode ?? 'cors',
-      );
+      ];
+      report('fetch', ...call);
     } catch {
       // ignore
     }
-    return Reflect.apply(target, thisArg, args);
+    const result = Reflect.apply(target, thisArg, args) as Promise<Response>;
+    if (!call) return result;
+    const seen = call;
+    // A new promise settling like the original, so the page's own unhandled rejections still show.
+    return result.then(
+      (response) => response,
+      (error: unknown) => {
+        if (error instanceof TypeError) report('fetch', ...seen, 'failed');
+        throw error;
+      },
+    );
   },
 });
 
@@ -62,19 +74,33 @@ xhr.open = new Proxy(nativeOpen, {
 xhr.send = new Proxy(nativeSend, {
   apply(target, thisArg: XMLHttpRequest, args: unknown[]) {
     const call = opened.get(thisArg);
-    if (call) report('xhr', call.url, call.method, thisArg.withCredentials ? 'include' : 'same-origin', 'cors');
+    if (call) {
+      const credentials = thisArg.withCredentials ? 'include' : 'same-origin';
+      report('xhr', call.url, call.method, credentials, 'cors');
+      thisArg.addEventListener('error', () => report('xhr', call.url, call.method, credentials, 'cors', 'failed'), { once: true });
+    }
     return Reflect.apply(target, thisArg, args);
   },
 });
 
 window.EventSource = new Proxy(window.EventSource, {
   construct(target, args: [string | URL, EventSourceInit?], newTarget) {
+    let seen: [string, string] | null = null;
     try {
       const [url, init] = args;
-      report('eventsource', url instanceof URL ? url.href : String(url), 'GET', init?.withCredentials ? 'include' : 'same-origin', 'cors');
+      seen = [url instanceof URL ? url.href : String(url), init?.withCredentials ? 'include' : 'same-origin'];
+      report('eventsource', seen[0], 'GET', seen[1], 'cors');
     } catch {
       // ignore
     }
-    return Reflect.construct(target, args, newTarget);
+    const source = Reflect.construct(target, args, newTarget) as EventSource;
+    const call = seen;
+    if (call) {
+      // An event stream that could not connect closes for good; one that dropped later reconnects (not a failure).
+      source.addEventListener('error', () => {
+        if (source.readyState === EventSource.CLOSED) report('eventsource', call[0], 'GET', call[1], 'cors', 'failed');
+      });
+    }
+    return source;
   },
 });

@@ -4,9 +4,22 @@
  * may relay at most HINTS_PER_SECOND hints. The worker validates again and attributes each hint to the sender's
  * document as the browser reports it, so a page can only describe its own requests.
  */
-import { parseHint } from '../../src/capture/events.ts';
+import { type PageHint, parseHint } from '../../src/capture/events.ts';
 import { send } from '../protocol.ts';
 import { HINT_EVENT, HINTS_PER_SECOND } from './hint-event.ts';
+
+/**
+ * Sends a hint to the worker. A failure report is retried: the worker may be restarting right then (that is when
+ * such reports matter), and a message sent to a stopping worker is refused.
+ */
+function deliver(hint: PageHint, retries: number, delay = 150): void {
+  send('hint', hint).catch(() => {
+    if (retries > 0) setTimeout(() => deliver(hint, retries - 1, delay * 3), delay);
+  });
+}
+
+/** When each recent call started, as this relay saw it ("METHOD url" to ms since the epoch). */
+const started = new Map<string, number>();
 
 let windowStart = 0;
 let inWindow = 0;
@@ -28,8 +41,22 @@ document.addEventListener(
     } catch {
       return;
     }
-    const hint = parseHint(parsed);
-    if (hint) send('hint', hint).catch(() => {});
+    // Whatever the page wrote in startedAt is dropped: only this relay's own clock counts.
+    const hint = parseHint(typeof parsed === 'object' && parsed !== null ? { ...parsed, startedAt: undefined } : parsed);
+    if (!hint) return;
+    const call = `${hint.method} ${hint.url}`;
+    if (hint.outcome !== 'failed') {
+      started.delete(call);
+      started.set(call, now);
+      if (started.size > 500) started.delete(started.keys().next().value as string);
+      deliver(hint, 0);
+      return;
+    }
+    // A failure report only for a call this relay saw start, stamped with when it did.
+    const at = started.get(call);
+    if (at === undefined) return;
+    started.delete(call);
+    deliver({ ...hint, startedAt: at }, 3);
   },
   true,
 );

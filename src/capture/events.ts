@@ -56,6 +56,13 @@ export interface PageHint {
   readonly method: string;
   readonly credentials: CredentialsMode;
   readonly mode: Extract<RequestMode, 'cors' | 'no-cors' | 'same-origin' | 'navigate'>;
+  /** Set when the page reports how the call ended: 'failed' is what a page sees of a CORS failure (TypeError). */
+  readonly outcome?: 'failed';
+  /**
+   * On a failure report: when the relay (not the page) saw the call start, ms since the epoch. The relay runs in the
+   * extension's isolated world, out of the page's reach, and only reports failures of calls it saw start.
+   */
+  readonly startedAt?: number;
 }
 
 const APIS: readonly string[] = ['fetch', 'xhr', 'eventsource'];
@@ -73,5 +80,10 @@ export function parseHint(value: unknown): PageHint | null {
   if (typeof method !== 'string' || !METHOD.test(method)) return null;
   if (typeof credentials !== 'string' || !CREDENTIALS.includes(credentials)) return null;
   if (typeof mode !== 'string' || !MODES.includes(mode)) return null;
-  return { api: api as PageApi, url, method, credentials: credentials as CredentialsMode, mode: mode as PageHint['mode'] };
+  if (v.outcome !== undefined && v.outcome !== 'failed') return null;
+  const startedAt = v.startedAt;
+  if (startedAt !== undefined && (typeof startedAt !== 'number' || !Number.isFinite(startedAt))) return null;
+  const hint: PageHint = { api: api as PageApi, url, method, credentials: credentials as CredentialsMode, mode: mode as PageHint['mode'] };
+  if (v.outcome !== 'failed') return hint;
+  return startedAt === undefined ? { ...hint, outcome: 'failed' } : { ...hint, outcome: 'failed', startedAt };
 }

@@ -29,6 +29,8 @@ export interface FailureRecord {
   readonly judgement: Judgement;
   /** Blocked (net::ERR_FAILED) but the headers that decide why were not observed. */
   readonly uncaptured: boolean;
+  /** Known only from the page's report: the browser's events for it were lost while the worker restarted. */
+  readonly pageReported?: true;
 }
 
 /** Errors that are never worth a row: cancellations and DevTools' own cache probes. */
@@ -134,6 +136,7 @@ export function toRecord(captured: Captured): FailureRecord | null {
     exchange: sanitizeExchange(exchange),
     judgement: storedJudgement(judgement),
     uncaptured,
+    ...(captured.pageReported ? { pageReported: true as const } : {}),
   };
 }
 
@@ -152,11 +155,14 @@ export function recordDiagnosis(record: FailureRecord): Diagnosis {
     verdict: 'fail',
     status: null,
     title: 'Blocked by CORS; the details were not captured',
-    explanation:
-      'The browser blocked this cross-origin request (net::ERR_FAILED), but CORS Lens did not see the headers that ' +
-      'decide why: the extension was restarted by the browser while the request was in flight, or another extension ' +
-      "changed the request. Reload the page with this panel open to capture it again; the browser's own console " +
-      'message (Console panel) names the rule.',
+    explanation: record.pageReported
+      ? 'The page saw this cross-origin request fail, while the browser was restarting the CORS Lens extension: the ' +
+        "browser's own events for it were lost, so neither the rule it broke nor its headers are known. Run the " +
+        "request again with this panel open to capture it; the browser's console message (Console panel) names the rule."
+      : 'The browser blocked this cross-origin request (net::ERR_FAILED), but CORS Lens did not see the headers that ' +
+        'decide why: the extension was restarted by the browser while the request was in flight, or another extension ' +
+        "changed the request. Reload the page with this panel open to capture it again; the browser's own console " +
+        'message (Console panel) names the rule.',
   };
 }
 

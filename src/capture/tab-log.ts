@@ -257,6 +257,14 @@ export class TabLog {
     this.emit({ type: 'retracted', tabId, id, summary: state.summary });
   }
 
+  /** Whether the tab's log holds a record of this request by what it asked for (document, method, URL). */
+  async hasRequest(tabId: number, documentId: string | null, method: string, url: string): Promise<boolean> {
+    await this.ready;
+    return (this.tabs.get(tabId)?.entries ?? []).some(
+      ({ record: r }) => r.documentId === documentId && r.exchange.request.method === method && r.exchange.request.url === url,
+    );
+  }
+
   /** Whether the tab's log holds a record with this id (false until the log is restored). */
   has(tabId: number, id: string): boolean {
     return this.tabs.get(tabId)?.byId.has(id) ?? false;

@@ -244,3 +244,50 @@ describe('ExchangeTracker', () => {
     ]);
   });
 });
+
+describe('page failure reports', () => {
+  const sender = { tabId: 7, frameId: 0, documentId: 'DOC', origin: PAGE };
+  const failed = (url: string, startedAt = clock - 500) => ({
+    api: 'fetch' as const,
+    url,
+    method: 'GET',
+    credentials: 'include' as const,
+    mode: 'cors' as const,
+    outcome: 'failed' as const,
+    startedAt,
+  });
+
+  test('are ignored when the worker has no blind spot: a page cannot add a failure', () => {
+    const t = new ExchangeTracker({ startedAt: clock });
+    feed(t, [send('1'), got('1', 200), done('1')]);
+    for (let i = 0; i < 100; i++) expect(t.pageFailure(sender, failed(`${API}?forged=${i}`), clock)).toBeNull();
+  });
+
+  test('fill the blind spot after a restart that caught requests in flight', () => {
+    const t = new ExchangeTracker({ startedAt: clock });
+    // A response for a request this worker never saw start: its predecessor was stopped mid-request.
+    t.handle(got('orphan', 200, { 'Access-Control-Allow-Origin': PAGE }));
+    const c = t.pageFailure(sender, failed(`${API}?lost=1`), clock);
+    expect(c?.pageReported).toBe(true);
+    expect(c?.recordId).toMatch(/^page:/);
+    expect(c?.exchange.request).toMatchObject({ url: `${API}?lost=1`, origin: PAGE, credentials: { mode: 'include', source: 'page' } });
+    // Never for a request the worker is following, and never after the blind spot.
+    t.handle(send('2', {}, { url: `${API}?live=1` }));
+    expect(t.pageFailure(sender, failed(`${API}?live=1`), clock)).toBeNull();
+    expect(t.pageFailure(sender, failed(`${API}?late=1`), clock + 60_000)).toBeNull();
+  });
+
+  test('never for a call that started after the worker did (a forged report during a blind spot)', () => {
+    const started = clock;
+    const t = new ExchangeTracker({ startedAt: started });
+    t.handle(got('orphan2', 200));
+    expect(t.pageFailure(sender, failed(`${API}?after=1`, started + 10), started + 20)).toBeNull();
+    expect(t.pageFailure(sender, { ...failed(`${API}?nostart=1`), startedAt: undefined }, started + 20)).toBeNull();
+  });
+
+  test('a worker that starts on fresh traffic has no blind spot', () => {
+    const t = new ExchangeTracker({ startedAt: clock });
+    feed(t, [send('9'), got('9', 200), error('9')]);
+    expect(t.pageFailure(sender, failed(`${API}?x=1`), clock)).toBeNull();
+  });
+});

@@ -35,6 +35,8 @@ export interface Captured {
    * page hint: a caller that recorded that one has nothing to do.
    */
   readonly settled: boolean;
+  /** Made from the page's own report of a failure the browser's events were lost for (a worker restart). */
+  readonly pageReported?: true;
 }
 
 export interface TrackerOptions {
@@ -48,7 +50,22 @@ export interface TrackerOptions {
   readonly maxHintDocuments?: number;
   /** Recently finished failures kept for late hints. */
   readonly maxRecent?: number;
+  /** When this tracker (this service worker) started, ms since the epoch. */
+  readonly startedAt?: number;
 }
+
+/** The sender of a page message, as the browser reports it (never as the page says). */
+export interface PageSender {
+  readonly tabId: number;
+  readonly frameId: number;
+  readonly documentId: string;
+  readonly origin: string;
+}
+
+/** How long after its start a worker may find requests begun by its predecessor. */
+const STARTUP_MS = 3_000;
+/** How long page failure reports are taken after such a request shows up. */
+const BLIND_MS = 15_000;
 
 interface TrackedPreflight {
   readonly requestId: string;
@@ -93,7 +110,7 @@ interface Recent {
   hinted: boolean;
 }
 
-const DEFAULTS = { maxLive: 5000, ttlMs: 120_000, maxHintsPerDocument: 256, maxHintDocuments: 256, maxRecent: 256 };
+const DEFAULTS = { maxLive: 5000, ttlMs: 120_000, maxHintsPerDocument: 256, maxHintDocuments: 256, maxRecent: 256, startedAt: 0 };
 
 function pairingKey(e: RequestEventBase, url: string): string {
   return `${e.tabId}\u0000${e.frameId}\u0000${e.documentId ?? ''}\u0000${url}`;
@@ -111,6 +128,9 @@ export class ExchangeTracker {
   private readonly recent = new Map<string, Recent>();
   private readonly options: Required<TrackerOptions>;
   private eventsSinceSweep = 0;
+  /** Until when page failure reports fill the blind spot of a worker restart (0: no blind spot). */
+  private blindUntil = 0;
+  private pageReports = 0;
 
   constructor(options: TrackerOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -174,6 +194,44 @@ export class ExchangeTracker {
     list.push({ hint, time: now });
     if (list.length > this.options.maxHintsPerDocument) list.shift();
     return null;
+  }
+
+  /**
+   * The page says one of its calls failed. Only trusted to fill the blind spot of a worker restart: for a call the
+   * relay saw start before this worker started, that this worker knows nothing of, reported while the restart's
+   * orphans are fresh. Anywhere else the browser's own events decide, so a page cannot add a failure that did not
+   * happen. The capture has no headers; its record says where it came from.
+   */
+  pageFailure(sender: PageSender, hint: PageHint, now: number): Captured | null {
+    if (now > this.blindUntil || hint.mode === 'no-cors') return null;
+    // Only a call that began before this worker existed can have had its events dropped by the restart.
+    if (hint.startedAt === undefined || hint.startedAt >= this.options.startedAt) return null;
+    for (const t of this.live.values()) {
+      if (t.base.documentId === sender.documentId && t.base.method === hint.method && t.base.url === hint.url) return null;
+    }
+    for (const r of this.recent.values()) {
+      if (r.tracked.base.documentId === sender.documentId && r.tracked.base.method === hint.method && r.tracked.base.url === hint.url)
+        return null;
+    }
+    const stand: Tracked = {
+      base: {
+        requestId: `page:${++this.pageReports}`,
+        url: hint.url,
+        method: hint.method,
+        type: 'xmlhttprequest',
+        tabId: sender.tabId,
+        frameId: sender.frameId,
+        documentId: sender.documentId,
+        initiator: sender.origin,
+        timeStamp: now,
+      },
+      time: now,
+      hops: [{ url: hint.url, requestHeaders: null, preflight: null, response: null }],
+      reported: false,
+      reportedHint: null,
+      reportedHops: 0,
+    };
+    return { ...this.captured(stand, 'error', 'net::ERR_FAILED', hint, false), pageReported: true };
   }
 
   private startPreflight(e: SendEvent): void {
@@ -278,7 +336,18 @@ export class ExchangeTracker {
     return null;
   }
 
+  /**
+   * A request this worker never saw start, met in its first seconds: its predecessor was stopped while requests
+   * were in flight, and the browser drops the events it was handed while stopping. For a while, the page's own
+   * failure reports stand in for what was dropped (see pageFailure).
+   */
+  private noticeOrphan(e: RequestEventBase): void {
+    if (this.live.has(e.requestId) || e.timeStamp - this.options.startedAt > STARTUP_MS || this.options.startedAt === 0) return;
+    this.blindUntil = Math.max(this.blindUntil, e.timeStamp + BLIND_MS);
+  }
+
   private onHeaders(e: HeadersEvent): Captured | null {
+    this.noticeOrphan(e);
     const tracked = this.track(e);
     const hop = this.currentHop(tracked, e);
     hop.response = { status: e.statusCode, headers: e.responseHeaders };
@@ -291,6 +360,7 @@ export class ExchangeTracker {
   }
 
   private onError(e: ErrorEvent): Captured | null {
+    if (!this.unclaimed.has(pairingKey(e, e.url))) this.noticeOrphan(e);
     const tracked = this.track(e);
     this.live.delete(e.requestId);
     const hop = this.currentHop(tracked, e);
