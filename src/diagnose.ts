@@ -212,7 +212,7 @@ function findings(
         needed:
           code === 'InvalidAllowHeadersPreflightResponse'
             ? 'comma-separated header names'
-            : `a list including ${header}${include || header === 'authorization' ? '' : " (or '*')"}`,
+            : `a list including ${header}${include ? " ('*' is literal with credentials)" : header === 'authorization' ? ' (by name: other browsers never let * cover it)' : " (or '*')"}`,
       });
       break;
     }

@@ -14,6 +14,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO_ENDPOINTS, demoPage } from './demo-page.ts';
+import { PNG_1x1, realisticPage } from './realistic-page.ts';
 
 export interface CorsServers {
   readonly pageOrigin: string;
@@ -126,6 +127,18 @@ function page(apiPort: number): http.RequestListener {
     if (url.pathname === '/redirect') {
       res.writeHead(Number(url.searchParams.get('status') ?? 302), { location: target, 'cache-control': 'no-store' });
       res.end();
+      return;
+    }
+    if (url.pathname === '/realistic') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(realisticPage(`http://127.0.0.1:${apiPort}`, url.searchParams.get('tag') ?? 'r'));
+      return;
+    }
+    if (url.pathname.startsWith('/static/')) {
+      const ext = url.pathname.slice(url.pathname.lastIndexOf('.') + 1);
+      const type = { js: 'text/javascript', css: 'text/css', png: 'image/png' }[ext] ?? 'text/plain';
+      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(ext === 'png' ? PNG_1x1 : ext === 'js' ? 'window.loadedScripts = (window.loadedScripts || 0) + 1;' : 'body { margin: 0 }');
       return;
     }
     if (url.pathname === '/same-origin') {

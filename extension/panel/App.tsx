@@ -19,16 +19,16 @@ export function App({ tabId }: { tabId: number | null }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
   const [stack, setStack] = useState<StackId>(savedStack);
+  // One lower-cased search text per record, built when the records change, not on every keystroke.
+  const searchText = useMemo(
+    () => view.records.map((r) => `${r.exchange.request.method} ${r.exchange.request.url} ${recordCode(r)}`.toLowerCase()),
+    [view.records],
+  );
   const visible = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     if (needle === '') return view.records;
-    return view.records.filter(
-      (r) =>
-        r.exchange.request.url.toLowerCase().includes(needle) ||
-        recordCode(r).toLowerCase().includes(needle) ||
-        r.exchange.request.method.toLowerCase().includes(needle),
-    );
-  }, [view.records, filter]);
+    return view.records.filter((_, i) => searchText[i]?.includes(needle));
+  }, [view.records, searchText, filter]);
 
   if (tabId === null) {
     return <p class="empty">Open this panel from DevTools, or add ?tabId=&lt;tab id&gt; to its address.</p>;

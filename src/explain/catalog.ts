@@ -261,7 +261,7 @@ export const ERRORS: Record<CorsErrorCode, ErrorInfo> = {
       `carry, so the browser asked the server first with an OPTIONS request (a preflight). The answer's ` +
       `Access-Control-Allow-Headers does not list '${c.failedParameter}'.` +
       (c.failedParameter === 'authorization'
-        ? " Authorization is special: a wildcard '*' in Access-Control-Allow-Headers never covers it; it must be listed by name."
+        ? " List Authorization by name: with credentials '*' is not a wildcard at all, and without them only Chromium still lets '*' cover Authorization (the Fetch standard and Firefox do not)."
         : ''),
   },
   RedirectContainsCredentials: {

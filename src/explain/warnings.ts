@@ -63,8 +63,10 @@ export function warningsFor(exchange: Exchange, credentials: Credentials): Note[
       warnings.push({
         kind: 'authorization-wildcard',
         text:
-          "Authorization is allowed only through Access-Control-Allow-Headers: *. The standard says '*' never covers " +
-          'Authorization; Firefox warns about it and browsers are removing the exception. List Authorization by name.',
+          'Authorization is allowed only through Access-Control-Allow-Headers: *. Chromium accepts that today, but the ' +
+          "Fetch standard says '*' never covers Authorization: Firefox warns about it, and Chromium already has the switch " +
+          'to refuse it (CorsNonWildcardRequestHeadersSupport). ' +
+          'List Authorization by name.',
       });
     }
   }

@@ -1,0 +1,98 @@
+/**
+ * Panel rendering with 10,000 rows: the real panel page from dist/, in Chromium, fed a 10,000-record snapshot through
+ * a stand-in for its port to the worker (installed before the page's scripts run). Measures the time from the
+ * snapshot's arrival to the rows in the DOM, and from one filter keystroke to the updated list.
+ */
+import { launch } from '../e2e/support/browser.ts';
+import { toRecord } from '../src/capture/records.ts';
+import { exchange } from '../src/test-exchange.ts';
+import { type Stats, stats } from './lib.ts';
+
+interface Marks {
+  renderedAt?: number;
+  snapshotAt?: number;
+}
+
+function template(): string {
+  const record = toRecord({
+    phase: 'error',
+    recordId: 'r',
+    requestId: 'r',
+    tabId: 1,
+    frameId: 0,
+    documentId: 'D',
+    type: 'xmlhttprequest',
+    time: Date.now(),
+    amended: false,
+    settled: false,
+    exchange: exchange({
+      credentials: 'include',
+      requestHeaders: { Accept: '*/*', 'Sec-Fetch-Mode': 'cors', Referer: 'https://app.example/page' },
+      response: { headers: { 'access-control-allow-origin': 'https://app.example', 'content-type': 'application/json' } },
+    }),
+  });
+  return JSON.stringify(record);
+}
+
+export async function panelRender(rounds = 5): Promise<{ render: Stats; filter: Stats }> {
+  const lens = await launch({});
+  const renders: number[] = [];
+  const filters: number[] = [];
+  try {
+    const page = await lens.context.newPage();
+    await page.addInitScript(`(() => {
+      const template = ${JSON.stringify(template())};
+      const records = [];
+      for (let i = 0; i < 10000; i++) {
+        const r = JSON.parse(template);
+        r.id = 'r' + i;
+        r.exchange.request.url = 'https://api.example/v1/items/' + i + '?page=' + (i % 37);
+        if (i % 3 === 0) r.exchange.request.method = 'PUT';
+        records.push(r);
+      }
+      const summary = { tabId: 1, documentId: null, pageUrl: '', count: 10000, lookalikes: 0, dropped: 0, preserve: false, generation: 0 };
+      chrome.runtime.connect = () => {
+        const listeners = [];
+        return {
+          name: 'bench',
+          onMessage: { addListener: (f) => listeners.push(f) },
+          onDisconnect: { addListener: () => {} },
+          disconnect: () => {},
+          postMessage: () => setTimeout(() => {
+            window.snapshotAt = performance.now();
+            for (const f of listeners) f({ type: 'snapshot', snapshot: { summary, records } });
+          }, 50),
+        };
+      };
+      new MutationObserver(() => {
+        if (window.renderedAt === undefined && document.querySelector('[data-testid="failure"]')) window.renderedAt = performance.now();
+      }).observe(document, { childList: true, subtree: true });
+    })()`);
+    for (let r = 0; r < rounds; r++) {
+      await page.goto(`chrome-extension://${lens.extensionId}/extension/panel/panel.html?tabId=1`);
+      // Functions, not strings: the extension page's CSP forbids eval.
+      await page.waitForFunction(() => (window as unknown as Marks).renderedAt !== undefined, undefined, { timeout: 30_000 });
+      renders.push(
+        await page.evaluate(() => ((window as unknown as Marks).renderedAt ?? 0) - ((window as unknown as Marks).snapshotAt ?? 0)),
+      );
+      const filter = await page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const input = document.querySelector('[data-testid="filter"]') as HTMLInputElement;
+            let t0 = 0;
+            new MutationObserver((_, o) => {
+              o.disconnect();
+              resolve(performance.now() - t0);
+            }).observe(document.body, { childList: true, subtree: true, characterData: true });
+            t0 = performance.now();
+            input.value = '/4';
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+          }),
+      );
+      filters.push(filter);
+    }
+  } finally {
+    await lens.close();
+  }
+  return { render: stats(renders), filter: stats(filters) };
+}
