@@ -53,7 +53,9 @@ export async function warmUp(lens: Lens, servers: CorsServers): Promise<void> {
   await page.close();
 }
 
-export const test = base.extend<object, { servers: CorsServers; lens: Lens }>({
+export const test = base.extend<object, { servers: CorsServers; lens: Lens; lensArgs: readonly string[] }>({
+  /** Extra Chromium flags for the worker's browser; a spec that sets them (test.use) gets a browser of its own. */
+  lensArgs: [[], { scope: 'worker', option: true }],
   servers: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern
     async ({}, use) => {
@@ -64,8 +66,8 @@ export const test = base.extend<object, { servers: CorsServers; lens: Lens }>({
     { scope: 'worker' },
   ],
   lens: [
-    async ({ servers }, use) => {
-      const lens = await launch({ thirdPartyCookies: 'allow', debugPort: true });
+    async ({ servers, lensArgs }, use) => {
+      const lens = await launch({ thirdPartyCookies: 'allow', debugPort: true, extraArgs: lensArgs });
       await warmUp(lens, servers);
       await use(lens);
       await lens.close();

@@ -2,10 +2,12 @@
  * The one message protocol between the extension's contexts: one-shot commands (a map from name to payload and
  * reply types, with typed send/handle) and the panel's live port. No untyped payloads; the only `unknown` is the
  * page relay's hint, which the worker validates because a page can forge it.
+ *
+ * The helpers take the runtime they use, so the page relay can pass the browser's native one and stay free of
+ * webextension-polyfill (it runs in every frame of every page).
  */
 import type { FailureRecord } from '../src/capture/records.ts';
 import type { TabSnapshot, TabSummary } from '../src/capture/tab-log.ts';
-import { browser, type Runtime } from './platform/index.ts';
 
 export interface Commands {
   /** From the page relay: what the page said about one of its calls. Validated by the worker. */
@@ -32,25 +34,36 @@ function isEnvelope(message: unknown): message is Envelope {
   return typeof message === 'object' && message !== null && (message as { channel?: unknown }).channel === 'cors-lens';
 }
 
-/** Sends a command to the service worker and resolves with its typed reply. */
-export async function send<K extends CommandName>(type: K, payload: Commands[K]['payload']): Promise<Commands[K]['reply']> {
-  const envelope: Envelope<K> = { channel: 'cors-lens', type, payload };
-  return (await browser.runtime.sendMessage(envelope)) as Commands[K]['reply'];
+/** What send() needs of a runtime: a promise-returning sendMessage (polyfilled or native). */
+export interface MessageRuntime {
+  sendMessage(message: unknown): Promise<unknown>;
 }
 
-export type Handlers = {
-  [K in CommandName]: (
-    payload: Commands[K]['payload'],
-    sender: Runtime.MessageSender,
-  ) => Promise<Commands[K]['reply']> | Commands[K]['reply'];
+/** What handle() needs of a runtime: onMessage whose listeners may answer with a promise (the polyfill's). */
+export interface HandlerRuntime<Sender> {
+  onMessage: { addListener(listener: (message: unknown, sender: Sender) => Promise<unknown> | undefined): void };
+}
+
+export type Send = <K extends CommandName>(type: K, payload: Commands[K]['payload']) => Promise<Commands[K]['reply']>;
+
+/** A typed send over a runtime: resolves with the worker's typed reply. */
+export function sender(runtime: MessageRuntime): Send {
+  return async (type, payload) => {
+    const envelope: Envelope = { channel: 'cors-lens', type, payload };
+    return (await runtime.sendMessage(envelope)) as never;
+  };
+}
+
+export type Handlers<Sender> = {
+  [K in CommandName]: (payload: Commands[K]['payload'], sender: Sender) => Promise<Commands[K]['reply']> | Commands[K]['reply'];
 };
 
 /** Registers the worker's command handlers. Call synchronously at the worker's top level. */
-export function handle(handlers: Handlers): void {
-  browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+export function handle<Sender>(runtime: HandlerRuntime<Sender>, handlers: Handlers<Sender>): void {
+  runtime.onMessage.addListener((message, from) => {
     if (!isEnvelope(message) || !Object.hasOwn(handlers, message.type)) return undefined;
-    const handler = handlers[message.type] as (payload: unknown, sender: Runtime.MessageSender) => unknown;
-    return Promise.resolve(handler(message.payload, sender));
+    const handler = handlers[message.type] as (payload: unknown, sender: Sender) => unknown;
+    return Promise.resolve(handler(message.payload, from));
   });
 }
 

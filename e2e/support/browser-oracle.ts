@@ -45,7 +45,8 @@ export async function attachBrowserOracle(debugPort: number, ignoreUrlPrefix: st
     void prepare(sessionId);
   });
   cdp.on('Network.requestWillBeSent', (params, sessionId) => {
-    if ((params.type as string) === 'Preflight') return;
+    // Chromium 156 marks most preflights only by their initiator (type 'Other', initiator.type 'preflight').
+    if ((params.type as string) === 'Preflight' || (params.initiator as { type?: string } | undefined)?.type === 'preflight') return;
     // Request ids are browser-wide: the same request seen through two sessions (a shared worker attached twice) is one.
     const key = params.requestId as string;
     if (entries.has(key)) return;

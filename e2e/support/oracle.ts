@@ -37,7 +37,8 @@ export async function attachOracle(context: BrowserContext, page: Page): Promise
   const byUrl = new Map<string, Entry>();
   const console: string[] = [];
   session.on('Network.requestWillBeSent', (e) => {
-    if (e.type === 'Preflight' || byId.has(e.requestId)) return;
+    // Chromium 156 marks most preflights only by their initiator (type 'Other', initiator.type 'preflight').
+    if (e.type === 'Preflight' || e.initiator?.type === 'preflight' || byId.has(e.requestId)) return;
     const entry: Entry = { url: e.request.url, type: e.type ?? '', outcome: null };
     byId.set(e.requestId, entry);
     byUrl.set(e.request.url, entry);

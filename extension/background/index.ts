@@ -8,7 +8,7 @@ import { parseHint } from '../../src/capture/events.ts';
 import { toRecord } from '../../src/capture/records.ts';
 import { TabLog } from '../../src/capture/tab-log.ts';
 import { type Captured, ExchangeTracker } from '../../src/capture/tracker.ts';
-import { browser } from '../platform/index.ts';
+import { browser, type Runtime } from '../platform/index.ts';
 import { handle } from '../protocol.ts';
 import { forgetTab, showCount } from './badge.ts';
 import { onPanelConnect, publish } from './panels.ts';
@@ -70,7 +70,7 @@ browser.action.onClicked.addListener((tab) => {
   void browser.tabs.create({ url: browser.runtime.getURL(`extension/panel/panel.html?tabId=${tab.id}`), index: (tab.index ?? 0) + 1 });
 });
 
-handle({
+handle<Runtime.MessageSender>(browser.runtime, {
   async hint(payload, sender) {
     const hint = parseHint(payload);
     const { documentId, origin } = sender as { documentId?: string; origin?: string };

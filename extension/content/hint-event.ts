@@ -4,5 +4,11 @@
  */
 export const HINT_EVENT = 'cors-lens:hint';
 
-/** Most hints a frame may relay per second; a page firing more is flooding (forged or runaway), not fetching. */
-export const HINTS_PER_SECOND = 200;
+/**
+ * Most messages a frame's relay reads per second, and most it forwards: call starts and failure reports have budgets
+ * of their own, so that a page's failures never crowd out the starts. A page firing more is flooding (forged or
+ * runaway), not fetching.
+ */
+export const EVENTS_PER_SECOND = 2000;
+export const STARTS_PER_SECOND = 500;
+export const FAILURES_PER_SECOND = 100;

@@ -1,12 +1,15 @@
 /**
  * Page relay (ISOLATED world, document_start, every frame): forwards the page hook's hints to the service worker.
  * Everything from the page is untrusted: only strings of bounded size are read, the shape is validated, and a frame
- * may relay at most HINTS_PER_SECOND hints. The worker validates again and attributes each hint to the sender's
+ * may relay a bounded number per second (hint-event.ts). The worker validates again and attributes each hint to the sender's
  * document as the browser reports it, so a page can only describe its own requests.
  */
 import { type PageHint, parseHint } from '../../src/capture/events.ts';
-import { send } from '../protocol.ts';
-import { HINT_EVENT, HINTS_PER_SECOND } from './hint-event.ts';
+import { nativeRuntime } from '../platform/native.ts';
+import { sender } from '../protocol.ts';
+import { EVENTS_PER_SECOND, FAILURES_PER_SECOND, HINT_EVENT, STARTS_PER_SECOND } from './hint-event.ts';
+
+const send = sender(nativeRuntime());
 
 /**
  * Sends a hint to the worker. A failure report is retried: the worker may be restarting right then (that is when
@@ -21,8 +24,8 @@ function deliver(hint: PageHint, retries: number, delay = 150): void {
 /** When each recent call started, as this relay saw it ("METHOD url" to ms since the epoch). */
 const started = new Map<string, number>();
 
-let windowStart = 0;
-let inWindow = 0;
+/** Counts per one-second window: messages read, starts and failure reports forwarded. */
+const budget = { windowStart: 0, read: 0, starts: 0, failures: 0 };
 
 document.addEventListener(
   HINT_EVENT,
@@ -30,11 +33,8 @@ document.addEventListener(
     const detail = (event as CustomEvent<unknown>).detail;
     if (typeof detail !== 'string' || detail.length > 10_000) return;
     const now = Date.now();
-    if (now - windowStart >= 1000) {
-      windowStart = now;
-      inWindow = 0;
-    }
-    if (++inWindow > HINTS_PER_SECOND) return;
+    if (now - budget.windowStart >= 1000) Object.assign(budget, { windowStart: now, read: 0, starts: 0, failures: 0 });
+    if (++budget.read > EVENTS_PER_SECOND) return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(detail);
@@ -46,6 +46,7 @@ document.addEventListener(
     if (!hint) return;
     const call = `${hint.method} ${hint.url}`;
     if (hint.outcome !== 'failed') {
+      if (++budget.starts > STARTS_PER_SECOND) return;
       started.delete(call);
       started.set(call, now);
       if (started.size > 500) started.delete(started.keys().next().value as string);
@@ -54,7 +55,7 @@ document.addEventListener(
     }
     // A failure report only for a call this relay saw start, stamped with when it did.
     const at = started.get(call);
-    if (at === undefined) return;
+    if (at === undefined || ++budget.failures > FAILURES_PER_SECOND) return;
     started.delete(call);
     deliver({ ...hint, startedAt: at }, 3);
   },

@@ -2,7 +2,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { recordCode } from '../../src/capture/records.ts';
 import { STACK_IDS, type StackId } from '../../src/fix/index.ts';
-import { send } from '../protocol.ts';
+import { send } from '../platform/index.ts';
 import { FailureDetail } from './components/FailureDetail.tsx';
 import { FailureList } from './components/FailureList.tsx';
 import { useTabLog } from './use-tab-log.ts';

@@ -4,9 +4,13 @@
  * rest of the extension never depends on which browser runs it.
  */
 import browser from 'webextension-polyfill';
+import { type Send, sender } from '../protocol.ts';
 
 export type { Runtime, Tabs, WebNavigation, WebRequest } from 'webextension-polyfill';
 export { browser };
+
+/** Sends a typed command to the service worker (protocol.ts). */
+export const send: Send = sender(browser.runtime);
 
 /**
  * The tab a panel shows: the inspected tab inside DevTools, or `?tabId=` when the panel page is opened as a normal

@@ -4,7 +4,7 @@
  * small in storage. Decides which failures are CORS failures (counted on the badge), which are look-alikes worth
  * showing apart, and which are noise (cancelled requests, same-origin requests).
  */
-import { evaluate } from '../cors/engine.ts';
+import { evaluate, redirectLocation } from '../cors/engine.ts';
 import { CORS_NET_ERROR, explain, type Judgement, judge } from '../diagnose.ts';
 import { lookalikeOf } from '../explain/lookalikes.ts';
 import { clampText, type HeaderList, sanitizeHeaders } from '../headers.ts';
@@ -74,9 +74,14 @@ export function sanitizeExchange(exchange: Exchange): Exchange {
   };
 }
 
+/** Whether a request left its origin: a hop on another origin, or a redirect pointing to one it did not follow. */
 function crossOrigin(exchange: Exchange): boolean {
   const origin = exchange.request.origin;
-  return exchange.hops.some((hop) => !sameOrigin(origin, originOf(hop.url)));
+  return exchange.hops.some((hop) => {
+    if (!sameOrigin(origin, originOf(hop.url))) return true;
+    const location = redirectLocation(hop);
+    return location !== null && !sameOrigin(origin, originOf(location));
+  });
 }
 
 /** Whether the last hop's response (or its preflight's) was observed: the facts a CORS verdict is made from. */

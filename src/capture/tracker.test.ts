@@ -291,3 +291,19 @@ describe('page failure reports', () => {
     expect(t.pageFailure(sender, failed(`${API}?x=1`), clock)).toBeNull();
   });
 });
+
+test('a hint that arrives between a failed preflight and the error event reaches the final capture', () => {
+  const t = new ExchangeTracker();
+  const captures = all(t, [
+    send('p', { 'Access-Control-Request-Method': 'PUT' }, { method: 'OPTIONS' }),
+    got('p', 204, {}, { method: 'OPTIONS' }),
+    done('p', { method: 'OPTIONS' }),
+  ]);
+  t.hint('DOC', { api: 'xhr', url: API, method: 'PUT', credentials: 'include', mode: 'cors' }, clock);
+  const [final] = all(t, [error('m', 'net::ERR_FAILED', { method: 'PUT' })]);
+  expect(captures[0]?.exchange.request.credentials.source).toBe('default');
+  expect(final?.recordId).toBe('pf:p');
+  expect(final?.settled).toBe(false);
+  expect(final?.exchange.request.credentials.source).toBe('page');
+  expect(final?.exchange.request.initiator).toBe('xhr');
+});

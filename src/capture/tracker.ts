@@ -176,7 +176,7 @@ export class ExchangeTracker {
   hint(documentId: string, hint: PageHint, now: number): Captured | null {
     for (const [requestId, recent] of this.recent) {
       const base = recent.tracked.base;
-      if (!recent.hinted && base.documentId === documentId && base.method === hint.method && base.url === hint.url) {
+      if (!recent.hinted && base.documentId === documentId && base.method === hint.method && sameUrl(base.url, hint.url)) {
         recent.hinted = true;
         this.recent.delete(requestId);
         return this.captured(recent.tracked, 'error', recent.error, hint, true);
@@ -207,10 +207,10 @@ export class ExchangeTracker {
     // Only a call that began before this worker existed can have had its events dropped by the restart.
     if (hint.startedAt === undefined || hint.startedAt >= this.options.startedAt) return null;
     for (const t of this.live.values()) {
-      if (t.base.documentId === sender.documentId && t.base.method === hint.method && t.base.url === hint.url) return null;
+      if (t.base.documentId === sender.documentId && t.base.method === hint.method && sameUrl(t.base.url, hint.url)) return null;
     }
     for (const r of this.recent.values()) {
-      if (r.tracked.base.documentId === sender.documentId && r.tracked.base.method === hint.method && r.tracked.base.url === hint.url)
+      if (r.tracked.base.documentId === sender.documentId && r.tracked.base.method === hint.method && sameUrl(r.tracked.base.url, hint.url))
         return null;
     }
     const stand: Tracked = {
@@ -352,7 +352,7 @@ export class ExchangeTracker {
     const hop = this.currentHop(tracked, e);
     hop.response = { status: e.statusCode, headers: e.responseHeaders };
     const origin = tracked.base.initiator ?? 'null';
-    if (tracked.hops.every((h) => sameOrigin(origin, originOf(h.url)))) return null;
+    if (!leavesOrigin(tracked.hops, origin)) return null;
     tracked.reported = true;
     tracked.reportedHint = this.peekHint(tracked.base);
     tracked.reportedHops = tracked.hops.length;
@@ -375,14 +375,16 @@ export class ExchangeTracker {
       }
     }
     const capture = this.captured(tracked, 'error', e.error, hint, false);
-    const first = tracked.hops[0] as TrackedHop;
+    // Nothing new since the response's capture: same response, same hint. A preflight's capture stood for a request
+    // of one URL; after a redirect this capture knows the real first URL, so it is news.
     const settled =
       e.error === 'net::ERR_FAILED' &&
       ((tracked.reported && tracked.reportedHint === hint && tracked.reportedHops === tracked.hops.length && hop.response !== null) ||
-        (first.requestHeaders === null &&
-          first.response === null &&
-          first.preflight?.reported === true &&
-          first.preflight.reportedHint === hint));
+        (tracked.hops.length === 1 &&
+          hop.requestHeaders === null &&
+          hop.response === null &&
+          hop.preflight?.reported === true &&
+          hop.preflight.reportedHint === hint));
     return settled ? { ...capture, settled } : capture;
   }
 
@@ -392,13 +394,13 @@ export class ExchangeTracker {
 
   private peekHint(base: RequestEventBase): PageHint | null {
     if (!base.documentId) return null;
-    return this.hints.get(base.documentId)?.find((h) => h.hint.method === base.method && h.hint.url === base.url)?.hint ?? null;
+    return this.hints.get(base.documentId)?.find((h) => h.hint.method === base.method && sameUrl(h.hint.url, base.url))?.hint ?? null;
   }
 
   private takeHint(documentId: string, method: string, url: string): PageHint | null {
     const list = this.hints.get(documentId);
     if (!list) return null;
-    const index = list.findIndex((h) => h.hint.method === method && h.hint.url === url);
+    const index = list.findIndex((h) => h.hint.method === method && sameUrl(h.hint.url, url));
     if (index < 0) return null;
     const [found] = list.splice(index, 1);
     if (list.length === 0) this.hints.delete(documentId);
@@ -407,10 +409,11 @@ export class ExchangeTracker {
 
   private captured(tracked: Tracked, phase: Captured['phase'], error: string | null, hint: PageHint | null, amended: boolean): Captured {
     const { base } = tracked;
-    const first = tracked.hops[0] as TrackedHop;
-    // A request stopped by its preflight is recorded under the preflight's id, known before its own.
+    const last = tracked.hops[tracked.hops.length - 1] as TrackedHop;
+    // A request stopped by its preflight (on its first URL or after a redirect) is recorded under the preflight's
+    // id, known before the request's own error.
     const recordId =
-      first.requestHeaders === null && first.response === null && first.preflight ? preflightRecordId(first.preflight) : base.requestId;
+      last.requestHeaders === null && last.response === null && last.preflight ? preflightRecordId(last.preflight) : base.requestId;
     return {
       phase,
       recordId,
@@ -449,6 +452,33 @@ export class ExchangeTracker {
       else this.hints.set(doc, kept);
     }
   }
+}
+
+/**
+ * Whether the page's URL for a call and the network's are the same request. The page serializes with the WHATWG URL
+ * parser, the network with Chromium's GURL, which differ on which punctuation in a query they percent-encode
+ * (' " < > ` and friends): compare with those decoded.
+ */
+export function sameUrl(a: string, b: string): boolean {
+  return a === b || loosen(a) === loosen(b);
+}
+
+function loosen(url: string): string {
+  return url.replace(/%(2[0270]|3[CcEe]|5[CcEe]|60|7[BbCcDd])/g, (m) => String.fromCharCode(Number.parseInt(m.slice(1), 16)));
+}
+
+/** Whether a request left its origin: a hop on another origin, or a redirect pointing to one. */
+function leavesOrigin(hops: readonly TrackedHop[], origin: string): boolean {
+  return hops.some((h) => {
+    if (!sameOrigin(origin, originOf(h.url))) return true;
+    const location = h.response && h.response.status >= 300 && h.response.status < 400 ? headerValue(h.response.headers, 'location') : null;
+    if (location === null) return false;
+    try {
+      return !sameOrigin(origin, originOf(new URL(location, h.url).href));
+    } catch {
+      return false;
+    }
+  });
 }
 
 function preflightRecordId(p: TrackedPreflight): string {

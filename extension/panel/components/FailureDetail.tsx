@@ -43,7 +43,7 @@ export function FailureDetail({ record, stack, onStack }: { record: FailureRecor
             {d.status.failedParameter !== '' && (
               <>
                 {' '}
-                <span class="label">failedParameter</span> <code>{d.status.failedParameter}</code>
+                <span class="label">failedParameter</span> <code data-testid="failed-parameter">{d.status.failedParameter}</code>
               </>
             )}
           </div>

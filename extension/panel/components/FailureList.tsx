@@ -72,11 +72,11 @@ export function FailureList({
           </tr>
         </thead>
         <tbody>
-          {first > 0 && <tr aria-hidden="true" style={{ height: `${first * ROW_HEIGHT}px` }} />}
+          {first > 0 && <tr class="spacer" style={{ height: `${first * ROW_HEIGHT}px` }} />}
           {records.slice(first, last).map((r) => (
             <Row key={r.id} r={r} selected={r.id === selected} onSelect={onSelect} />
           ))}
-          {last < records.length && <tr aria-hidden="true" style={{ height: `${(records.length - last) * ROW_HEIGHT}px` }} />}
+          {last < records.length && <tr class="spacer" style={{ height: `${(records.length - last) * ROW_HEIGHT}px` }} />}
         </tbody>
       </table>
     </div>
