@@ -14,17 +14,13 @@
  * and when the browser is the Chromium the corpus was recorded with, its live verdicts must be the recorded ones.
  */
 import fs from 'node:fs';
-import type { BrowserContext, CDPSession, Page } from '@playwright/test';
-import { allScenarios, type Scenario, type Step } from '../scripts/conformance/scenarios.ts';
-import { INSECURE_HOSTS, type RecordingServers, startRecordingServers } from '../scripts/conformance/server.ts';
-import type { CorpusScenario } from '../scripts/record-conformance.ts';
+import type { Page } from '@playwright/test';
+import { type Call, callOf, canonicalText, hopUrls, runCalls } from '../scripts/conformance/replay.ts';
+import { allScenarios, type Scenario } from '../scripts/conformance/scenarios.ts';
+import { INSECURE_HOSTS, startRecordingServers } from '../scripts/conformance/server.ts';
+import type { Corpus, CorpusScenario } from '../src/conformance/corpus.ts';
 import { expect, test } from './fixtures.ts';
-import type { Verdict } from './support/oracle.ts';
-
-interface Corpus {
-  readonly chromium: string;
-  readonly scenarios: readonly CorpusScenario[];
-}
+import { attachOracle, type Verdict } from './support/oracle.ts';
 
 const corpus = JSON.parse(fs.readFileSync(new URL('../src/conformance/corpus.json', import.meta.url), 'utf8')) as Corpus;
 
@@ -39,8 +35,6 @@ test.use({
 
 /** Scenarios per page.evaluate: enough to keep the browser busy, few enough that no call waits long in a queue. */
 const BATCH = 48;
-/** The ports the corpus is written with (page, API, other), as scripts/record-conformance.ts renames them. */
-const CORPUS_PORTS = [8801, 8802, 8803] as const;
 const code = (s: CorpusScenario) => s.expected?.corsError ?? 'none';
 
 /**
@@ -59,195 +53,6 @@ function sample(all: readonly CorpusScenario[]): CorpusScenario[] {
     }
   }
   return all.filter((s) => chosen.has(s));
-}
-
-// scripts/record-conformance.ts runs the recording when imported, so its URL and call builders cannot be imported:
-// hopUrls and callOf below build the same URLs and calls, and the test checks the URLs against the recorded ones.
-
-function originFor(servers: RecordingServers, at: Step['at']): string {
-  return {
-    page: servers.page,
-    api: servers.api,
-    'api-same-site': servers.apiSameSite,
-    'api-insecure': servers.apiInsecure,
-    other: servers.other,
-    'other-same-site': servers.otherSameSite,
-  }[at];
-}
-
-/** The URL of each hop: the scenario's step chain, each redirect's Location pointing at the next URL. */
-function hopUrls(servers: RecordingServers, scenario: Scenario, runId: string): string[] {
-  const urls: string[] = [];
-  const build = (step: Step, index: number): string => {
-    const q = new URLSearchParams();
-    q.set('id', `${runId}.${scenario.id}.${index}`);
-    if (step.h) q.set('h', JSON.stringify(step.h));
-    if (step.p) q.set('p', JSON.stringify(step.p));
-    if (step.ps) q.set('ps', String(step.ps));
-    if (step.ploc) q.set('ploc', step.ploc);
-    let status = step.s;
-    if (step.to) {
-      const next = new URL(build(step.to, index + 1));
-      if (step.to.userinfo) {
-        const [user, pass] = step.to.userinfo.split(':');
-        next.username = user ?? '';
-        next.password = pass ?? '';
-      }
-      q.set('loc', next.href);
-      status ??= 302;
-    } else if (step.loc) {
-      q.set('loc', step.loc);
-    }
-    if (status) q.set('s', String(status));
-    if (scenario.api === 'eventsource' && !step.to) q.set('sse', '1');
-    urls[index] = `${originFor(servers, step.at)}/cors?${q}`;
-    return urls[index] as string;
-  };
-  build(scenario.step, 0);
-  return urls;
-}
-
-interface Call {
-  readonly api: Scenario['api'];
-  readonly url: string;
-  readonly method?: string;
-  readonly headers: readonly (readonly [string, string])[];
-  readonly body?: string;
-  readonly credentials: 'include' | 'same-origin' | 'omit';
-  readonly mode: 'cors' | 'same-origin' | 'no-cors';
-}
-
-function callOf(scenario: Scenario, url: string): Call {
-  const credentials = scenario.credentials ?? 'same-origin';
-  return {
-    api: scenario.api,
-    url,
-    ...(scenario.method ? { method: scenario.method } : {}),
-    headers: scenario.headers ?? [],
-    ...(scenario.body !== undefined ? { body: scenario.body } : {}),
-    credentials: scenario.api === 'fetch' ? credentials : credentials === 'include' ? 'include' : 'same-origin',
-    mode: scenario.mode ?? 'cors',
-  };
-}
-
-/** Runs the calls in the page, all at once; resolves with 'ok', 'failed' or 'timeout' per call. */
-function runCalls(page: Page, calls: readonly Call[]): Promise<string[]> {
-  return page.evaluate(
-    (list) =>
-      Promise.all(
-        list.map(
-          (c) =>
-            new Promise<string>((resolve) => {
-              // No named functions in here: a bundler could wrap them in a helper the page does not have.
-              const timer = setTimeout(() => resolve('timeout'), 15_000);
-              const settle = [
-                (v: string) => {
-                  clearTimeout(timer);
-                  resolve(v);
-                },
-              ][0] as (v: string) => void;
-              if (c.api === 'xhr') {
-                const x = new XMLHttpRequest();
-                x.open(c.method ?? 'GET', c.url);
-                x.withCredentials = c.credentials === 'include';
-                for (const [k, v] of c.headers) x.setRequestHeader(k, v);
-                x.onload = () => settle('ok');
-                x.onerror = () => settle('failed');
-                x.send(c.body ?? null);
-              } else if (c.api === 'eventsource') {
-                // The server ends the stream after one message; the error that follows is the end of the response.
-                const s = new EventSource(c.url, { withCredentials: c.credentials === 'include' });
-                let received = false;
-                s.onmessage = () => {
-                  received = true;
-                };
-                s.onerror = () => {
-                  s.close();
-                  settle(received ? 'ok' : 'failed');
-                };
-              } else {
-                fetch(c.url, {
-                  method: c.method ?? 'GET',
-                  headers: c.headers as [string, string][],
-                  credentials: c.credentials,
-                  mode: c.mode,
-                  ...(c.body !== undefined ? { body: c.body } : {}),
-                }).then(
-                  async (r) => {
-                    await r.text().catch(() => '');
-                    settle('ok');
-                  },
-                  () => settle('failed'),
-                );
-              }
-            }),
-        ),
-      ),
-    calls,
-  );
-}
-
-/**
- * Chromium's verdict for each request of a page, by its initial URL, and its console lines about CORS. Like
- * e2e/support/oracle.ts, except that a preflight never stands for its request: Chromium 156 reports some preflights
- * with type 'Other' (only initiator.type says 'preflight'), and a later preflight of the same URL would take the
- * request's place there.
- */
-interface Watch {
-  readonly session: CDPSession;
-  readonly verdicts: Map<string, Verdict>;
-  readonly console: string[];
-  settle(urls: readonly string[]): Promise<void>;
-  detach(): Promise<void>;
-}
-
-async function watch(context: BrowserContext, page: Page): Promise<Watch> {
-  const session = await context.newCDPSession(page);
-  const byId = new Map<string, { url: string; type: string; outcome: Verdict['outcome'] }>();
-  const verdicts = new Map<string, Verdict>();
-  const console: string[] = [];
-  session.on('Network.requestWillBeSent', (e) => {
-    if (e.type === 'Preflight' || e.initiator.type === 'preflight') return;
-    if (byId.has(e.requestId)) return;
-    const entry = { url: e.request.url, type: e.type ?? '', outcome: null };
-    byId.set(e.requestId, entry);
-    if (!verdicts.has(entry.url)) verdicts.set(entry.url, entry);
-  });
-  session.on('Network.loadingFailed', (e) => {
-    const entry = byId.get(e.requestId);
-    // A request Blink blocks itself fails twice: blockedReason first, then net::ERR_ABORTED.
-    if (!entry || (entry.outcome && !entry.outcome.ok && entry.outcome.corsError)) return;
-    entry.outcome = {
-      ok: false,
-      errorText: e.errorText,
-      corsError: e.corsErrorStatus?.corsError ?? null,
-      failedParameter: e.corsErrorStatus?.failedParameter ?? '',
-    };
-  });
-  session.on('Network.loadingFinished', (e) => {
-    const entry = byId.get(e.requestId);
-    if (entry && !entry.outcome) entry.outcome = { ok: true };
-  });
-  session.on('Log.entryAdded', (e) => {
-    if (e.entry.text.includes('blocked by CORS policy')) console.push(e.entry.text);
-  });
-  await session.send('Network.enable');
-  await session.send('Log.enable');
-  return {
-    session,
-    verdicts,
-    console,
-    async settle(urls) {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const missing = urls.filter((u) => !verdicts.get(u)?.outcome);
-        if (missing.length === 0) return;
-        if (Date.now() > deadline) throw new Error(`CDP gave no outcome for ${missing.length} request(s), e.g. ${missing[0]}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    detach: () => session.detach(),
-  };
 }
 
 interface Row {
@@ -332,12 +137,7 @@ test('conformance corpus replayed live: every panel row equals Chromium over CDP
   const opened: { close(): Promise<unknown> }[] = [];
   try {
     // The renaming scripts/record-conformance.ts applies before writing the corpus: free ports to 8801-8803, no run id.
-    const ports = [servers.page, servers.api, servers.other].map((o) => new URL(o).port);
-    const canonical = (text: string) =>
-      ports.reduce(
-        (t, port, i) => t.replace(new RegExp(`(:|%3A|%253A|%25253A)${port}(?!\\d)`, 'g'), `$1${CORPUS_PORTS[i]}`),
-        text.replaceAll(`${runId}.`, ''),
-      );
+    const canonical = (text: string) => canonicalText(text, servers, runId);
 
     const replayed: Replayed[] = chosen.map((recorded) => {
       const scenario = byId.get(recorded.id);
@@ -356,7 +156,7 @@ test('conformance corpus replayed live: every panel row equals Chromium over CDP
         const page = await lens.context.newPage();
         opened.push(page);
         await page.goto(`${origin}/conformance-${runId}`);
-        const oracle = await watch(lens.context, page);
+        const oracle = await attachOracle(lens.context, page);
         return { page, oracle, tabId: await lens.tabIdOf(page) };
       }),
     );
@@ -385,8 +185,7 @@ test('conformance corpus replayed live: every panel row equals Chromium over CDP
     const verdicts = new Map<string, Verdict>();
     for (const tab of tabs) {
       const urls = replayed.filter((r) => tabOf(r) === tab).map((r) => r.call.url);
-      await tab.oracle.settle(urls);
-      for (const u of urls) verdicts.set(u, tab.oracle.verdicts.get(u) as Verdict);
+      for (const [u, v] of await tab.oracle.settle(urls)) verdicts.set(u, v);
     }
     const expected = replayed.filter((r) => failureOf(verdicts.get(r.call.url)));
     time('requests');

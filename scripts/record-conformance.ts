@@ -14,9 +14,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CDPSession, Page } from '@playwright/test';
 import { CHROMIUM_PATH, launch } from '../e2e/support/browser.ts';
+import type { Corpus, CorpusScenario } from '../src/conformance/corpus.ts';
 import type { Header } from '../src/headers.ts';
 import type { CorsErrorStatus, CredentialsMode, Exchange, Hop, ResponseFacts } from '../src/model.ts';
-import { allScenarios, type Scenario, type Step } from './conformance/scenarios.ts';
+import { type Call, CORPUS_PORTS, callOf, canonicalText, hopUrls, runCalls } from './conformance/replay.ts';
+import { allScenarios, type Scenario } from './conformance/scenarios.ts';
 import { INSECURE_HOSTS, type RecordingServers, startRecordingServers, type WireRequest } from './conformance/server.ts';
 
 const OUT = path.resolve('src/conformance/corpus.json');
@@ -34,141 +36,6 @@ interface CdpRequest {
     | null
     | { readonly ok: true }
     | { readonly ok: false; errorText: string; readonly cors: CorsErrorStatus | null; readonly blockedReason: string | null };
-}
-
-interface Call {
-  readonly api: Scenario['api'];
-  readonly url: string;
-  readonly method?: string;
-  readonly headers: readonly (readonly [string, string])[];
-  readonly body?: string;
-  readonly credentials: 'include' | 'same-origin' | 'omit';
-  readonly mode: 'cors' | 'same-origin' | 'no-cors';
-}
-
-export interface CorpusScenario {
-  readonly id: string;
-  readonly source: string;
-  readonly description: string;
-  readonly exchange: Exchange;
-  readonly expected: CorsErrorStatus | null;
-  readonly wptExpects?: 'pass' | 'fail';
-  readonly note?: string;
-}
-
-function originFor(servers: RecordingServers, at: Step['at']): string {
-  return {
-    page: servers.page,
-    api: servers.api,
-    'api-same-site': servers.apiSameSite,
-    'api-insecure': servers.apiInsecure,
-    other: servers.other,
-    'other-same-site': servers.otherSameSite,
-  }[at];
-}
-
-/** The URL of each hop: the scenario's step chain, each redirect's Location pointing at the next URL. */
-function hopUrls(servers: RecordingServers, scenario: Scenario, runId: string): string[] {
-  const urls: string[] = [];
-  const build = (step: Step, index: number): string => {
-    const q = new URLSearchParams();
-    q.set('id', `${runId}.${scenario.id}.${index}`);
-    if (step.h) q.set('h', JSON.stringify(step.h));
-    if (step.p) q.set('p', JSON.stringify(step.p));
-    if (step.ps) q.set('ps', String(step.ps));
-    if (step.ploc) q.set('ploc', step.ploc);
-    const url = `${originFor(servers, step.at)}/cors?`;
-    urls[index] = url;
-    let status = step.s;
-    if (step.to) {
-      const next = new URL(build(step.to, index + 1));
-      if (step.to.userinfo) {
-        const [user, pass] = step.to.userinfo.split(':');
-        next.username = user ?? '';
-        next.password = pass ?? '';
-      }
-      q.set('loc', next.href);
-      status ??= 302;
-    } else if (step.loc) {
-      q.set('loc', step.loc);
-    }
-    if (status) q.set('s', String(status));
-    if (scenario.api === 'eventsource' && !step.to) q.set('sse', '1');
-    urls[index] = `${url}${q}`;
-    return urls[index] as string;
-  };
-  build(scenario.step, 0);
-  return urls;
-}
-
-function callOf(scenario: Scenario, url: string): Call {
-  const credentials = scenario.credentials ?? 'same-origin';
-  return {
-    api: scenario.api,
-    url,
-    ...(scenario.method ? { method: scenario.method } : {}),
-    headers: scenario.headers ?? [],
-    ...(scenario.body !== undefined ? { body: scenario.body } : {}),
-    credentials: scenario.api === 'fetch' ? credentials : credentials === 'include' ? 'include' : 'same-origin',
-    mode: scenario.mode ?? 'cors',
-  };
-}
-
-/** Runs the calls in the page, all at once; resolves with 'ok', 'failed' or 'timeout' per call. */
-function runCalls(page: Page, calls: readonly Call[]): Promise<string[]> {
-  return page.evaluate(
-    (list) =>
-      Promise.all(
-        list.map(
-          (c) =>
-            new Promise<string>((resolve) => {
-              // No named functions in here: the bundler would wrap them in a helper the page does not have.
-              const timer = setTimeout(() => resolve('timeout'), 15_000);
-              const settle = [
-                (v: string) => {
-                  clearTimeout(timer);
-                  resolve(v);
-                },
-              ][0] as (v: string) => void;
-              if (c.api === 'xhr') {
-                const x = new XMLHttpRequest();
-                x.open(c.method ?? 'GET', c.url);
-                x.withCredentials = c.credentials === 'include';
-                for (const [k, v] of c.headers) x.setRequestHeader(k, v);
-                x.onload = () => settle('ok');
-                x.onerror = () => settle('failed');
-                x.send(c.body ?? null);
-              } else if (c.api === 'eventsource') {
-                // The server ends the stream after one message; the error that follows is the end of the response.
-                const s = new EventSource(c.url, { withCredentials: c.credentials === 'include' });
-                let received = false;
-                s.onmessage = () => {
-                  received = true;
-                };
-                s.onerror = () => {
-                  s.close();
-                  settle(received ? 'ok' : 'failed');
-                };
-              } else {
-                fetch(c.url, {
-                  method: c.method ?? 'GET',
-                  headers: c.headers as [string, string][],
-                  credentials: c.credentials,
-                  mode: c.mode,
-                  ...(c.body !== undefined ? { body: c.body } : {}),
-                }).then(
-                  async (r) => {
-                    await r.text().catch(() => '');
-                    settle('ok');
-                  },
-                  () => settle('failed'),
-                );
-              }
-            }),
-        ),
-      ),
-    calls,
-  );
 }
 
 /** Follows every request of the page over CDP, keyed by request id; preflights are left out (the wire shows them). */
@@ -262,21 +129,9 @@ function buildExchange(
   };
 }
 
-/** The fixed ports the corpus is written with: page, API, other origin. */
-const CORPUS_PORTS = [8801, 8802, 8803] as const;
-
-/**
- * The scenario with the servers' free ports renamed to CORPUS_PORTS and the run id dropped, everywhere (URLs, encoded
- * Locations, Origin, Referer, failedParameter): a renaming that changes no verdict, so that recording again with the
- * same Chromium rewrites the same file.
- */
+/** The scenario with the servers' free ports renamed and the run id dropped (canonicalText). */
 function canonical(s: CorpusScenario, servers: RecordingServers, runId: string): CorpusScenario {
-  const ports = [servers.page, servers.api, servers.other].map((o) => new URL(o).port);
-  let text = JSON.stringify(s).replaceAll(`${runId}.`, '');
-  for (const [i, port] of ports.entries()) {
-    text = text.replace(new RegExp(`(:|%3A|%253A|%25253A)${port}(?!\\d)`, 'g'), `$1${CORPUS_PORTS[i]}`);
-  }
-  return JSON.parse(text) as CorpusScenario;
+  return JSON.parse(canonicalText(JSON.stringify(s), servers, runId)) as CorpusScenario;
 }
 
 /** What a web-platform-test expects against what Chromium did, for the scenarios where they disagree. */
@@ -383,7 +238,7 @@ async function main(): Promise<void> {
     }
     const out = scenarios.flatMap((s) => recorded.get(s.id) ?? []).map((s) => canonical(s, servers, runId));
 
-    const corpus = {
+    const corpus: Corpus = {
       chromium: version,
       product: browserVersion.product,
       browserPath: CHROMIUM_PATH,

@@ -11,6 +11,7 @@ import { diagnose, judge } from './diagnose.ts';
 import { suggestFixes } from './fix/index.ts';
 import type { Header } from './headers.ts';
 import type { CredentialsMode, Exchange } from './model.ts';
+import { captured } from './test-exchange.ts';
 
 const PAGE = 'https://app.example';
 const API = 'https://api.example/v1/items';
@@ -125,19 +126,7 @@ describe('any exchange', () => {
             response: h.response ? { ...h.response, headers: [...h.response.headers, { name: 'Set-Cookie', value }] } : null,
           })),
         };
-        const record = toRecord({
-          phase: 'error',
-          recordId: '1',
-          requestId: '1',
-          tabId: 1,
-          frameId: 0,
-          documentId: 'D',
-          type: 'xmlhttprequest',
-          time: 0,
-          exchange: withSecrets,
-          amended: false,
-          settled: false,
-        });
+        const record = toRecord(captured(withSecrets));
         if (record) expect(JSON.stringify(record)).not.toContain(value);
       }),
       { numRuns: 200 },

@@ -1,4 +1,5 @@
 /** Builders for exchanges in unit tests: the smallest description of a scenario, with the browser's defaults. */
+import type { Captured } from './capture/tracker.ts';
 import type { HeaderList } from './headers.ts';
 import type { CredentialsMode, CredentialsSource, Exchange, Hop, Initiator, RequestMode } from './model.ts';
 
@@ -70,5 +71,22 @@ export function exchange(spec: ExchangeSpec = {}): Exchange {
     },
     hops,
     error: spec.error === undefined ? 'net::ERR_FAILED' : spec.error,
+  };
+}
+
+/** A capture as the tracker hands it to the records (capture/records.ts): one request of tab 1, around the exchange. */
+export function captured(ex: Exchange, phase: Captured['phase'] = 'error'): Captured {
+  return {
+    phase,
+    recordId: '1',
+    requestId: '1',
+    tabId: 1,
+    frameId: 0,
+    documentId: 'D',
+    type: 'xmlhttprequest',
+    time: 0,
+    exchange: ex,
+    amended: false,
+    settled: false,
   };
 }

@@ -1,5 +1,6 @@
 /** Requests made from inside a page, with the API the page would use. */
 import type { Page } from '@playwright/test';
+import { runTriggers, type Trigger } from './triggers.ts';
 
 export interface Call {
   readonly api: 'fetch' | 'xhr' | 'eventsource';
@@ -9,50 +10,16 @@ export interface Call {
   readonly headers?: Record<string, string>;
 }
 
-/** Runs the calls in the page, all at once; resolves with 'ok' or 'failed' per call. */
+const triggerOf = ({ api, url, credentials, method, headers }: Call): Trigger =>
+  api === 'xhr'
+    ? { kind: 'xhr', url, withCredentials: credentials, method, headers }
+    : api === 'eventsource'
+      ? { kind: 'eventsource', url, withCredentials: credentials }
+      : { kind: 'fetch', url, credentials: credentials ? 'include' : 'same-origin', method, headers };
+
+/** Runs the calls in the page, all at once (see runTriggers); resolves with 'ok', 'failed' or 'timeout' per call. */
 export function runCalls(page: Page, calls: readonly Call[]): Promise<string[]> {
-  return page.evaluate(
-    (list) =>
-      Promise.all(
-        list.map(
-          (c) =>
-            new Promise<string>((resolve) => {
-              if (c.api === 'xhr') {
-                const x = new XMLHttpRequest();
-                x.open(c.method ?? 'GET', c.url);
-                x.withCredentials = c.credentials;
-                for (const [k, v] of Object.entries(c.headers ?? {})) x.setRequestHeader(k, v);
-                x.onload = () => resolve('ok');
-                x.onerror = () => resolve('failed');
-                x.send();
-              } else if (c.api === 'eventsource') {
-                const s = new EventSource(c.url, { withCredentials: c.credentials });
-                s.onmessage = () => {
-                  s.close();
-                  resolve('ok');
-                };
-                s.onerror = () => {
-                  s.close();
-                  resolve('failed');
-                };
-              } else {
-                fetch(c.url, {
-                  method: c.method ?? 'GET',
-                  credentials: c.credentials ? 'include' : 'same-origin',
-                  headers: c.headers ?? {},
-                }).then(
-                  async (r) => {
-                    await r.text();
-                    resolve('ok');
-                  },
-                  () => resolve('failed'),
-                );
-              }
-            }),
-        ),
-      ),
-    calls,
-  );
+  return runTriggers(page, calls.map(triggerOf));
 }
 
 let counter = 0;

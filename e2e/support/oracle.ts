@@ -45,7 +45,8 @@ export async function attachOracle(context: BrowserContext, page: Page): Promise
   });
   session.on('Network.loadingFailed', (e) => {
     const entry = byId.get(e.requestId);
-    if (!entry) return;
+    // A request Blink blocks itself fails twice (blockedReason first, then net::ERR_ABORTED): a CORS verdict stays.
+    if (!entry || (entry.outcome && !entry.outcome.ok && entry.outcome.corsError)) return;
     entry.outcome = {
       ok: false,
       errorText: e.errorText,

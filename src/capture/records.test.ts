@@ -1,22 +1,7 @@
 /** Which failures become rows, and what a stored row may contain. */
 import { describe, expect, test } from 'vitest';
-import type { Exchange } from '../model.ts';
-import { API, exchange, PAGE } from '../test-exchange.ts';
+import { API, captured, exchange, PAGE } from '../test-exchange.ts';
 import { recordCode, recordDiagnosis, toRecord } from './records.ts';
-
-const captured = (ex: Exchange, phase: 'headers' | 'error' = 'error') => ({
-  phase,
-  recordId: '1',
-  requestId: '1',
-  tabId: 1,
-  frameId: 0,
-  documentId: 'D',
-  type: 'xmlhttprequest',
-  time: 0,
-  exchange: ex,
-  amended: false,
-  settled: false,
-});
 
 describe('toRecord', () => {
   test('a CORS failure is a counted row with its diagnosis', () => {

@@ -7,23 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { evaluate } from '../cors/engine.ts';
 import { blinkHeaderOrder } from '../cors/header-order.ts';
-import type { CorsErrorStatus, Exchange } from '../model.ts';
-
-interface CorpusScenario {
-  readonly id: string;
-  readonly source: string;
-  readonly description: string;
-  readonly exchange: Exchange;
-  readonly expected: CorsErrorStatus | null;
-  readonly wptExpects?: 'pass' | 'fail';
-  readonly note?: string;
-}
-
-interface Corpus {
-  readonly chromium: string;
-  readonly recordedAt: string;
-  readonly scenarios: readonly CorpusScenario[];
-}
+import type { Corpus } from './corpus.ts';
 
 const corpus = JSON.parse(readFileSync(new URL('./corpus.json', import.meta.url), 'utf8')) as Corpus;
 
