@@ -179,6 +179,8 @@ export interface Diagnosis {
   readonly title: string;
   /** Plain-language explanation for someone meeting CORS for the first time. */
   readonly explanation: string;
+  /** When the explanation is about a look-alike, the CORS rule the browser applied, in the same plain words. */
+  readonly rule?: string;
   readonly headers: readonly HeaderFinding[];
   /** The credentials mode the verdict was computed with, and how it was known. */
   readonly credentials: Credentials;

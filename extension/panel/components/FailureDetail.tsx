@@ -61,6 +61,12 @@ export function FailureDetail({ record, stack, onStack }: { record: FailureRecor
       <p class="explanation" data-testid="explanation">
         {d.explanation}
       </p>
+      {d.rule && (
+        <details class="rule">
+          <summary>The CORS rule the browser applied</summary>
+          <p>{d.rule}</p>
+        </details>
+      )}
       <HeaderTable findings={d.headers} />
       {(d.notes.length > 0 || d.warnings.length > 0) && (
         <ul class="notes">
