@@ -25,6 +25,7 @@ function template(): string {
     time: Date.now(),
     amended: false,
     settled: false,
+    watched: true,
     exchange: exchange({
       credentials: 'include',
       requestHeaders: { Accept: '*/*', 'Sec-Fetch-Mode': 'cors', Referer: 'https://app.example/page' },

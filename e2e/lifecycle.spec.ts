@@ -28,6 +28,8 @@ test('stopping the service worker mid-run loses nothing recorded', async ({ lens
     (self as unknown as { marker?: string }).marker = 'before-stop';
   });
   await lens.stopWorker();
+  // The panel reconnects by itself; asking the new worker whether it is ready waits for it to re-arm detailed capture.
+  await panel.evaluate(() => chrome.runtime.sendMessage({ channel: 'cors-lens', type: 'ready', payload: null }));
 
   // The next request wakes a new worker, which must restore the log and keep recording.
   const after = failingCalls(servers.crossSite, 6, 'after');

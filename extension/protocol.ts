@@ -11,7 +11,7 @@ import type { TabSnapshot, TabSummary } from '../src/capture/tab-log.ts';
 
 export interface Commands {
   /** From the page relay: what the page said about one of its calls. Validated by the worker. */
-  hint: { payload: unknown; reply: undefined };
+  hint: { payload: unknown; reply: { received: true } };
   /** The tab's log. */
   snapshot: { payload: { tabId: number }; reply: TabSnapshot };
   /** Empty the tab's log. */

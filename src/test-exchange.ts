@@ -75,8 +75,9 @@ export function exchange(spec: ExchangeSpec = {}): Exchange {
 }
 
 /** A capture as the tracker hands it to the records (capture/records.ts): one request of tab 1, around the exchange. */
-export function captured(ex: Exchange, phase: Captured['phase'] = 'error'): Captured {
+export function captured(ex: Exchange, phase: Captured['phase'] = 'error', watched = true): Captured {
   return {
+    watched,
     phase,
     recordId: '1',
     requestId: '1',

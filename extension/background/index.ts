@@ -1,8 +1,11 @@
 /**
- * CORS Lens service worker. Only wiring: every listener is registered synchronously at the top level so that an
- * event that wakes a stopped worker is delivered; state lives in the tab log (storage.session), memory is a cache.
+ * CORS Lens service worker. Only wiring. The listeners that must wake a stopped worker are registered synchronously
+ * at the top level: the error watcher (every failure, on every tab, at little cost), navigations, tabs, messages and
+ * ports. Detailed capture is added per armed tab (detail-capture.ts, src/capture/arming.ts). State lives in
+ * storage.session (the tab log, the arming); memory is a cache.
  */
 
+import { Arming, type ArmingSnapshot, isDevelopmentOrigin } from '../../src/capture/arming.ts';
 import type { RequestEvent } from '../../src/capture/events.ts';
 import { parseHint } from '../../src/capture/events.ts';
 import { toRecord } from '../../src/capture/records.ts';
@@ -11,13 +14,41 @@ import { type Captured, ExchangeTracker } from '../../src/capture/tracker.ts';
 import { browser, type Runtime } from '../platform/index.ts';
 import { handle } from '../protocol.ts';
 import { forgetTab, showCount } from './badge.ts';
-import { onPanelConnect, publish } from './panels.ts';
+import { DetailCapture } from './detail-capture.ts';
+import { onPanelConnect, onPanelsChange, panelTabs, publish } from './panels.ts';
 import { sessionStore } from './session-store.ts';
-import { completedEvent, errorEvent, FILTER, HEADERS_OPTIONS, headersEvent, SEND_OPTIONS, sendEvent } from './web-request.ts';
+import { errorEvent, FILTER } from './web-request.ts';
 import { tabsShowingOrigin } from './worker-requests.ts';
 
-const tracker = new ExchangeTracker({ startedAt: Date.now() });
+const ARMING_KEY = 'arming';
+const STARTED_AT = Date.now();
+const RECEIVED = { received: true } as const;
+const tracker = new ExchangeTracker({ startedAt: STARTED_AT });
 const log = new TabLog(sessionStore);
+const detail = new DetailCapture(observe);
+const arming = new Arming();
+
+/** Resolves once the stored arming is restored and applied: detailed capture is on where it should be. */
+const armed: Promise<void> = (async () => {
+  const stored = (await browser.storage.session.get(ARMING_KEY).catch(() => ({}))) as Record<string, ArmingSnapshot | undefined>;
+  const restored = new Arming(stored[ARMING_KEY]);
+  // Panels reconnect by themselves and re-arm; development tabs carry over, then are looked up anew.
+  for (const tabId of restored.armedTabs()) if (restored.reasons(tabId).includes('dev-origin')) arming.arm(tabId, 'dev-origin');
+  arming.setEverywhere(restored.everywhere);
+  applyArming();
+  let changed = false;
+  for (const tab of await browser.tabs.query({})) {
+    if (tab.id !== undefined && tab.url && isDevelopmentOrigin(tab.url)) changed = arming.arm(tab.id, 'dev-origin') || changed;
+  }
+  if (changed) applyArming();
+})();
+
+/** Brings the detailed listeners in line with the arming and stores it. */
+function applyArming(): void {
+  for (const tabId of panelTabs()) arming.arm(tabId, 'panel');
+  detail.apply(arming.armedTabs(), arming.everywhere);
+  void browser.storage.session.set({ [ARMING_KEY]: arming.toJSON() }).catch(() => undefined);
+}
 
 log.onChange((change) => {
   publish(change);
@@ -25,10 +56,16 @@ log.onChange((change) => {
   else showCount(change.summary);
 });
 
+onPanelsChange((tabId, open) => {
+  if (open) arming.arm(tabId, 'panel');
+  else arming.disarm(tabId, 'panel');
+  applyArming();
+});
+
 function record(captured: Captured | null): void {
   if (!captured) return;
   if (captured.phase === 'completed') {
-    // The request succeeded after all: take back what its response (or preflight) recorded, if anything.
+    // The request went out after all (its preflight passed): take back what the preflight's response recorded.
     if (captured.tabId >= 0) void log.retract(captured.tabId, captured.recordId);
     return;
   }
@@ -49,18 +86,22 @@ function observe(event: RequestEvent): void {
   record(tracker.handle(event));
 }
 
-browser.webRequest.onSendHeaders.addListener((d) => observe(sendEvent(d)), FILTER, SEND_OPTIONS);
-browser.webRequest.onHeadersReceived.addListener((d) => observe(headersEvent(d)), FILTER, HEADERS_OPTIONS);
-browser.webRequest.onErrorOccurred.addListener((d) => observe(errorEvent(d)), FILTER);
-browser.webRequest.onCompleted.addListener((d) => observe(completedEvent(d)), FILTER);
+// Errors wait for the arming to be restored: on an armed tab, one whose details were not seen was lost to the
+// restart (and may be filled in by the page's report), on any other it was not watched.
+browser.webRequest.onErrorOccurred.addListener((d) => {
+  void armed.then(() => observe(errorEvent(d, detail.watching(d.tabId) || arming.isArmed(d.tabId))));
+}, FILTER);
 
 browser.webNavigation.onCommitted.addListener((d) => {
   if (d.frameId !== 0) return;
   void log.navigate(d.tabId, (d as { documentId?: string }).documentId ?? null, d.url);
+  const changed = isDevelopmentOrigin(d.url) ? arming.arm(d.tabId, 'dev-origin') : arming.disarm(d.tabId, 'dev-origin');
+  if (changed) applyArming();
 });
 
 browser.tabs.onRemoved.addListener((tabId) => {
   void log.remove(tabId);
+  if (arming.forget(tabId)) applyArming();
 });
 
 browser.runtime.onConnect.addListener((port) => onPanelConnect(log, port));
@@ -75,15 +116,22 @@ handle<Runtime.MessageSender>(browser.runtime, {
     const hint = parseHint(payload);
     const { documentId, origin } = sender as { documentId?: string; origin?: string };
     // The sender's tab and document come from the browser, not from the page: a hint can only describe its own page.
-    if (!hint || !documentId || sender.tab?.id === undefined) return undefined;
+    if (!hint || !documentId || sender.tab?.id === undefined) return RECEIVED;
     if (hint.outcome !== 'failed') {
       record(tracker.hint(documentId, hint, Date.now()));
-      return undefined;
+      return RECEIVED;
     }
     const tabId = sender.tab.id;
-    const captured = tracker.pageFailure({ tabId, frameId: sender.frameId ?? 0, documentId, origin: origin ?? 'null' }, hint, Date.now());
+    const from = { tabId, frameId: sender.frameId ?? 0, documentId, origin: origin ?? 'null' };
+    // Just after a restart the report may come before the errors that show requests were lost: give them a moment.
+    await armed;
+    let captured = tracker.pageFailure(from, hint, Date.now());
+    for (let i = 0; !captured && i < 5 && Date.now() - STARTED_AT < 3000; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      captured = tracker.pageFailure(from, hint, Date.now());
+    }
     if (captured && !(await log.hasRequest(tabId, documentId, hint.method, hint.url))) record(captured);
-    return undefined;
+    return RECEIVED;
   },
   snapshot: ({ tabId }) => log.snapshot(tabId),
   async clear({ tabId }) {
@@ -95,7 +143,7 @@ handle<Runtime.MessageSender>(browser.runtime, {
     return undefined;
   },
   async ready() {
-    await log.ready;
+    await Promise.all([log.ready, armed]);
     return { ready: true, tabs: log.summaries().length };
   },
 });
@@ -104,7 +152,9 @@ handle<Runtime.MessageSender>(browser.runtime, {
 void log.ready.then(async () => {
   const open = new Set((await browser.tabs.query({})).map((t) => t.id));
   for (const summary of log.summaries()) {
-    if (!open.has(summary.tabId)) void log.remove(summary.tabId);
-    else showCount(summary);
+    if (!open.has(summary.tabId)) {
+      void log.remove(summary.tabId);
+      arming.forget(summary.tabId);
+    } else showCount(summary);
   }
 });

@@ -7,6 +7,24 @@ import { browser, type Runtime } from '../platform/index.ts';
 import { PANEL_PORT, type PanelMessage, type WorkerMessage } from '../protocol.ts';
 
 const subscribers = new Map<number, Set<Runtime.Port>>();
+let panelsChanged: (tabId: number, open: boolean) => void = () => {};
+
+/** Called when the first panel opens on a tab, or the last one closes. */
+export function onPanelsChange(listener: (tabId: number, open: boolean) => void): void {
+  panelsChanged = listener;
+}
+
+/** The tabs a panel is open on. */
+export function panelTabs(): number[] {
+  return [...subscribers].filter(([, set]) => set.size > 0).map(([tabId]) => tabId);
+}
+
+function unsubscribe(tabId: number, port: Runtime.Port): void {
+  const set = subscribers.get(tabId);
+  if (!set?.delete(port) || set.size > 0) return;
+  subscribers.delete(tabId);
+  panelsChanged(tabId, false);
+}
 
 function post(port: Runtime.Port, message: WorkerMessage): void {
   try {
@@ -23,7 +41,7 @@ export function onPanelConnect(log: TabLog, port: Runtime.Port): void {
     const m = message as PanelMessage;
     if (m?.type !== 'subscribe' || !Number.isInteger(m.tabId)) return;
     await log.ready;
-    if (tabId !== null) subscribers.get(tabId)?.delete(port);
+    if (tabId !== null) unsubscribe(tabId, port);
     tabId = m.tabId;
     // Snapshot and subscription in the same task: no change can fall between them.
     const snapshot = log.snapshotNow(tabId);
@@ -33,10 +51,11 @@ export function onPanelConnect(log: TabLog, port: Runtime.Port): void {
       subscribers.set(tabId, set);
     }
     set.add(port);
+    if (set.size === 1) panelsChanged(tabId, true);
     post(port, { type: 'snapshot', snapshot });
   });
   port.onDisconnect.addListener(() => {
-    if (tabId !== null) subscribers.get(tabId)?.delete(port);
+    if (tabId !== null) unsubscribe(tabId, port);
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * Adapter from chrome.webRequest to the core's plain request events. Only what the tracker needs is copied out of
- * each event. Filters keep navigations (never CORS) from being dispatched to the worker at all.
+ * each event. Filters keep navigations (never CORS) from being dispatched to the worker at all. There is no
+ * onCompleted listener: a record is only made when the verdict is certain, and the tracker's tables expire.
  */
 import type { RequestEvent, RequestEventBase } from '../../src/capture/events.ts';
 import type { Header, HeaderList } from '../../src/headers.ts';
@@ -62,10 +63,7 @@ export function headersEvent(d: WebRequest.OnHeadersReceivedDetailsType): Reques
   return { ...base(d as Details), kind: 'headers', statusCode: d.statusCode, responseHeaders: headers(d.responseHeaders) };
 }
 
-export function errorEvent(d: WebRequest.OnErrorOccurredDetailsType): RequestEvent {
-  return { ...base(d as Details), kind: 'error', error: d.error };
-}
-
-export function completedEvent(d: WebRequest.OnCompletedDetailsType): RequestEvent {
-  return { ...base(d as Details), kind: 'completed', statusCode: d.statusCode };
+/** `watched`: whether the tab had detailed capture when the error came (only then were its headers seen). */
+export function errorEvent(d: WebRequest.OnErrorOccurredDetailsType, watched: boolean): RequestEvent {
+  return { ...base(d as Details), kind: 'error', error: d.error, watched };
 }

@@ -11,4 +11,4 @@ export const HINT_EVENT = 'cors-lens:hint';
  */
 export const EVENTS_PER_SECOND = 2000;
 export const STARTS_PER_SECOND = 500;
-export const FAILURES_PER_SECOND = 100;
+export const FAILURES_PER_SECOND = 500;

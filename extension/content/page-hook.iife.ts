@@ -13,7 +13,7 @@ const NORMALIZED = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
 const normalizeMethod = (m: string) => (NORMALIZED.includes(m.toUpperCase()) ? m.toUpperCase() : m);
 
 /** Reports a cross-origin call: when it starts, and again if it fails (all a page sees of a CORS failure). */
-function report(api: Api, input: string, method: string, credentials: string, mode: string, outcome?: 'failed'): void {
+function report(api: Api, input: string, method: string, credentials: string, mode: string, outcome?: 'failed' | 'closed'): void {
   try {
     const url = new URL(input, document.baseURI);
     if (url.origin === location.origin || (url.protocol !== 'http:' && url.protocol !== 'https:')) return;
@@ -96,6 +96,12 @@ window.EventSource = new Proxy(window.EventSource, {
     const source = Reflect.construct(target, args, newTarget) as EventSource;
     const call = seen;
     if (call) {
+      // A stream the page closes ends, on the network, like a failure; say it was the page.
+      const close = source.close;
+      source.close = function closeStream(this: EventSource) {
+        if (this.readyState !== EventSource.CLOSED) report('eventsource', call[0], 'GET', call[1], 'cors', 'closed');
+        return close.call(this);
+      };
       // An event stream that could not connect closes for good; one that dropped later reconnects (not a failure).
       source.addEventListener('error', () => {
         if (source.readyState === EventSource.CLOSED) report('eventsource', call[0], 'GET', call[1], 'cors', 'failed');

@@ -16,9 +16,25 @@ const send = sender(nativeRuntime());
  * such reports matter), and a message sent to a stopping worker is refused.
  */
 function deliver(hint: PageHint, retries: number, delay = 150): void {
-  send('hint', hint).catch(() => {
+  const retry = () => {
     if (retries > 0) setTimeout(() => deliver(hint, retries - 1, delay * 3), delay);
-  });
+  };
+  if (retries === 0) {
+    send('hint', hint).catch(() => undefined);
+    return;
+  }
+  // A message handed to a worker that is being stopped is neither answered nor refused: wait for the answer.
+  const unanswered = setTimeout(retry, 1000);
+  send('hint', hint).then(
+    (reply) => {
+      clearTimeout(unanswered);
+      if (reply?.received !== true) retry();
+    },
+    () => {
+      clearTimeout(unanswered);
+      retry();
+    },
+  );
 }
 
 /** When each recent call started, as this relay saw it ("METHOD url" to ms since the epoch). */
@@ -45,6 +61,10 @@ document.addEventListener(
     const hint = parseHint(typeof parsed === 'object' && parsed !== null ? { ...parsed, startedAt: undefined } : parsed);
     if (!hint) return;
     const call = `${hint.method} ${hint.url}`;
+    if (hint.outcome === 'closed') {
+      if (++budget.starts <= STARTS_PER_SECOND) deliver(hint, 0);
+      return;
+    }
     if (hint.outcome !== 'failed') {
       if (++budget.starts > STARTS_PER_SECOND) return;
       started.delete(call);

@@ -17,6 +17,11 @@ export interface RequestEventBase {
   /** The requesting origin as serialized by the browser (may be "null"). */
   readonly initiator: string | null;
   readonly timeStamp: number;
+  /**
+   * False when only the always-on error watcher saw this event: the tab had no detailed capture armed then, so the
+   * request's headers were never observed (arming.ts).
+   */
+  readonly watched?: boolean;
 }
 
 export interface SendEvent extends RequestEventBase {
@@ -56,8 +61,11 @@ export interface PageHint {
   readonly method: string;
   readonly credentials: CredentialsMode;
   readonly mode: Extract<RequestMode, 'cors' | 'no-cors' | 'same-origin' | 'navigate'>;
-  /** Set when the page reports how the call ended: 'failed' is what a page sees of a CORS failure (TypeError). */
-  readonly outcome?: 'failed';
+  /**
+   * Set when the page reports how the call ended: 'failed' is what a page sees of a CORS failure (TypeError);
+   * 'closed' is an event stream the page closed itself (the network then ends it with net::ERR_FAILED).
+   */
+  readonly outcome?: 'failed' | 'closed';
   /**
    * On a failure report: when the relay (not the page) saw the call start, ms since the epoch. The relay runs in the
    * extension's isolated world, out of the page's reach, and only reports failures of calls it saw start.
@@ -80,10 +88,11 @@ export function parseHint(value: unknown): PageHint | null {
   if (typeof method !== 'string' || !METHOD.test(method)) return null;
   if (typeof credentials !== 'string' || !CREDENTIALS.includes(credentials)) return null;
   if (typeof mode !== 'string' || !MODES.includes(mode)) return null;
-  if (v.outcome !== undefined && v.outcome !== 'failed') return null;
+  if (v.outcome !== undefined && v.outcome !== 'failed' && v.outcome !== 'closed') return null;
   const startedAt = v.startedAt;
   if (startedAt !== undefined && (typeof startedAt !== 'number' || !Number.isFinite(startedAt))) return null;
   const hint: PageHint = { api: api as PageApi, url, method, credentials: credentials as CredentialsMode, mode: mode as PageHint['mode'] };
+  if (v.outcome === 'closed') return { ...hint, outcome: 'closed' };
   if (v.outcome !== 'failed') return hint;
   return startedAt === undefined ? { ...hint, outcome: 'failed' } : { ...hint, outcome: 'failed', startedAt };
 }

@@ -86,3 +86,10 @@ describe('toRecord', () => {
     expect(r?.exchange.request.url).toBe(API);
   });
 });
+
+test('a failure on a tab without detailed capture is counted and says how to get its details', () => {
+  const r = toRecord(captured(exchange({ response: null }), 'error', false));
+  expect(r?.kind).toBe('cors');
+  expect(r?.notWatched).toBe(true);
+  expect(r && recordDiagnosis(r).explanation).toContain('watching the tab in detail');
+});

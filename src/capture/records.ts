@@ -31,6 +31,8 @@ export interface FailureRecord {
   readonly uncaptured: boolean;
   /** Known only from the page's report: the browser's events for it were lost while the worker restarted. */
   readonly pageReported?: true;
+  /** The tab had no detailed capture armed when it failed (arming.ts): only the error was seen. */
+  readonly notWatched?: true;
 }
 
 /** Errors that are never worth a row: cancellations and DevTools' own cache probes. */
@@ -142,6 +144,7 @@ export function toRecord(captured: Captured): FailureRecord | null {
     judgement: storedJudgement(judgement),
     uncaptured,
     ...(captured.pageReported ? { pageReported: true as const } : {}),
+    ...(uncaptured && !captured.watched ? { notWatched: true as const } : {}),
   };
 }
 
@@ -160,14 +163,20 @@ export function recordDiagnosis(record: FailureRecord): Diagnosis {
     verdict: 'fail',
     status: null,
     title: 'Blocked by CORS; the details were not captured',
-    explanation: record.pageReported
-      ? 'The page saw this cross-origin request fail, while the browser was restarting the CORS Lens extension: the ' +
-        "browser's own events for it were lost, so neither the rule it broke nor its headers are known. Run the " +
-        "request again with this panel open to capture it; the browser's console message (Console panel) names the rule."
-      : 'The browser blocked this cross-origin request (net::ERR_FAILED), but CORS Lens did not see the headers that ' +
-        'decide why: the extension was restarted by the browser while the request was in flight, or another extension ' +
-        "changed the request. Reload the page with this panel open to capture it again; the browser's own console " +
-        'message (Console panel) names the rule.',
+    explanation: record.notWatched
+      ? 'The browser blocked this cross-origin request (net::ERR_FAILED). CORS Lens only counts failures on sites that ' +
+        'are not development origins until its panel is open on the tab (watching every request in detail slows the ' +
+        'whole browser down), so it did not see the headers that decide why. With this panel open it is watching the ' +
+        "tab in detail: repeat the request (or reload the page) to see the exact reason and the fix. The browser's " +
+        'console message (Console panel) names the rule.'
+      : record.pageReported
+        ? 'The page saw this cross-origin request fail, while the browser was restarting the CORS Lens extension: the ' +
+          "browser's own events for it were lost, so neither the rule it broke nor its headers are known. Run the " +
+          "request again with this panel open to capture it; the browser's console message (Console panel) names the rule."
+        : 'The browser blocked this cross-origin request (net::ERR_FAILED), but CORS Lens did not see the headers that ' +
+          'decide why: the extension was restarted by the browser while the request was in flight, or another extension ' +
+          "changed the request. Reload the page with this panel open to capture it again; the browser's own console " +
+          'message (Console panel) names the rule.',
   };
 }
 

@@ -307,3 +307,26 @@ test('a hint that arrives between a failed preflight and the error event reaches
   expect(final?.exchange.request.credentials.source).toBe('page');
   expect(final?.exchange.request.initiator).toBe('xhr');
 });
+
+describe('tabs without detailed capture', () => {
+  test('an error seen only by the watcher is a capture without headers, and opens no blind spot', () => {
+    const t = new ExchangeTracker({ startedAt: clock });
+    const [c] = all(t, [error('w1', 'net::ERR_FAILED', { watched: false })]);
+    expect(c?.watched).toBe(false);
+    expect(c?.exchange.hops[0]?.response).toBeNull();
+    expect(
+      t.pageFailure(
+        { tabId: 7, frameId: 0, documentId: 'DOC', origin: PAGE },
+        { api: 'fetch', url: API, method: 'GET', credentials: 'omit', mode: 'cors', outcome: 'failed', startedAt: clock - 1 },
+        clock,
+      ),
+    ).toBeNull();
+  });
+  test('an event stream the page closed is not a failure', () => {
+    const t = new ExchangeTracker();
+    t.hint('DOC', { api: 'eventsource', url: API, method: 'GET', credentials: 'same-origin', mode: 'cors', outcome: 'closed' }, clock);
+    expect(all(t, [error('es', 'net::ERR_FAILED', { watched: false })])).toEqual([]);
+    // Another document's stream, or the same URL much later, is not covered.
+    expect(all(t, [error('es2', 'net::ERR_FAILED', { watched: false, documentId: 'OTHER' })])).toHaveLength(1);
+  });
+});

@@ -37,6 +37,8 @@ export interface Captured {
   readonly settled: boolean;
   /** Made from the page's own report of a failure the browser's events were lost for (a worker restart). */
   readonly pageReported?: true;
+  /** False when the tab had no detailed capture armed: only the error was seen (arming.ts). */
+  readonly watched: boolean;
 }
 
 export interface TrackerOptions {
@@ -66,6 +68,8 @@ export interface PageSender {
 const STARTUP_MS = 3_000;
 /** How long page failure reports are taken after such a request shows up. */
 const BLIND_MS = 15_000;
+/** How long a request is followed after its response arrived. */
+const RESPONDED_MS = 30_000;
 
 interface TrackedPreflight {
   readonly requestId: string;
@@ -128,6 +132,8 @@ export class ExchangeTracker {
   private readonly recent = new Map<string, Recent>();
   private readonly options: Required<TrackerOptions>;
   private eventsSinceSweep = 0;
+  /** Event streams pages closed themselves ("document url" to when), so their end is not taken for a failure. */
+  private readonly closedStreams = new Map<string, number>();
   /** Until when page failure reports fill the blind spot of a worker restart (0: no blind spot). */
   private blindUntil = 0;
   private pageReports = 0;
@@ -174,6 +180,11 @@ export class ExchangeTracker {
    * message). Returns an amended capture when the failure it describes was already reported.
    */
   hint(documentId: string, hint: PageHint, now: number): Captured | null {
+    if (hint.outcome === 'closed') {
+      this.closedStreams.set(`${documentId} ${loosen(hint.url)}`, now);
+      if (this.closedStreams.size > 256) this.closedStreams.delete(this.closedStreams.keys().next().value as string);
+      return null;
+    }
     for (const [requestId, recent] of this.recent) {
       const base = recent.tracked.base;
       if (!recent.hinted && base.documentId === documentId && base.method === hint.method && sameUrl(base.url, hint.url)) {
@@ -342,6 +353,7 @@ export class ExchangeTracker {
    * failure reports stand in for what was dropped (see pageFailure).
    */
   private noticeOrphan(e: RequestEventBase): void {
+    if (e.watched === false) return;
     if (this.live.has(e.requestId) || e.timeStamp - this.options.startedAt > STARTUP_MS || this.options.startedAt === 0) return;
     this.blindUntil = Math.max(this.blindUntil, e.timeStamp + BLIND_MS);
   }
@@ -360,6 +372,12 @@ export class ExchangeTracker {
   }
 
   private onError(e: ErrorEvent): Captured | null {
+    // An event stream the page closed ends with net::ERR_FAILED; unwatched, nothing else tells it from a failure.
+    const closedAt = e.documentId ? this.closedStreams.get(`${e.documentId} ${loosen(e.url)}`) : undefined;
+    if (closedAt !== undefined && e.timeStamp - closedAt < 10_000 && !this.live.get(e.requestId)?.hops.some((h) => h.response)) {
+      this.live.delete(e.requestId);
+      return null;
+    }
     if (!this.unclaimed.has(pairingKey(e, e.url))) this.noticeOrphan(e);
     const tracked = this.track(e);
     this.live.delete(e.requestId);
@@ -426,6 +444,7 @@ export class ExchangeTracker {
       exchange: buildExchange(tracked, error, hint),
       amended,
       settled: false,
+      watched: tracked.base.watched !== false || tracked.hops.some((h) => h.requestHeaders !== null || h.response !== null),
     };
   }
 
@@ -433,9 +452,12 @@ export class ExchangeTracker {
   sweep(now: number): void {
     this.eventsSinceSweep = 0;
     const limit = now - this.options.ttlMs;
+    // A request answered long ago succeeded (the browser's CORS check runs when the answer arrives, and its error
+    // follows at once); nothing reports success, so answered requests go after RESPONDED_MS, the rest after the TTL.
+    const answered = now - RESPONDED_MS;
     for (const [id, tracked] of this.live) {
-      if (tracked.time >= limit) break;
-      this.live.delete(id);
+      const last = tracked.hops[tracked.hops.length - 1];
+      if (tracked.time < limit || (last?.response && tracked.time < answered)) this.live.delete(id);
     }
     for (const [id, preflight] of this.preflightsById) {
       if (preflight.time >= limit) break;
