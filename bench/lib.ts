@@ -12,7 +12,14 @@ import type { Page } from '@playwright/test';
 import { EXTENSION_DIR, type Lens, launch } from '../e2e/support/browser.ts';
 import { CdpClient } from '../e2e/support/cdp-client.ts';
 
-export type Config = 'none' | 'noop' | 'lens' | 'lens+panel';
+export type Config = 'none' | 'noop' | 'lens' | 'lens+panel' | 'lens-dev';
+
+/**
+ * Host names for an ordinary site (not a development origin, so CORS Lens does not arm detailed capture there
+ * unless its panel is open), mapped to the local servers.
+ */
+export const ORDINARY = { page: 'shop.example', api: 'api.example' } as const;
+const HOST_RULES = `--host-resolver-rules=MAP ${ORDINARY.page} 127.0.0.1, MAP ${ORDINARY.api} 127.0.0.1`;
 
 /** A do-nothing MV3 extension with CORS Lens's permissions and no listeners: the floor of any extension. */
 export function noopExtension(): string {
@@ -43,7 +50,7 @@ export interface Browser {
 
 export async function openBrowser(config: Config, noopDir: string): Promise<Browser> {
   const extensionDir = config === 'none' ? null : config === 'noop' ? noopDir : undefined;
-  const lens = await launch({ extensionDir, thirdPartyCookies: 'allow', debugPort: true });
+  const lens = await launch({ extensionDir, thirdPartyCookies: 'allow', debugPort: true, extraArgs: [HOST_RULES] });
   const page = await lens.context.newPage();
   return { config, lens, page, panel: null };
 }

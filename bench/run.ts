@@ -28,6 +28,7 @@ import {
   freshPage,
   importGraph,
   noopExtension,
+  ORDINARY,
   openBrowser,
   type Stats,
   sizes,
@@ -68,7 +69,11 @@ async function main(): Promise<void> {
   console.log(`CORS Lens benchmark: ${chromium}; ${machine}; ${ROUNDS} rounds`);
   const servers = await startServers();
   const noopDir = noopExtension();
-  const configs: Config[] = ['none', 'noop', 'lens', 'lens+panel'];
+  // Every configuration loads an ordinary site (shop.example calling api.example), except 'lens-dev', the same on
+  // localhost: a development origin, where CORS Lens arms detailed capture without its panel.
+  const configs: Config[] = ['none', 'noop', 'lens', 'lens+panel', 'lens-dev'];
+  const pageOrigin = (c: Config) => (c === 'lens-dev' ? servers.pageOrigin : `http://${ORDINARY.page}:${servers.pagePort}`);
+  const apiOrigin = (c: Config) => (c === 'lens-dev' ? servers.crossSite : `http://${ORDINARY.api}:${servers.apiPort}`);
   const browsers = new Map<Config, Browser>();
   const needBrowsers = ['burst', 'page', 'latency', 'soak'].some((s) => ONLY.has(s));
   if (needBrowsers) for (const c of configs) browsers.set(c, await openBrowser(c, noopDir));
@@ -78,16 +83,16 @@ async function main(): Promise<void> {
     console.log('burst: 2,000 cross-origin fetches, half failing, 50 in flight');
     const times = new Map<Config, number[]>(configs.map((c) => [c, []]));
     for (const b of browsers.values()) {
-      await freshPage(b, `${servers.pageOrigin}/bench-warmup`);
-      await burst(b.page, servers.crossSite, 200, 50, 'warm');
+      await freshPage(b, `${pageOrigin(b.config)}/bench-warmup`);
+      await burst(b.page, apiOrigin(b.config), 200, 50, 'warm');
     }
     for (let r = 0; r < ROUNDS; r++) {
       // Interleaved, and the order rotates each round, so drift and warm-up hit every configuration alike.
       const order = configs.map((_, i) => configs[(i + r) % configs.length] as Config);
       for (const c of order) {
         const b = get(c);
-        await freshPage(b, `${servers.pageOrigin}/bench-burst-${r}`);
-        times.get(c)?.push(await burst(b.page, servers.crossSite, 2000, 50, `r${r}${c}`));
+        await freshPage(b, `${pageOrigin(c)}/bench-burst-${r}`);
+        times.get(c)?.push(await burst(b.page, apiOrigin(c), 2000, 50, `r${r}${c}`));
       }
     }
     const base = times.get('none') as number[];
@@ -99,6 +104,7 @@ async function main(): Promise<void> {
     row('burst, CORS Lens, DevTools closed', fmtRatio(closed), '<= 1.3x', closed.median <= 1.3);
     const open = ratio('lens+panel');
     row('burst, CORS Lens, panel open', fmtRatio(open), '<= 1.6x', open.median <= 1.6);
+    row('burst, CORS Lens, development origin (armed, DevTools closed)', fmtRatio(ratio('lens-dev')));
   }
 
   if (ONLY.has('page')) {
@@ -108,7 +114,7 @@ async function main(): Promise<void> {
       const order = configs.map((_, i) => configs[(i + r) % configs.length] as Config);
       for (const c of order) {
         const b = get(c);
-        await b.page.goto(`${servers.pageOrigin}/realistic?tag=r${r}${c.replace('+', '')}`);
+        await b.page.goto(`${pageOrigin(c)}/realistic?tag=r${r}${c.replace('+', '')}&api=${encodeURIComponent(apiOrigin(c))}`);
         times.get(c)?.push((await b.page.evaluate('window.pageDone')) as number);
       }
     }
@@ -119,12 +125,14 @@ async function main(): Promise<void> {
     row('realistic page, do-nothing extension', fmtRatio(ratio('noop')));
     const lens = ratio('lens');
     row('realistic page, CORS Lens', fmtRatio(lens), '<= 1.05x', lens.median <= 1.05);
+    row('realistic page, CORS Lens, panel open', fmtRatio(ratio('lens+panel')));
+    row('realistic page, CORS Lens, development origin', fmtRatio(ratio('lens-dev')));
   }
 
   if (ONLY.has('latency')) {
     console.log('failure-to-row latency: 100 sequential failures, panel open');
     const b = get('lens+panel');
-    await freshPage(b, `${servers.pageOrigin}/bench-latency`);
+    await freshPage(b, `${pageOrigin('lens+panel')}/bench-latency`);
     const panel = b.panel;
     if (panel) {
       // Functions, not strings: the extension page's CSP forbids eval.
@@ -140,7 +148,7 @@ async function main(): Promise<void> {
       });
       const sent: Record<string, number> = {};
       for (let i = 0; i < 100; i++) {
-        const url = `${servers.crossSite}/cors?latency=${i}`;
+        const url = `${apiOrigin('lens+panel')}/cors?latency=${i}`;
         sent[url] = (await b.page.evaluate(
           `(() => { const t = Date.now(); fetch(${JSON.stringify(url)}).catch(() => null); return t; })()`,
         )) as number;
@@ -157,16 +165,16 @@ async function main(): Promise<void> {
   }
 
   if (ONLY.has('soak')) {
-    console.log(`soak: ${SOAK_REQUESTS.toLocaleString('en')} requests on one tab (1 in 10 failing), DevTools closed`);
-    const b = get('lens');
-    await freshPage(b, `${servers.pageOrigin}/bench-soak`);
+    console.log(`soak: ${SOAK_REQUESTS.toLocaleString('en')} requests on one tab (1 in 10 failing), development origin (armed)`);
+    const b = get('lens-dev');
+    await freshPage(b, `${pageOrigin('lens-dev')}/bench-soak`);
     const heapBefore = await workerHeap(b.lens);
     const heaps: number[] = [];
     const chunk = 10_000;
     for (let done = 0; done < SOAK_REQUESTS; done += chunk) {
       await b.page.evaluate(
         `(async () => {
-          const api = ${JSON.stringify(servers.crossSite)}, from = ${done}, n = ${Math.min(chunk, SOAK_REQUESTS - done)};
+          const api = ${JSON.stringify(apiOrigin('lens-dev'))}, from = ${done}, n = ${Math.min(chunk, SOAK_REQUESTS - done)};
           const star = encodeURIComponent(JSON.stringify({ 'access-control-allow-origin': '*' }));
           let next = 0;
           const lane = async () => { while (next < n) { const i = from + next++; await fetch(api + '/cors?soak=' + i + (i % 10 ? '&h=' + star : '')).then((r) => r.text(), () => null); } };

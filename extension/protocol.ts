@@ -10,8 +10,8 @@ import type { FailureRecord } from '../src/capture/records.ts';
 import type { TabSnapshot, TabSummary } from '../src/capture/tab-log.ts';
 
 export interface Commands {
-  /** From the page relay: what the page said about one of its calls. Validated by the worker. */
-  hint: { payload: unknown; reply: { received: true } };
+  /** From the page relay: what the page said about its calls, in order. Validated by the worker. */
+  hints: { payload: unknown; reply: { received: true; armed: boolean } };
   /** The tab's log. */
   snapshot: { payload: { tabId: number }; reply: TabSnapshot };
   /** Empty the tab's log. */
@@ -67,6 +67,18 @@ export function handle<Sender>(runtime: HandlerRuntime<Sender>, handlers: Handle
   });
 }
 
+/** Worker to a tab's page relays (tabs.sendMessage): whether the tab has detailed capture. */
+export interface ArmedMessage {
+  readonly channel: 'cors-lens';
+  readonly type: 'armed';
+  readonly payload: boolean;
+}
+
+export function isArmedMessage(message: unknown): message is ArmedMessage {
+  const m = message as Partial<ArmedMessage> | null;
+  return typeof m === 'object' && m !== null && m.channel === 'cors-lens' && m.type === 'armed' && typeof m.payload === 'boolean';
+}
+
 /** Name of the long-lived port from a panel to the worker. */
 export const PANEL_PORT = 'cors-lens/panel';
 
@@ -78,4 +90,5 @@ export type WorkerMessage =
   | { readonly type: 'snapshot'; readonly snapshot: TabSnapshot }
   | { readonly type: 'record'; readonly record: FailureRecord; readonly summary: TabSummary }
   | { readonly type: 'reset'; readonly summary: TabSummary }
-  | { readonly type: 'retracted'; readonly id: string; readonly summary: TabSummary };
+  | { readonly type: 'retracted'; readonly id: string; readonly summary: TabSummary }
+  | { readonly type: 'batch'; readonly messages: readonly WorkerMessage[] };

@@ -131,7 +131,13 @@ function page(apiPort: number): http.RequestListener {
     }
     if (url.pathname === '/realistic') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(realisticPage(`http://127.0.0.1:${apiPort}`, url.searchParams.get('tag') ?? 'r'));
+      const apiOrigin = url.searchParams.get('api') ?? '';
+      res.end(
+        realisticPage(
+          /^https?:\/\/[\w.-]+:\d+$/.test(apiOrigin) ? apiOrigin : `http://127.0.0.1:${apiPort}`,
+          url.searchParams.get('tag') ?? 'r',
+        ),
+      );
       return;
     }
     if (url.pathname.startsWith('/static/')) {

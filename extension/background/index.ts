@@ -7,10 +7,10 @@
 
 import { Arming, type ArmingSnapshot, isDevelopmentOrigin } from '../../src/capture/arming.ts';
 import type { RequestEvent } from '../../src/capture/events.ts';
-import { parseHint } from '../../src/capture/events.ts';
+import { type PageHint, parseHint } from '../../src/capture/events.ts';
 import { toRecord } from '../../src/capture/records.ts';
 import { TabLog } from '../../src/capture/tab-log.ts';
-import { type Captured, ExchangeTracker } from '../../src/capture/tracker.ts';
+import { type Captured, ExchangeTracker, type PageSender } from '../../src/capture/tracker.ts';
 import { browser, type Runtime } from '../platform/index.ts';
 import { handle } from '../protocol.ts';
 import { forgetTab, showCount } from './badge.ts';
@@ -22,7 +22,7 @@ import { tabsShowingOrigin } from './worker-requests.ts';
 
 const ARMING_KEY = 'arming';
 const STARTED_AT = Date.now();
-const RECEIVED = { received: true } as const;
+const RECEIVED = { received: true, armed: false } as const;
 const tracker = new ExchangeTracker({ startedAt: STARTED_AT });
 const log = new TabLog(sessionStore);
 const detail = new DetailCapture(observe);
@@ -43,11 +43,27 @@ const armed: Promise<void> = (async () => {
   if (changed) applyArming();
 })();
 
-/** Brings the detailed listeners in line with the arming and stores it. */
+/** The tabs told they are armed, so that only changes are sent. */
+let toldArmed = new Set<number>();
+
+/**
+ * Brings the detailed listeners in line with the arming, stores it, and tells the pages of tabs whose arming changed:
+ * on a tab that is not armed the page hook stays quiet (its hints would only cost the page).
+ */
 function applyArming(): void {
   for (const tabId of panelTabs()) arming.arm(tabId, 'panel');
-  detail.apply(arming.armedTabs(), arming.everywhere);
+  const tabs = arming.armedTabs();
+  detail.apply(tabs, arming.everywhere);
   void browser.storage.session.set({ [ARMING_KEY]: arming.toJSON() }).catch(() => undefined);
+  const now = new Set(tabs);
+  for (const tabId of now) if (!toldArmed.has(tabId)) tellPage(tabId, true);
+  for (const tabId of toldArmed) if (!now.has(tabId)) tellPage(tabId, false);
+  toldArmed = now;
+}
+
+function tellPage(tabId: number, armed: boolean): void {
+  // A tab without the relay (a browser page, or still loading) simply does not answer.
+  browser.tabs.sendMessage(tabId, { channel: 'cors-lens', type: 'armed', payload: armed }).catch(() => undefined);
 }
 
 log.onChange((change) => {
@@ -82,6 +98,18 @@ function record(captured: Captured | null): void {
   if (failure) void log.add(failure);
 }
 
+/** A call the page saw fail: recorded only in a restart's blind spot (tracker.pageFailure says when). */
+async function pageFailure(from: PageSender, hint: PageHint): Promise<void> {
+  // Just after a restart the report may come before the errors that show requests were lost: give them a moment.
+  await armed;
+  let captured = tracker.pageFailure(from, hint, Date.now());
+  for (let i = 0; !captured && i < 5 && Date.now() - STARTED_AT < 3000; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    captured = tracker.pageFailure(from, hint, Date.now());
+  }
+  if (captured && !(await log.hasRequest(from.tabId, from.documentId, hint.method, hint.url))) record(captured);
+}
+
 function observe(event: RequestEvent): void {
   record(tracker.handle(event));
 }
@@ -112,26 +140,21 @@ browser.action.onClicked.addListener((tab) => {
 });
 
 handle<Runtime.MessageSender>(browser.runtime, {
-  async hint(payload, sender) {
-    const hint = parseHint(payload);
+  async hints(payload, sender) {
     const { documentId, origin } = sender as { documentId?: string; origin?: string };
     // The sender's tab and document come from the browser, not from the page: a hint can only describe its own page.
-    if (!hint || !documentId || sender.tab?.id === undefined) return RECEIVED;
-    if (hint.outcome !== 'failed') {
-      record(tracker.hint(documentId, hint, Date.now()));
-      return RECEIVED;
+    if (!Array.isArray(payload) || !documentId || sender.tab?.id === undefined) return RECEIVED;
+    const reply = { received: true, armed: arming.isArmed(sender.tab.id) } as const;
+    const from = { tabId: sender.tab.id, frameId: sender.frameId ?? 0, documentId, origin: origin ?? 'null' };
+    const failures = [];
+    for (const item of payload.slice(0, 200)) {
+      const hint = parseHint(item);
+      if (!hint) continue;
+      if (hint.outcome === 'failed') failures.push(hint);
+      else record(tracker.hint(documentId, hint, Date.now()));
     }
-    const tabId = sender.tab.id;
-    const from = { tabId, frameId: sender.frameId ?? 0, documentId, origin: origin ?? 'null' };
-    // Just after a restart the report may come before the errors that show requests were lost: give them a moment.
-    await armed;
-    let captured = tracker.pageFailure(from, hint, Date.now());
-    for (let i = 0; !captured && i < 5 && Date.now() - STARTED_AT < 3000; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      captured = tracker.pageFailure(from, hint, Date.now());
-    }
-    if (captured && !(await log.hasRequest(tabId, documentId, hint.method, hint.url))) record(captured);
-    return RECEIVED;
+    for (const hint of failures) await pageFailure(from, hint);
+    return reply;
   },
   snapshot: ({ tabId }) => log.snapshot(tabId),
   async clear({ tabId }) {

@@ -59,6 +59,11 @@ export function onPanelConnect(log: TabLog, port: Runtime.Port): void {
   });
 }
 
+/** Changes waiting to be posted, per tab: a burst of failures reaches a panel as one message, not hundreds. */
+const pending = new Map<number, WorkerMessage[]>();
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+const BATCH_MS = 30;
+
 export function publish(change: TabChange): void {
   const set = subscribers.get(change.tabId);
   if (!set || set.size === 0) return;
@@ -76,5 +81,17 @@ export function publish(change: TabChange): void {
     case 'removed':
       return;
   }
-  for (const port of set) post(port, message);
+  const list = pending.get(change.tabId) ?? [];
+  list.push(message);
+  pending.set(change.tabId, list);
+  if (flushTimer === null) flushTimer = setTimeout(flush, BATCH_MS);
+}
+
+function flush(): void {
+  flushTimer = null;
+  for (const [tabId, messages] of pending) {
+    for (const port of subscribers.get(tabId) ?? [])
+      post(port, messages.length === 1 ? (messages[0] as WorkerMessage) : { type: 'batch', messages });
+  }
+  pending.clear();
 }

@@ -12,3 +12,9 @@ export const HINT_EVENT = 'cors-lens:hint';
 export const EVENTS_PER_SECOND = 2000;
 export const STARTS_PER_SECOND = 500;
 export const FAILURES_PER_SECOND = 500;
+
+/**
+ * The DOM event the relay fires for the page hook: 'quiet' when the tab has no detailed capture (the hook then only
+ * reports event streams the page closes), 'full' otherwise. A page that forges it only silences its own hints.
+ */
+export const MODE_EVENT = 'cors-lens:mode';

@@ -5,9 +5,15 @@
  * original with the original arguments, and any failure of its own is swallowed.
  * Bundled alone (IIFE, no imports at run time): the page world has no extension APIs.
  */
-import { HINT_EVENT } from './hint-event.ts';
+import { HINT_EVENT, MODE_EVENT } from './hint-event.ts';
 
 type Api = 'fetch' | 'xhr' | 'eventsource';
+
+/** Quiet while the tab has no detailed capture: calls are then only wrapped, not reported (see relay). */
+let quiet = false;
+document.addEventListener(MODE_EVENT, (event) => {
+  quiet = (event as CustomEvent<unknown>).detail === 'quiet';
+});
 
 const NORMALIZED = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
 const normalizeMethod = (m: string) => (NORMALIZED.includes(m.toUpperCase()) ? m.toUpperCase() : m);
@@ -28,6 +34,7 @@ function report(api: Api, input: string, method: string, credentials: string, mo
 const nativeFetch = window.fetch;
 window.fetch = new Proxy(nativeFetch, {
   apply(target, thisArg, args: Parameters<typeof fetch>) {
+    if (quiet) return Reflect.apply(target, thisArg, args);
     let call: [string, string, string, string] | null = null;
     try {
       const [input, init] = args;
@@ -73,7 +80,7 @@ xhr.open = new Proxy(nativeOpen, {
 });
 xhr.send = new Proxy(nativeSend, {
   apply(target, thisArg: XMLHttpRequest, args: unknown[]) {
-    const call = opened.get(thisArg);
+    const call = quiet ? undefined : opened.get(thisArg);
     if (call) {
       const credentials = thisArg.withCredentials ? 'include' : 'same-origin';
       report('xhr', call.url, call.method, credentials, 'cors');
@@ -89,7 +96,7 @@ window.EventSource = new Proxy(window.EventSource, {
     try {
       const [url, init] = args;
       seen = [url instanceof URL ? url.href : String(url), init?.withCredentials ? 'include' : 'same-origin'];
-      report('eventsource', seen[0], 'GET', seen[1], 'cors');
+      if (!quiet) report('eventsource', seen[0], 'GET', seen[1], 'cors');
     } catch {
       // ignore
     }
@@ -104,7 +111,7 @@ window.EventSource = new Proxy(window.EventSource, {
       };
       // An event stream that could not connect closes for good; one that dropped later reconnects (not a failure).
       source.addEventListener('error', () => {
-        if (source.readyState === EventSource.CLOSED) report('eventsource', call[0], 'GET', call[1], 'cors', 'failed');
+        if (!quiet && source.readyState === EventSource.CLOSED) report('eventsource', call[0], 'GET', call[1], 'cors', 'failed');
       });
     }
     return source;

@@ -6,29 +6,64 @@
  */
 import { type PageHint, parseHint } from '../../src/capture/events.ts';
 import { nativeRuntime } from '../platform/native.ts';
-import { sender } from '../protocol.ts';
-import { EVENTS_PER_SECOND, FAILURES_PER_SECOND, HINT_EVENT, STARTS_PER_SECOND } from './hint-event.ts';
+import { isArmedMessage, sender } from '../protocol.ts';
+import { EVENTS_PER_SECOND, FAILURES_PER_SECOND, HINT_EVENT, MODE_EVENT, STARTS_PER_SECOND } from './hint-event.ts';
 
-const send = sender(nativeRuntime());
+const runtime = nativeRuntime();
+const send = sender(runtime);
+
+/** Whether the tab has detailed capture; until the worker says, assume so (a hint too many costs little). */
+let armed = true;
+
+function setArmed(on: boolean): void {
+  if (on === armed) return;
+  armed = on;
+  document.dispatchEvent(new CustomEvent(MODE_EVENT, { detail: on ? 'full' : 'quiet' }));
+}
+
+(runtime as unknown as { onMessage?: { addListener(l: (m: unknown) => void): void } }).onMessage?.addListener((message) => {
+  if (isArmedMessage(message)) setArmed(message.payload);
+});
+
+/** How long hints wait to travel together: one message per burst of calls instead of one per call. */
+const BATCH_MS = 25;
+const BATCH_MAX = 100;
+let queue: PageHint[] = [];
+let timer: ReturnType<typeof setTimeout> | null = null;
+
+function enqueue(hint: PageHint): void {
+  queue.push(hint);
+  if (queue.length >= BATCH_MAX) flush();
+  else if (timer === null) timer = setTimeout(flush, BATCH_MS);
+}
+
+function flush(): void {
+  if (timer) clearTimeout(timer);
+  timer = null;
+  const batch = queue;
+  queue = [];
+  if (batch.length > 0) deliver(batch, batch.some((h) => h.outcome === 'failed') ? 3 : 0);
+}
 
 /**
- * Sends a hint to the worker. A failure report is retried: the worker may be restarting right then (that is when
- * such reports matter), and a message sent to a stopping worker is refused.
+ * Sends hints to the worker. A batch with failure reports is retried: the worker may be restarting right then (that
+ * is when such reports matter), and a message handed to a stopping worker is neither answered nor refused.
  */
-function deliver(hint: PageHint, retries: number, delay = 150): void {
-  const retry = () => {
-    if (retries > 0) setTimeout(() => deliver(hint, retries - 1, delay * 3), delay);
-  };
+function deliver(batch: PageHint[], retries: number, delay = 150): void {
   if (retries === 0) {
-    send('hint', hint).catch(() => undefined);
+    send('hints', batch).then(
+      (reply) => setArmed(reply?.armed !== false),
+      () => undefined,
+    );
     return;
   }
-  // A message handed to a worker that is being stopped is neither answered nor refused: wait for the answer.
+  const retry = () => setTimeout(() => deliver(batch, retries - 1, delay * 3), delay);
   const unanswered = setTimeout(retry, 1000);
-  send('hint', hint).then(
+  send('hints', batch).then(
     (reply) => {
       clearTimeout(unanswered);
       if (reply?.received !== true) retry();
+      else setArmed(reply.armed !== false);
     },
     () => {
       clearTimeout(unanswered);
@@ -62,7 +97,7 @@ document.addEventListener(
     if (!hint) return;
     const call = `${hint.method} ${hint.url}`;
     if (hint.outcome === 'closed') {
-      if (++budget.starts <= STARTS_PER_SECOND) deliver(hint, 0);
+      if (++budget.starts <= STARTS_PER_SECOND) enqueue(hint);
       return;
     }
     if (hint.outcome !== 'failed') {
@@ -70,14 +105,14 @@ document.addEventListener(
       started.delete(call);
       started.set(call, now);
       if (started.size > 500) started.delete(started.keys().next().value as string);
-      deliver(hint, 0);
+      enqueue(hint);
       return;
     }
     // A failure report only for a call this relay saw start, stamped with when it did.
     const at = started.get(call);
     if (at === undefined || ++budget.failures > FAILURES_PER_SECOND) return;
     started.delete(call);
-    deliver({ ...hint, startedAt: at }, 3);
+    enqueue({ ...hint, startedAt: at });
   },
   true,
 );

@@ -15,21 +15,43 @@ export interface TabLogView {
   readonly connected: boolean;
 }
 
+/** Applies one message from the worker (a batch in one pass: records are found through an index, not a scan). */
 export function applyMessage(view: TabLogView, message: WorkerMessage): TabLogView {
-  switch (message.type) {
-    case 'snapshot':
-      return { summary: message.snapshot.summary, records: message.snapshot.records, connected: true };
-    case 'reset':
-      // A log restarted from empty (navigation, Clear) has a new generation; otherwise only the settings changed.
-      return { ...view, summary: message.summary, records: message.summary.generation !== view.summary?.generation ? [] : view.records };
-    case 'retracted':
-      return { ...view, summary: message.summary, records: view.records.filter((r) => r.id !== message.id) };
-    case 'record': {
-      const index = view.records.findIndex((r) => r.id === message.record.id);
-      const records = index >= 0 ? view.records.map((r, i) => (i === index ? message.record : r)) : [...view.records, message.record];
-      return { ...view, summary: message.summary, records };
+  if (message.type === 'snapshot') return { summary: message.snapshot.summary, records: message.snapshot.records, connected: true };
+  const messages = message.type === 'batch' ? message.messages : [message];
+  let records = [...view.records];
+  let index: Map<string, number> | null = null;
+  let summary = view.summary;
+  for (const m of messages) {
+    switch (m.type) {
+      case 'reset':
+        // A log restarted from empty (navigation, Clear) has a new generation; otherwise only the settings changed.
+        if (m.summary.generation !== summary?.generation) {
+          records = [];
+          index = null;
+        }
+        summary = m.summary;
+        break;
+      case 'retracted':
+        records = records.filter((r) => r.id !== m.id);
+        index = null;
+        summary = m.summary;
+        break;
+      case 'record': {
+        index ??= new Map(records.map((r, i) => [r.id, i]));
+        const at = index.get(m.record.id);
+        if (at === undefined) {
+          index.set(m.record.id, records.length);
+          records.push(m.record);
+        } else records[at] = m.record;
+        summary = m.summary;
+        break;
+      }
+      default:
+        break;
     }
   }
+  return { ...view, summary, records };
 }
 
 export function useTabLog(tabId: number | null): TabLogView {

@@ -95,12 +95,15 @@ describe('TabLog', () => {
     for (let i = 0; i < 73; i++) await log.add(record(`r${i}`));
     await log.flush();
     const snap = await log.snapshot(1);
-    expect(snap.records).toHaveLength(50);
-    expect(snap.summary.dropped).toBe(23);
-    expect(snap.summary.count).toBe(50);
-    expect(snap.records[0]?.id).toBe('r23');
-    expect([...store.data.keys()].filter((k) => k.startsWith('rec:1:'))).toHaveLength(50);
-    expect((await new TabLog(store).snapshot(1)).summary).toMatchObject({ count: 50, dropped: 23 });
+    // Never more than the cap, dropped a twentieth of it at a time, oldest first, and every drop counted.
+    expect(snap.records.length).toBeLessThanOrEqual(50);
+    expect(snap.records.length).toBeGreaterThanOrEqual(47);
+    expect(snap.summary.dropped + snap.records.length).toBe(73);
+    expect(snap.summary.count).toBe(snap.records.length);
+    expect(snap.records.at(-1)?.id).toBe('r72');
+    expect(snap.records[0]?.id).toBe(`r${snap.summary.dropped}`);
+    expect([...store.data.keys()].filter((k) => k.startsWith('rec:1:'))).toHaveLength(snap.records.length);
+    expect((await new TabLog(store).snapshot(1)).summary).toMatchObject({ count: snap.records.length, dropped: snap.summary.dropped });
   });
 
   test('the storage budget keeps all tabs together under it', async () => {
@@ -177,4 +180,15 @@ describe('TabLog', () => {
     await log.flush();
     expect((await new TabLog(store).snapshot(1)).records.map((r) => r.id)).toEqual(['1', '2']);
   });
+});
+
+test('dropping old records tells the listeners, so open panels drop them too', async () => {
+  const log = new TabLog(new FakeStore(), { maxRecordsPerTab: 3 });
+  const gone: string[] = [];
+  log.onChange((c) => {
+    if (c.type === 'retracted') gone.push(c.id);
+  });
+  for (let i = 0; i < 5; i++) await log.add(record(`r${i}`));
+  expect(gone).toEqual(['r0', 'r1']);
+  expect((await log.snapshot(1)).records.map((r) => r.id)).toEqual(['r2', 'r3', 'r4']);
 });

@@ -351,7 +351,8 @@ export class TabLog {
     const overLookalikes = state.summary.lookalikes - this.options.maxLookalikesPerTab;
     if (overLookalikes > 0) this.dropOldest(state, overLookalikes, 'lookalike');
     const overTab = state.entries.length - this.options.maxRecordsPerTab;
-    if (overTab > 0) this.dropOldest(state, overTab);
+    // Dropped a twentieth at a time, not one by one: a long burst then costs one re-index per twenty failures.
+    if (overTab > 0) this.dropOldest(state, Math.max(overTab, Math.ceil(this.options.maxRecordsPerTab / 20)));
     while (this.bytesTotal > this.options.maxBytesTotal) {
       // Over the storage budget: drop from the tab holding the most, oldest first.
       let largest: TabState | null = null;
@@ -386,6 +387,8 @@ export class TabLog {
     reindex(state);
     state.summary = { ...summary, dropped: summary.dropped + gone.length };
     this.markSummary(summary.tabId);
+    // Open panels drop them too (they arrive batched).
+    for (const e of gone) this.emit({ type: 'retracted', tabId: summary.tabId, id: e.record.id, summary: state.summary });
   }
 
   private markSummary(tabId: number): void {

@@ -128,7 +128,11 @@ export class ExchangeTracker {
   private readonly live = new Map<string, Tracked>();
   private readonly preflightsById = new Map<string, TrackedPreflight>();
   private readonly unclaimed = new Map<string, TrackedPreflight[]>();
+  /** Pending page hints by hintKey (document, method, URL), oldest key first; counted per document. */
   private readonly hints = new Map<string, TimedHint[]>();
+  private readonly hintsPerDocument = new Map<string, number>();
+  /** Recent failures without a hint, by hintKey, for hints that come late. */
+  private readonly recentByKey = new Map<string, string[]>();
   private readonly recent = new Map<string, Recent>();
   private readonly options: Required<TrackerOptions>;
   private eventsSinceSweep = 0;
@@ -145,7 +149,7 @@ export class ExchangeTracker {
   /** Sizes of the internal tables, for tests and the benchmark. */
   get size(): { live: number; preflights: number; hints: number; recent: number } {
     let hints = 0;
-    for (const list of this.hints.values()) hints += list.length;
+    for (const n of this.hintsPerDocument.values()) hints += n;
     return { live: this.live.size, preflights: this.preflightsById.size, hints, recent: this.recent.size };
   }
 
@@ -185,25 +189,24 @@ export class ExchangeTracker {
       if (this.closedStreams.size > 256) this.closedStreams.delete(this.closedStreams.keys().next().value as string);
       return null;
     }
-    for (const [requestId, recent] of this.recent) {
-      const base = recent.tracked.base;
-      if (!recent.hinted && base.documentId === documentId && base.method === hint.method && sameUrl(base.url, hint.url)) {
-        recent.hinted = true;
-        this.recent.delete(requestId);
-        return this.captured(recent.tracked, 'error', recent.error, hint, true);
-      }
+    const key = hintKey(documentId, hint.method, hint.url);
+    const waiting = this.recentByKey.get(key);
+    const requestId = waiting?.shift();
+    if (waiting?.length === 0) this.recentByKey.delete(key);
+    const recent = requestId === undefined ? undefined : this.recent.get(requestId);
+    if (requestId !== undefined && recent && !recent.hinted) {
+      recent.hinted = true;
+      this.recent.delete(requestId);
+      return this.captured(recent.tracked, 'error', recent.error, hint, true);
     }
-    let list = this.hints.get(documentId);
-    if (!list) {
-      if (this.hints.size >= this.options.maxHintDocuments) {
-        const oldest = this.hints.keys().next().value;
-        if (oldest !== undefined) this.hints.delete(oldest);
-      }
-      list = [];
-      this.hints.set(documentId, list);
-    }
-    list.push({ hint, time: now });
-    if (list.length > this.options.maxHintsPerDocument) list.shift();
+    const count = this.hintsPerDocument.get(documentId) ?? 0;
+    // A document over its share gets no more until some are used or expire: a flood only loses its own hints.
+    if (count >= this.options.maxHintsPerDocument) return null;
+    if (count === 0 && this.hintsPerDocument.size >= this.options.maxHintDocuments) return null;
+    this.hintsPerDocument.set(documentId, count + 1);
+    const list = this.hints.get(key);
+    if (list) list.push({ hint, time: now });
+    else this.hints.set(key, [{ hint, time: now }]);
     return null;
   }
 
@@ -385,11 +388,19 @@ export class ExchangeTracker {
     // Stopped before the request went out: the preflight (if any) is what failed.
     if (hop.requestHeaders === null && hop.response === null) hop.preflight ??= this.claimPreflight(e, e.url);
     const hint = tracked.base.documentId ? this.takeHint(tracked.base.documentId, tracked.base.method, tracked.base.url) : null;
-    if (!hint) {
+    if (!hint && tracked.base.documentId) {
       this.recent.set(e.requestId, { tracked, error: e.error, hinted: false });
+      const key = hintKey(tracked.base.documentId, tracked.base.method, tracked.base.url);
+      const waiting = this.recentByKey.get(key);
+      if (waiting) waiting.push(e.requestId);
+      else this.recentByKey.set(key, [e.requestId]);
       if (this.recent.size > this.options.maxRecent) {
         const oldest = this.recent.keys().next().value;
         if (oldest !== undefined) this.recent.delete(oldest);
+      }
+      if (this.recentByKey.size > this.options.maxRecent) {
+        const oldest = this.recentByKey.keys().next().value;
+        if (oldest !== undefined) this.recentByKey.delete(oldest);
       }
     }
     const capture = this.captured(tracked, 'error', e.error, hint, false);
@@ -412,17 +423,23 @@ export class ExchangeTracker {
 
   private peekHint(base: RequestEventBase): PageHint | null {
     if (!base.documentId) return null;
-    return this.hints.get(base.documentId)?.find((h) => h.hint.method === base.method && sameUrl(h.hint.url, base.url))?.hint ?? null;
+    return this.hints.get(hintKey(base.documentId, base.method, base.url))?.[0]?.hint ?? null;
   }
 
   private takeHint(documentId: string, method: string, url: string): PageHint | null {
-    const list = this.hints.get(documentId);
-    if (!list) return null;
-    const index = list.findIndex((h) => h.hint.method === method && sameUrl(h.hint.url, url));
-    if (index < 0) return null;
-    const [found] = list.splice(index, 1);
-    if (list.length === 0) this.hints.delete(documentId);
-    return found?.hint ?? null;
+    const key = hintKey(documentId, method, url);
+    const list = this.hints.get(key);
+    const found = list?.shift();
+    if (!found) return null;
+    if (list?.length === 0) this.hints.delete(key);
+    this.uncountHint(documentId);
+    return found.hint;
+  }
+
+  private uncountHint(documentId: string): void {
+    const n = (this.hintsPerDocument.get(documentId) ?? 1) - 1;
+    if (n <= 0) this.hintsPerDocument.delete(documentId);
+    else this.hintsPerDocument.set(documentId, n);
   }
 
   private captured(tracked: Tracked, phase: Captured['phase'], error: string | null, hint: PageHint | null, amended: boolean): Captured {
@@ -468,12 +485,19 @@ export class ExchangeTracker {
       if (kept.length === 0) this.unclaimed.delete(key);
       else this.unclaimed.set(key, kept);
     }
-    for (const [doc, list] of this.hints) {
+    for (const [key, list] of this.hints) {
       const kept = list.filter((h) => h.time >= limit);
-      if (kept.length === 0) this.hints.delete(doc);
-      else this.hints.set(doc, kept);
+      const documentId = key.slice(0, key.indexOf('\u0000'));
+      for (let i = kept.length; i < list.length; i++) this.uncountHint(documentId);
+      if (kept.length === 0) this.hints.delete(key);
+      else this.hints.set(key, kept);
     }
   }
+}
+
+/** The key a page hint and the request it describes share: document, method, URL (loosened, see sameUrl). */
+function hintKey(documentId: string, method: string, url: string): string {
+  return `${documentId}\u0000${method}\u0000${loosen(url)}`;
 }
 
 /**
@@ -486,6 +510,7 @@ export function sameUrl(a: string, b: string): boolean {
 }
 
 function loosen(url: string): string {
+  if (!url.includes('%')) return url;
   return url.replace(/%(2[0270]|3[CcEe]|5[CcEe]|60|7[BbCcDd])/g, (m) => String.fromCharCode(Number.parseInt(m.slice(1), 16)));
 }
 
