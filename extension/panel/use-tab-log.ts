@@ -62,11 +62,21 @@ export function useTabLog(tabId: number | null): TabLogView {
     let closed = false;
     let retry: ReturnType<typeof setTimeout> | null = null;
     let delay = 100;
+    let queue: WorkerMessage[] = [];
+    let frame: number | null = null;
+    const render = () => {
+      frame = null;
+      const messages = queue;
+      queue = [];
+      setView((v) => messages.reduce(applyMessage, v));
+    };
     const connect = () => {
       port = browser.runtime.connect({ name: PANEL_PORT });
       port.onMessage.addListener((message: unknown) => {
         delay = 100;
-        setView((v) => applyMessage(v, message as WorkerMessage));
+        queue.push(message as WorkerMessage);
+        // At most one render per frame; a hidden panel renders nothing until it is shown again.
+        if (frame === null) frame = requestAnimationFrame(render);
       });
       port.onDisconnect.addListener(() => {
         setView((v) => ({ ...v, connected: false }));
@@ -81,6 +91,7 @@ export function useTabLog(tabId: number | null): TabLogView {
     return () => {
       closed = true;
       if (retry) clearTimeout(retry);
+      if (frame !== null) cancelAnimationFrame(frame);
       port?.disconnect();
     };
   }, [tabId]);
