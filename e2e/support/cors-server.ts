@@ -7,6 +7,8 @@
  *   s=<status> status of the actual response    ps=<status> status of the preflight response
  *   loc=<url>  Location of the actual response  ploc=<url> Location of the preflight response
  *   ct=<type>  Content-Type                    sse=1 answer as an event stream
+ *   big=<n>    an x-big header of n bytes       bigacao=<n> an Access-Control-Allow-Origin of about n bytes
+ *   many=<n>   n more header lines             pbig=<n>  a preflight Access-Control-Allow-Headers of n bytes
  *
  * Header values are a string or a list of strings (one header line each); `$ORIGIN` is replaced by the request's
  * Origin. Nothing is hard-wired to a verdict: the browser decides, the tests ask it over CDP.
@@ -79,6 +81,15 @@ function api(hits: CorsServers['hits']): http.RequestListener {
     const spec = parseSpec(q.get(preflight ? 'p' : seen > 0 && q.has('h2') ? 'h2' : 'h'));
     const status = Number(q.get(preflight ? 'ps' : 's') ?? (preflight ? 204 : 200));
     const lines = headerLines(spec, origin);
+    // Oversized and hostile responses for the reliability tests: a value of n bytes, n header lines.
+    const big = Number(q.get('big') ?? 0);
+    if (big > 0) lines.push('x-big', 'b'.repeat(Math.min(big, 200_000)));
+    const bigOrigin = Number(q.get('bigacao') ?? 0);
+    if (bigOrigin > 0) lines.push('access-control-allow-origin', `http://${'o'.repeat(Math.min(bigOrigin, 200_000))}.example`);
+    const allowHeaders = Number(q.get('pbig') ?? 0);
+    if (preflight && allowHeaders > 0) lines.push('access-control-allow-headers', `x-${'h'.repeat(Math.min(allowHeaders, 200_000))}`);
+    const many = Number(q.get('many') ?? 0);
+    for (let i = 0; i < Math.min(many, 2000); i++) lines.push(`x-many-${i}`, String(i));
     const location = q.get(preflight ? 'ploc' : 'loc');
     if (location) lines.push('location', location);
     if (preflight) {

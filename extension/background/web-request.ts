@@ -42,15 +42,20 @@ function base(d: Details): RequestEventBase {
   };
 }
 
-const LATIN1 = new TextDecoder('latin1');
+const UTF8 = new TextDecoder('utf-8');
 
-/** Header values arrive as text, or as bytes when they are not valid UTF-8: those are shown byte for byte (Latin-1). */
+/**
+ * Header values arrive as text, or as bytes when they are not valid UTF-8. Those are decoded as UTF-8 with
+ * replacement characters, as Chromium reports them over CDP, and so that a URL in such a value is invalid for the
+ * engine as it is for Chromium's URL parser (recorded: an Access-Control-Allow-Origin with the byte 0xE9 is
+ * InvalidAllowOriginValue, e2e/reliability.spec.ts).
+ */
 function headers(list: WebRequest.HttpHeaders | undefined): HeaderList {
   if (!list) return [];
   return list.map(
     (h): Header => ({
       name: h.name,
-      value: h.value ?? (h.binaryValue ? LATIN1.decode(Uint8Array.from(h.binaryValue)) : ''),
+      value: h.value ?? (h.binaryValue ? UTF8.decode(Uint8Array.from(h.binaryValue)) : ''),
     }),
   );
 }
