@@ -135,6 +135,8 @@ async function main(): Promise<void> {
     await freshPage(b, `${pageOrigin('lens+panel')}/bench-latency`);
     const panel = b.panel;
     if (panel) {
+      // The panel in view, as when someone watches it (a hidden panel renders only when shown again).
+      await panel.bringToFront();
       // Functions, not strings: the extension page's CSP forbids eval.
       await panel.evaluate(() => {
         const w = window as unknown as { rowTimes: Record<string, number> };

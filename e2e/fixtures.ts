@@ -5,6 +5,7 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { type Lens, launch } from './support/browser.ts';
 import { type CorsServers, startServers } from './support/cors-server.ts';
+import type { Verdict } from './support/oracle.ts';
 
 export interface PanelRow {
   readonly corsError: string;
@@ -21,6 +22,23 @@ export async function panelRows(panel: Page): Promise<PanelRow[]> {
       url: r.getAttribute('data-url') ?? '',
     })),
   );
+}
+
+/**
+ * After the worker was stopped during traffic: every failure Chromium reported is listed exactly once, with
+ * Chromium's code, or as Unknown when the stop cost its details (never missing). Returns how many lack details.
+ */
+export async function expectEveryFailureListed(panel: Page, verdicts: ReadonlyMap<string, Verdict>): Promise<number> {
+  const expected = [...verdicts.values()].filter((v) => v.outcome && !v.outcome.ok && v.outcome.corsError).length;
+  await expect.poll(async () => (await panelRows(panel)).length, { timeout: 30_000 }).toBe(expected);
+  const rows = await panelRows(panel);
+  expect(new Set(rows.map((r) => r.url)).size).toBe(expected);
+  const wrong = rows.filter((r) => {
+    const v = verdicts.get(r.url)?.outcome;
+    return r.corsError !== (v && !v.ok ? v.corsError : 'none');
+  });
+  expect(wrong.map((r) => r.corsError).filter((c) => c !== 'Unknown')).toEqual([]);
+  return wrong.length;
 }
 
 /** Opens a fresh page on the page origin, waits for the extension to be observing, and returns it with its tab id. */

@@ -3,7 +3,7 @@
  * markup in values) never break capture or the panel, and every value is shown as text; the service worker stopped
  * at random moments during traffic loses no failure. Chromium's verdict over CDP is the expectation.
  */
-import { expect, freshTab, panelRows, test } from './fixtures.ts';
+import { expect, expectEveryFailureListed, freshTab, panelRows, test } from './fixtures.ts';
 import { scenarioUrl } from './support/calls.ts';
 import { attachOracle } from './support/oracle.ts';
 import { runTriggers } from './support/triggers.ts';
@@ -96,15 +96,8 @@ test('the worker stopped at random moments during traffic loses no failure', asy
   const failures = [...verdicts.values()].filter((v) => v.outcome && !v.outcome.ok && v.outcome.corsError);
   expect(failures.length).toBe(urls.length);
   const panel = await lens.openPanel(tabId);
-  await expect.poll(async () => (await panelRows(panel)).length, { timeout: 30_000 }).toBe(urls.length);
-  const rows = await panelRows(panel);
-  const wrong = rows.filter((r) => {
-    const v = verdicts.get(r.url)?.outcome;
-    return r.corsError !== (v && !v.ok ? v.corsError : 'none');
-  });
-  console.log(`random stops after ${delays.join(', ')} ms: ${urls.length} failures, ${rows.length} rows, ${wrong.length} without details`);
-  expect(new Set(rows.map((r) => r.url)).size).toBe(urls.length);
-  expect(wrong.every((r) => r.corsError === 'Unknown')).toBe(true);
+  const withoutDetails = await expectEveryFailureListed(panel, verdicts);
+  console.log(`random stops after ${delays.join(', ')} ms: ${urls.length} failures, all listed, ${withoutDetails} without details`);
   await panel.close();
   await page.close();
 });
