@@ -82,8 +82,3 @@ export function sanitizeHeaders(headers: HeaderList): HeaderList {
 export function clampText(text: string, max = 512): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }
-
-/** The lower-cased, de-duplicated, sorted names of a header list (how Access-Control-Request-Headers lists them). */
-export function headerNames(headers: HeaderList): string[] {
-  return [...new Set(headers.map((h) => h.name.toLowerCase()))].sort();
-}

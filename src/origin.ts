@@ -42,9 +42,6 @@ export function hasUserinfo(url: string): boolean {
   }
 }
 
-/** Schemes that speak CORS: Chromium's list in its CorsDisabledScheme message. */
-export const CORS_SCHEMES = ['http', 'https', 'data', 'isolated-app', 'chrome-extension', 'chrome'] as const;
-
 /**
  * Whether a string is a valid URL to Chromium's GURL, which decides between InvalidAllowOriginValue and
  * AllowOriginMismatch. The WHATWG parser is close to GURL for the values servers send (origins, origins with paths,
@@ -53,11 +50,4 @@ export const CORS_SCHEMES = ['http', 'https', 'data', 'isolated-app', 'chrome-ex
 export function isValidUrl(value: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) return false;
   return URL.canParse(value);
-}
-
-/** An origin made canonical for comparison in explanations: lower-case scheme and host, default port dropped. */
-export function canonicalOrigin(value: string): string | null {
-  if (!isValidUrl(value)) return null;
-  const origin = originOf(value);
-  return origin === 'null' ? null : origin;
 }

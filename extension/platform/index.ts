@@ -24,8 +24,3 @@ export function inspectedTabId(search: string): number | null {
   const id = param === null ? Number.NaN : Number(param);
   return Number.isInteger(id) && id >= 0 ? id : null;
 }
-
-/** Whether the panel runs inside DevTools (as opposed to a tab). */
-export function inDevtools(): boolean {
-  return typeof (browser as { devtools?: unknown }).devtools === 'object';
-}
