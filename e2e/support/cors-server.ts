@@ -14,8 +14,8 @@
  * Origin. Nothing is hard-wired to a verdict: the browser decides, the tests ask it over CDP.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEMO_ENDPOINTS, demoPage } from './demo-page.ts';
+import { listenOnLoopback } from './loopback.ts';
 import { PNG_1x1, realisticPage } from './realistic-page.ts';
 
 export interface CorsServers {
@@ -169,32 +169,12 @@ function page(apiPort: number): http.RequestListener {
   };
 }
 
-/** Listens on 127.0.0.1 and ::1 so that "localhost" works whichever address the browser tries first. */
-async function listen(handler: http.RequestListener, port: number): Promise<{ port: number; servers: http.Server[] }> {
-  const first = http.createServer(handler);
-  await new Promise<void>((resolve, reject) => {
-    first.once('error', reject);
-    first.listen(port, '127.0.0.1', resolve);
-  });
-  const actual = (first.address() as AddressInfo).port;
-  const servers = [first];
-  const second = http.createServer(handler);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      second.once('error', reject);
-      second.listen(actual, '::1', resolve);
-    });
-    servers.push(second);
-  } catch {
-    // No IPv6 loopback on this machine: 127.0.0.1 is enough.
-  }
-  return { port: actual, servers };
-}
-
 export async function startServers(options: { pagePort?: number; apiPort?: number } = {}): Promise<CorsServers> {
   const hits: CorsServers['hits'] = [];
-  const apiSide = await listen(api(hits), options.apiPort ?? 0);
-  const pageSide = await listen(page(apiSide.port), options.pagePort ?? 0);
+  const apiHandler = api(hits);
+  const apiSide = await listenOnLoopback(() => http.createServer(apiHandler), options.apiPort ?? 0);
+  const pageHandler = page(apiSide.port);
+  const pageSide = await listenOnLoopback(() => http.createServer(pageHandler), options.pagePort ?? 0);
   const all = [...apiSide.servers, ...pageSide.servers];
   return {
     pageOrigin: `http://localhost:${pageSide.port}`,

@@ -16,7 +16,8 @@
  * (host:port of the page), $PAGEPORT, $API (the cross-site API origin).
  */
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import net from 'node:net';
+import { listenOnLoopback } from '../../e2e/support/loopback.ts';
 
 export type HeaderSpec = Record<string, string | string[]>;
 
@@ -132,28 +133,6 @@ function handler(log: WireRequest[], vars: () => Record<string, string>): (socke
     });
 }
 
-/** Listens on 127.0.0.1 and ::1 so that "localhost" works whichever address the browser tries first. */
-async function listen(listener: (socket: net.Socket) => void): Promise<{ port: number; servers: net.Server[] }> {
-  const first = net.createServer(listener);
-  await new Promise<void>((resolve, reject) => {
-    first.once('error', reject);
-    first.listen(0, '127.0.0.1', resolve);
-  });
-  const port = (first.address() as AddressInfo).port;
-  const servers = [first];
-  const second = net.createServer(listener);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      second.once('error', reject);
-      second.listen(port, '::1', resolve);
-    });
-    servers.push(second);
-  } catch {
-    // No IPv6 loopback on this machine: 127.0.0.1 is enough.
-  }
-  return { port, servers };
-}
-
 /** Host names the browser must map to 127.0.0.1 (--host-resolver-rules): http there is not potentially trustworthy. */
 export const INSECURE_HOSTS = { page: 'page.test', api: 'api.test' } as const;
 
@@ -161,7 +140,8 @@ export async function startRecordingServers(): Promise<RecordingServers> {
   const log: WireRequest[] = [];
   let vars: Record<string, string> = {};
   const listener = handler(log, () => vars);
-  const [page, api, other] = [await listen(listener), await listen(listener), await listen(listener)];
+  const listen = () => listenOnLoopback(() => net.createServer(listener), 0);
+  const [page, api, other] = [await listen(), await listen(), await listen()];
   vars = {
     $PAGE: `http://localhost:${page.port}`,
     $PAGEHOST: `localhost:${page.port}`,

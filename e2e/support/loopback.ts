@@ -1,0 +1,27 @@
+/** Serving on loopback for the tests, the demo and the corpus recorder. */
+import type { AddressInfo, Server } from 'node:net';
+
+/**
+ * Listens on 127.0.0.1 and ::1 so that "localhost" works whichever address the browser tries first. `create` makes
+ * one server (http or raw net); port 0 picks a free port, then the IPv6 twin takes the same one.
+ */
+export async function listenOnLoopback<S extends Server>(create: () => S, port: number): Promise<{ port: number; servers: S[] }> {
+  const first = create();
+  await new Promise<void>((resolve, reject) => {
+    first.once('error', reject);
+    first.listen(port, '127.0.0.1', resolve);
+  });
+  const actual = (first.address() as AddressInfo).port;
+  const servers = [first];
+  const second = create();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      second.once('error', reject);
+      second.listen(actual, '::1', resolve);
+    });
+    servers.push(second);
+  } catch {
+    // No IPv6 loopback on this machine: 127.0.0.1 is enough.
+  }
+  return { port: actual, servers };
+}
