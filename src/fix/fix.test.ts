@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { diagnose } from '../diagnose.ts';
 import { exchange, PAGE } from '../test-exchange.ts';
-import { suggestFixes } from './index.ts';
+import { STACK_IDS, suggestFixes } from './index.ts';
 
 const ECHO = { 'access-control-allow-origin': PAGE };
 const fixesFor = (spec: Parameters<typeof exchange>[0]) => {
@@ -16,11 +16,13 @@ const fixesFor = (spec: Parameters<typeof exchange>[0]) => {
 describe('server fixes', () => {
   test('the seed failure: credentials allowed for the exact origin, on every stack', () => {
     const { server } = fixesFor({ credentials: 'include', response: { headers: ECHO } });
-    expect(server.map((f) => f.stack)).toEqual(['headers', 'express', 'nginx']);
+    expect(server.map((f) => f.stack)).toEqual(STACK_IDS);
+    expect(STACK_IDS.slice(0, 3)).toEqual(['headers', 'express', 'nginx']);
     for (const f of server) {
       expect(f.code).toContain(PAGE);
       expect(f.code).not.toMatch(/Allow-Origin:?\s*["']?\*/);
-      expect(f.code).toMatch(/Vary|cors\(/);
+      // JSON configurations cannot carry a comment: there the notes say who sends Vary.
+      expect(`${f.code}\n${f.notes.join('\n')}`).toMatch(/Vary/);
     }
     expect(server[0]?.code).toContain('Access-Control-Allow-Credentials: true');
     expect(server[1]?.code).toContain('credentials: true');

@@ -5,8 +5,16 @@ import { requirementsFor } from './requirements.ts';
 import { type ServerFix, STACK_IDS, STACKS } from './stacks.ts';
 
 export type { ClientFix } from './client.ts';
-export type { Requirements } from './requirements.ts';
-export { type ServerFix, STACK_IDS, STACKS, type StackId } from './stacks.ts';
+export { type Requirements, requirementsFor } from './requirements.ts';
+export {
+  type ExpressCorsOptions,
+  expressCorsOptions,
+  type ServerFix,
+  type SnippetLanguage,
+  STACK_IDS,
+  STACKS,
+  type StackId,
+} from './stacks.ts';
 
 export interface FixSet {
   readonly server: readonly ServerFix[];

@@ -1,0 +1,135 @@
+/**
+ * What every stack's generator shares: the fix's shape, the lists it fills in from Requirements, and the notes that
+ * point at the part of the setup that is actually wrong. Facts per stack: /work/shared/reference/fix-stacks.md and
+ * the sources named in each generator's module.
+ */
+import type { Problem, Requirements } from '../requirements.ts';
+
+export type StackId =
+  | 'headers'
+  | 'express'
+  | 'fastify'
+  | 'koa'
+  | 'hono'
+  | 'nginx'
+  | 'apache'
+  | 'caddy'
+  | 'django'
+  | 'flask'
+  | 'fastapi'
+  | 'spring'
+  | 'aspnet'
+  | 'go'
+  | 'rails'
+  | 'cloudflare'
+  | 'apigateway'
+  | 's3';
+
+/** Language for display (and the kind of file a user pastes the snippet into). */
+export type SnippetLanguage =
+  | 'http'
+  | 'javascript'
+  | 'typescript'
+  | 'python'
+  | 'java'
+  | 'csharp'
+  | 'go'
+  | 'ruby'
+  | 'nginx'
+  | 'apache'
+  | 'caddyfile'
+  | 'json';
+
+export interface ServerFix {
+  readonly stack: StackId;
+  readonly label: string;
+  readonly language: SnippetLanguage;
+  /** Where the snippet goes. */
+  readonly where: string;
+  readonly code: string;
+  /** Traps specific to this stack and this failure. */
+  readonly notes: readonly string[];
+}
+
+export interface Stack {
+  readonly label: string;
+  readonly language: SnippetLanguage;
+  readonly generate: (r: Requirements) => ServerFix;
+}
+
+export const PREFLIGHT_MAX_AGE = 600;
+
+/**
+ * Methods to allow: the safelisted ones servers usually serve, plus what the request needs. `upper` is for stacks
+ * that cannot allow a method in any case but upper case (their parser or library upper-cases it); their notes say
+ * so, and the page fix sends it in upper case.
+ */
+export function methodList(r: Requirements, options: { upper?: boolean } = {}): string[] {
+  const needed = options.upper ? r.methods.map((m) => m.toUpperCase()) : r.methods;
+  return [...new Set(['GET', 'HEAD', 'POST', ...needed])];
+}
+
+/** Header names as servers usually write them (Content-Type), keeping unknown names as sent. */
+export function headerList(r: Requirements): string[] {
+  return r.headers.map((h) => (h === 'content-type' ? 'Content-Type' : h === 'authorization' ? 'Authorization' : h));
+}
+
+/** A double-quoted string literal: valid in JavaScript, TypeScript, Python, Java, C#, Go and JSON. */
+export const q = (s: string): string => JSON.stringify(s);
+
+/** A list of double-quoted literals, comma-separated, without brackets. */
+export const qs = (items: readonly string[]): string => items.map(q).join(', ');
+
+/** A single-quoted JavaScript or Ruby literal (both escape \ and ' the same way). */
+export const sq = (s: string): string => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+
+export const sqs = (items: readonly string[]): string => items.map(sq).join(', ');
+
+/** The method the request uses that is not safelisted, as the page sent it ('' when there is none). */
+export const neededMethod = (r: Requirements): string => r.methods[0] ?? '';
+
+export const GENERIC_NOTES: Record<Problem, (r: Requirements) => string> = {
+  'duplicate-header': () =>
+    'Only one layer may send Access-Control-Allow-Origin. If both the application and a proxy or CDN add it, remove it from one of them.',
+  'error-without-headers': () =>
+    'The headers must be on error responses (4xx/5xx) too, or the browser hides the real error behind a CORS error.',
+  'options-rejected': () =>
+    'OPTIONS must be answered with 2xx before authentication or CSRF checks run: preflights never carry cookies or tokens.',
+  redirect: () =>
+    'Headers cannot fix this redirect: the browser will not follow it. Point the page at the final URL (scheme, host and trailing slash exactly as served).',
+  'lowercase-method': (r) =>
+    `fetch sends '${neededMethod(r)}' exactly as the page wrote it, and the browser compares it case-sensitively with Access-Control-Allow-Methods. Prefer changing the page to '${neededMethod(r).toUpperCase()}'; until then the server must accept and allow '${neededMethod(r)}' in the same case.`,
+};
+
+/** Notes for the problems at hand: the stack's own wording where it has one, the generic one otherwise. */
+export function problemNotes(r: Requirements, stackNotes: Partial<Record<Problem, string>> = {}): string[] {
+  return r.problems.map((p) => stackNotes[p] ?? GENERIC_NOTES[p](r));
+}
+
+/**
+ * The lower-case method note for stacks that cannot serve it as sent: why, and that the page must change (the
+ * snippet already allows the upper-case name the page will send then).
+ */
+export function uppercaseOnly(r: Requirements, why: string): string {
+  const m = neededMethod(r);
+  return `${why}, so '${m}' cannot be allowed as the page sends it. Change the page to method '${m.toUpperCase()}' (see the page fix); the snippet already allows ${m.toUpperCase()}.`;
+}
+
+/** JSON with one key per line and lists of plain values kept on one line, as people write CORS configurations. */
+export function json(value: unknown, indent = ''): string {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.every((v) => typeof v !== 'object' || v === null)) return `[${value.map((v) => JSON.stringify(v)).join(', ')}]`;
+    return `[\n${value.map((v) => `${inner}${json(v, inner)}`).join(',\n')}\n${indent}]`;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).map(([k, v]) => `${inner}${JSON.stringify(k)}: ${json(v, inner)}`);
+    return `{\n${entries.join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Lines joined, dropping the ones a condition turned into null. */
+export function lines(...items: (string | null | false | undefined)[]): string {
+  return items.filter((l): l is string => typeof l === 'string').join('\n');
+}
