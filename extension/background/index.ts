@@ -21,6 +21,10 @@ import { errorEvent, FILTER } from './web-request.ts';
 import { tabsShowingOrigin } from './worker-requests.ts';
 
 const ARMING_KEY = 'arming';
+/** When the worker last handled a request event (written at most once a second). */
+const ACTIVITY_KEY = 'activity';
+const IDLE_STOP_MS = 30_000;
+let activityWritten = 0;
 const STARTED_AT = Date.now();
 const RECEIVED = { received: true, armed: false } as const;
 const tracker = new ExchangeTracker({ startedAt: STARTED_AT });
@@ -30,7 +34,16 @@ const arming = new Arming();
 
 /** Resolves once the stored arming is restored and applied: detailed capture is on where it should be. */
 const armed: Promise<void> = (async () => {
-  const stored = (await browser.storage.session.get(ARMING_KEY).catch(() => ({}))) as Record<string, ArmingSnapshot | undefined>;
+  const stored = (await browser.storage.session.get([ARMING_KEY, ACTIVITY_KEY]).catch(() => ({}))) as Record<
+    string,
+    ArmingSnapshot | undefined
+  > & {
+    [ACTIVITY_KEY]?: number;
+  };
+  // The browser stops an idle worker after 30 s without events; one stopped sooner was stopped mid-traffic, and
+  // the events handed to it while it stopped were lost: the page's failure reports may fill them in for a while.
+  const lastActivity = stored[ACTIVITY_KEY];
+  if (typeof lastActivity === 'number' && STARTED_AT - lastActivity < IDLE_STOP_MS) tracker.openBlindSpot(Date.now());
   const restored = new Arming(stored[ARMING_KEY]);
   // Panels reconnect by themselves and re-arm; development tabs carry over, then are looked up anew.
   for (const tabId of restored.armedTabs()) if (restored.reasons(tabId).includes('dev-origin')) arming.arm(tabId, 'dev-origin');
@@ -112,6 +125,11 @@ async function pageFailure(from: PageSender, hint: PageHint): Promise<void> {
 
 function observe(event: RequestEvent): void {
   record(tracker.handle(event));
+  const now = Date.now();
+  if (now - activityWritten >= 1000) {
+    activityWritten = now;
+    void browser.storage.session.set({ [ACTIVITY_KEY]: now }).catch(() => undefined);
+  }
 }
 
 // Errors wait for the arming to be restored: on an armed tab, one whose details were not seen was lost to the

@@ -330,3 +330,42 @@ describe('tabs without detailed capture', () => {
     expect(all(t, [error('es2', 'net::ERR_FAILED', { watched: false, documentId: 'OTHER' })])).toHaveLength(1);
   });
 });
+
+test("a blind spot opened from the previous worker's recent activity takes reports of calls begun before it", () => {
+  const started = clock;
+  const t = new ExchangeTracker({ startedAt: started });
+  const sender = { tabId: 7, frameId: 0, documentId: 'DOC', origin: PAGE };
+  const report = (startedAt: number) => ({
+    api: 'fetch' as const,
+    url: `${API}?gap=${startedAt}`,
+    method: 'GET',
+    credentials: 'omit' as const,
+    mode: 'cors' as const,
+    outcome: 'failed' as const,
+    startedAt,
+  });
+  expect(t.pageFailure(sender, report(started - 100), started + 10)).toBeNull();
+  t.openBlindSpot(started);
+  expect(t.pageFailure(sender, report(started - 100), started + 10)?.pageReported).toBe(true);
+  expect(t.pageFailure(sender, report(started + 5), started + 10)).toBeNull();
+});
+
+test('reports taken by successive workers never share a record id (a later one would overwrite the stored record)', () => {
+  const sender = { tabId: 7, frameId: 0, documentId: 'DOC', origin: PAGE };
+  const report = (url: string, startedAt: number) => ({
+    api: 'fetch' as const,
+    url,
+    method: 'GET',
+    credentials: 'omit' as const,
+    mode: 'cors' as const,
+    outcome: 'failed' as const,
+    startedAt,
+  });
+  const ids = [clock, clock + 700, clock + 1400].flatMap((started, w) => {
+    const t = new ExchangeTracker({ startedAt: started });
+    t.openBlindSpot(started);
+    return [1, 2].map((n) => t.pageFailure(sender, report(`${API}?w=${w}&n=${n}`, started - 50), started + 10)?.recordId);
+  });
+  expect(ids.every((id) => typeof id === 'string')).toBe(true);
+  expect(new Set(ids).size).toBe(6);
+});

@@ -229,7 +229,8 @@ export class ExchangeTracker {
     }
     const stand: Tracked = {
       base: {
-        requestId: `page:${++this.pageReports}`,
+        // Unique across workers: records of an earlier worker's reports are still stored under their ids.
+        requestId: `page:${this.options.startedAt.toString(36)}-${++this.pageReports}`,
         url: hint.url,
         method: hint.method,
         type: 'xmlhttprequest',
@@ -355,6 +356,14 @@ export class ExchangeTracker {
    * were in flight, and the browser drops the events it was handed while stopping. For a while, the page's own
    * failure reports stand in for what was dropped (see pageFailure).
    */
+  /**
+   * Opens the blind spot from other evidence that the previous worker was stopped while the browser was busy (its
+   * last activity was recent: an idle worker is only stopped after 30 s without events).
+   */
+  openBlindSpot(now: number): void {
+    this.blindUntil = Math.max(this.blindUntil, now + BLIND_MS);
+  }
+
   private noticeOrphan(e: RequestEventBase): void {
     if (e.watched === false) return;
     if (this.live.has(e.requestId) || e.timeStamp - this.options.startedAt > STARTUP_MS || this.options.startedAt === 0) return;
