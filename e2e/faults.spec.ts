@@ -2,7 +2,7 @@
  * Fault tests: the worker stopped in the middle of a burst of 500 failing requests loses none of them (the panel,
  * opened after the failures, shows them all); a flood of forged page messages changes nothing.
  */
-import { expect, expectEveryFailureListed, freshTab, panelRows, test } from './fixtures.ts';
+import { expect, expectEveryFailureListed, freshTab, panelRows, storedRecords, test } from './fixtures.ts';
 import { scenarioUrl } from './support/calls.ts';
 import { CdpClient } from './support/cdp-client.ts';
 import { attachOracle } from './support/oracle.ts';
@@ -27,16 +27,9 @@ test('the worker stopped in the middle of a burst of 500 failing requests loses 
   }, urls);
   const worker = await lens.worker();
   await expect
-    .poll(
-      () =>
-        worker.evaluate(
-          async (id) => ((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] as { count?: number } | undefined)?.count ?? 0,
-          tabId,
-        ),
-      {
-        intervals: [20],
-      },
-    )
+    .poll(() => storedRecords(worker, tabId), {
+      intervals: [20],
+    })
     .toBeGreaterThan(80);
   await lens.stopWorker();
   await burst;

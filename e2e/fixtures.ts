@@ -2,7 +2,7 @@
  * Shared fixtures: one local server pair and one browser with the extension per Playwright worker (launching
  * Chromium costs seconds; the suite runs on two cores), a fresh tab per test.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Page, type Worker } from '@playwright/test';
 import { type Lens, launch } from './support/browser.ts';
 import { type CorsServers, startServers } from './support/cors-server.ts';
 import type { Verdict } from './support/oracle.ts';
@@ -49,6 +49,14 @@ export async function freshTab(lens: Lens, servers: CorsServers, name = 'page'):
   return { page, tabId };
 }
 
+/** How many failure records of the tab are in storage.session: what a worker restarted now would read back. */
+export function storedRecords(worker: Worker, tabId: number): Promise<number> {
+  return worker.evaluate(
+    async (id) => Object.keys(await chrome.storage.session.get(null)).filter((k) => k.startsWith(`rec:${id}:`)).length,
+    tabId,
+  );
+}
+
 /**
  * Readiness (capture-findings: the worker is listed before its listeners run): a failing request must show up in
  * the log before a test sends traffic. The warm-up tab is closed, which also removes its log.
@@ -60,10 +68,7 @@ export async function warmUp(lens: Lens, servers: CorsServers): Promise<void> {
     .poll(
       async () => {
         await page.evaluate((u) => fetch(u).catch(() => null), `${servers.crossSite}/cors?warmup=${Date.now()}`);
-        return worker.evaluate(
-          async (id) => ((await chrome.storage.session.get(`tab:${id}`))[`tab:${id}`] as { count?: number } | undefined)?.count ?? 0,
-          tabId,
-        );
+        return storedRecords(worker, tabId);
       },
       { timeout: 15_000 },
     )

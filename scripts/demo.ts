@@ -86,8 +86,9 @@ async function main(): Promise<void> {
     let snapshot: Record<string, unknown> = {};
     for (let i = 0; i < 50; i++) {
       snapshot = await worker.evaluate(() => chrome.storage.session.get(null));
-      const s = snapshot[`tab:${tabId}`] as TabSummary | undefined;
-      if (s && s.count >= 9) break;
+      // Each record is stored as it happens (the summary's counts are recounted from them on a restart).
+      const stored = Object.entries(snapshot).filter(([k]) => k.startsWith(`rec:${tabId}:`));
+      if (stored.filter(([, v]) => typeof v === 'string' && v.includes('"kind":"cors"')).length >= 9) break;
       await page.waitForTimeout(100);
     }
     const summary = snapshot[`tab:${tabId}`] as TabSummary | undefined;

@@ -107,6 +107,9 @@ export class TabLog {
   private readonly tabs = new Map<number, TabState>();
   private readonly dirty = new Set<string>();
   private readonly removed = new Set<string>();
+  /** New records waiting for the record write in flight; written together the moment it completes. */
+  private readonly urgent = new Map<string, string>();
+  private urgentWriting: Promise<void> | null = null;
   private readonly listeners: ((change: TabChange) => void)[] = [];
   private writing: Promise<void> | null = null;
   private scheduled = false;
@@ -151,14 +154,14 @@ export class TabLog {
       } else if (key.startsWith(RECORD_PREFIX)) {
         const record = parseStored(value);
         if (record) records.push([key, record, typeof value === 'string' ? value.length : JSON.stringify(value).length]);
-        else this.removed.add(key);
+        else this.forget(key);
       }
     }
     records.sort(([, a], [, b]) => a.time - b.time || (a.id < b.id ? -1 : 1));
     for (const [key, record, length] of records) {
       const state = this.state(record.tabId);
       if (this.isStale(state.summary, record)) {
-        this.removed.add(key);
+        this.forget(key);
         continue;
       }
       this.insert(state, { record, bytes: key.length + length + 256 });
@@ -214,27 +217,23 @@ export class TabLog {
     // Written now, before anything else can happen to this worker; the bookkeeping follows. As a JSON string: the
     // storage API converts one string several times faster than a nested object, and the handler must be quick.
     const json = JSON.stringify(record);
-    this.store.set({ [key]: json }).catch(async () => {
-      // Retried by the batched writer once the record is in memory.
-      await this.ready;
-      this.dirty.add(key);
-      this.schedule();
-    });
+    this.urgent.set(key, json);
+    if (!this.urgentWriting) this.writeUrgent();
     await this.ready;
     if (this.closed.has(record.tabId)) {
-      this.removed.add(key);
+      this.forget(key);
       this.schedule();
       return;
     }
     const state = this.state(record.tabId);
     if (this.isStale(state.summary, record)) {
-      this.removed.add(key);
+      this.forget(key);
       this.schedule();
       return;
     }
     this.insert(state, { record, bytes: storageBytes(key, json) });
+    // The stored summary is not rewritten for a new record: counts are recounted from the records on restore.
     this.enforceCaps(state);
-    this.markSummary(record.tabId);
     this.emit({ type: 'record', tabId: record.tabId, record, summary: state.summary });
   }
 
@@ -252,8 +251,8 @@ export class TabLog {
     }
     const key = recordKey(tabId, id);
     this.dirty.delete(key);
-    this.removed.add(key);
-    this.markSummary(tabId);
+    this.forget(key);
+    this.schedule();
     this.emit({ type: 'retracted', tabId, id, summary: state.summary });
   }
 
@@ -328,7 +327,7 @@ export class TabLog {
     this.empty(state);
     this.tabs.delete(tabId);
     this.dirty.delete(summaryKey(tabId));
-    this.removed.add(summaryKey(tabId));
+    this.forget(summaryKey(tabId));
     this.schedule();
     this.emit({ type: 'removed', tabId });
   }
@@ -338,7 +337,7 @@ export class TabLog {
     for (const e of state.entries) {
       const key = recordKey(tabId, e.record.id);
       this.dirty.delete(key);
-      this.removed.add(key);
+      this.forget(key);
       this.bytesTotal -= e.bytes;
     }
     state.entries = [];
@@ -380,7 +379,7 @@ export class TabLog {
     for (const e of gone) {
       const key = recordKey(summary.tabId, e.record.id);
       this.dirty.delete(key);
-      this.removed.add(key);
+      this.forget(key);
       this.bytesTotal -= e.bytes;
       summary = counted(summary, e.record, -1);
     }
@@ -398,6 +397,34 @@ export class TabLog {
     this.schedule();
   }
 
+  /**
+   * Writes the waiting records at once. At most one such write is in flight: records that come while it is are
+   * written together when it completes, so a burst costs a few writes, not one per record, and a record waits at
+   * most one write for its turn.
+   */
+  private writeUrgent(): void {
+    const items = Object.fromEntries(this.urgent);
+    this.urgent.clear();
+    this.urgentWriting = this.store
+      .set(items)
+      .catch(async () => {
+        // Retried by the batched writer once the records are in memory.
+        await this.ready;
+        for (const key of Object.keys(items)) this.dirty.add(key);
+        this.schedule();
+      })
+      .finally(() => {
+        this.urgentWriting = null;
+        if (this.urgent.size > 0) this.writeUrgent();
+      });
+  }
+
+  /** Marks a key for removal from the store; a record still waiting for its first write is not written. */
+  private forget(key: string): void {
+    this.removed.add(key);
+    this.urgent.delete(key);
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -407,6 +434,7 @@ export class TabLog {
 
   /** Writes every pending change; resolves when it is in the store. */
   async flush(): Promise<void> {
+    while (this.urgentWriting) await this.urgentWriting;
     while (this.writing) await this.writing;
     this.scheduled = false;
     const items: Record<string, unknown> = {};
