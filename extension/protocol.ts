@@ -39,6 +39,14 @@ export interface MessageRuntime {
   sendMessage(message: unknown): Promise<unknown>;
 }
 
+/** A long-lived port as the page relay sees it (the browser's native one). */
+export interface HintPort {
+  postMessage(message: unknown): void;
+  disconnect(): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
+}
+
 /** What handle() needs of a runtime: onMessage whose listeners may answer with a promise (the polyfill's). */
 export interface HandlerRuntime<Sender> {
   onMessage: { addListener(listener: (message: unknown, sender: Sender) => Promise<unknown> | undefined): void };
@@ -78,6 +86,13 @@ export function isArmedMessage(message: unknown): message is ArmedMessage {
   const m = message as Partial<ArmedMessage> | null;
   return typeof m === 'object' && m !== null && m.channel === 'cors-lens' && m.type === 'armed' && typeof m.payload === 'boolean';
 }
+
+/**
+ * Name of the long-lived port from a page relay to the worker: the page's call starts, one batch per task, no reply
+ * expected (a message over a port costs the browser a fraction of a sendMessage round trip). The worker posts an
+ * ArmedMessage back when it has news. Failure reports, which must not be lost, go as the `hints` command instead.
+ */
+export const HINTS_PORT = 'cors-lens/hints';
 
 /** Name of the long-lived port from a panel to the worker. */
 export const PANEL_PORT = 'cors-lens/panel';

@@ -12,7 +12,7 @@ import { toRecord } from '../../src/capture/records.ts';
 import { TabLog } from '../../src/capture/tab-log.ts';
 import { type Captured, ExchangeTracker, type PageSender } from '../../src/capture/tracker.ts';
 import { browser, type Runtime } from '../platform/index.ts';
-import { handle } from '../protocol.ts';
+import { HINTS_PORT, handle } from '../protocol.ts';
 import { forgetTab, showCount } from './badge.ts';
 import { DetailCapture } from './detail-capture.ts';
 import { onPanelConnect, onPanelsChange, panelTabs, publish } from './panels.ts';
@@ -150,30 +150,55 @@ browser.tabs.onRemoved.addListener((tabId) => {
   if (arming.forget(tabId)) applyArming();
 });
 
-browser.runtime.onConnect.addListener((port) => onPanelConnect(log, port));
+browser.runtime.onConnect.addListener((port) => {
+  if (port.name === HINTS_PORT) onHintsConnect(port);
+  else onPanelConnect(log, port);
+});
 
 browser.action.onClicked.addListener((tab) => {
   if (tab.id === undefined) return;
   void browser.tabs.create({ url: browser.runtime.getURL(`extension/panel/panel.html?tabId=${tab.id}`), index: (tab.index ?? 0) + 1 });
 });
 
-handle<Runtime.MessageSender>(browser.runtime, {
-  async hints(payload, sender) {
-    const { documentId, origin } = sender as { documentId?: string; origin?: string };
-    // The sender's tab and document come from the browser, not from the page: a hint can only describe its own page.
-    if (!Array.isArray(payload) || !documentId || sender.tab?.id === undefined) return RECEIVED;
-    const reply = { received: true, armed: arming.isArmed(sender.tab.id) } as const;
-    const from = { tabId: sender.tab.id, frameId: sender.frameId ?? 0, documentId, origin: origin ?? 'null' };
-    const failures = [];
-    for (const item of payload.slice(0, 200)) {
-      const hint = parseHint(item);
-      if (!hint) continue;
-      if (hint.outcome === 'failed') failures.push(hint);
-      else record(tracker.hint(documentId, hint, Date.now()));
+/**
+ * What a page relay said about its page's calls, in order. The sender's tab and document come from the browser, not
+ * from the page: a hint can only describe its own page.
+ */
+async function takeHints(payload: unknown, sender: Runtime.MessageSender): Promise<{ received: true; armed: boolean }> {
+  const { documentId, origin } = sender as { documentId?: string; origin?: string };
+  if (!Array.isArray(payload) || !documentId || sender.tab?.id === undefined) return RECEIVED;
+  const reply = { received: true, armed: arming.isArmed(sender.tab.id) } as const;
+  const from = { tabId: sender.tab.id, frameId: sender.frameId ?? 0, documentId, origin: origin ?? 'null' };
+  const failures = [];
+  for (const item of payload.slice(0, 200)) {
+    const hint = parseHint(item);
+    if (!hint) continue;
+    if (hint.outcome === 'failed') failures.push(hint);
+    else record(tracker.hint(documentId, hint, Date.now()));
+  }
+  for (const hint of failures) await pageFailure(from, hint);
+  return reply;
+}
+
+/** A page relay's port: batches of call starts, and the tab's arming posted back whenever it differs. */
+function onHintsConnect(port: Runtime.Port): void {
+  const sender = port.sender;
+  if (!sender?.tab) return;
+  let told: boolean | null = null;
+  port.onMessage.addListener(async (batch: unknown) => {
+    const { armed } = await takeHints(batch, sender);
+    if (armed === told) return;
+    told = armed;
+    try {
+      port.postMessage({ channel: 'cors-lens', type: 'armed', payload: armed });
+    } catch {
+      // The page went away.
     }
-    for (const hint of failures) await pageFailure(from, hint);
-    return reply;
-  },
+  });
+}
+
+handle<Runtime.MessageSender>(browser.runtime, {
+  hints: takeHints,
   snapshot: ({ tabId }) => log.snapshot(tabId),
   async clear({ tabId }) {
     await log.clear(tabId);

@@ -6,7 +6,7 @@
  */
 import { type PageHint, parseHint } from '../../src/capture/events.ts';
 import { nativeRuntime } from '../platform/native.ts';
-import { isArmedMessage, sender } from '../protocol.ts';
+import { HINTS_PORT, type HintPort, isArmedMessage, sender } from '../protocol.ts';
 import { EVENTS_PER_SECOND, FAILURES_PER_SECOND, HINT_EVENT, MODE_EVENT, STARTS_PER_SECOND } from './hint-event.ts';
 
 const runtime = nativeRuntime();
@@ -18,16 +18,45 @@ let armed = true;
 function setArmed(on: boolean): void {
   if (on === armed) return;
   armed = on;
+  // A tab without detailed capture sends nothing: its port need not stay open.
+  if (!on && port) {
+    const closing = port;
+    port = null;
+    closing.disconnect();
+  }
   document.dispatchEvent(new CustomEvent(MODE_EVENT, { detail: on ? 'full' : 'quiet' }));
 }
 
-(runtime as unknown as { onMessage?: { addListener(l: (m: unknown) => void): void } }).onMessage?.addListener((message) => {
+const onWorkerMessage = (message: unknown) => {
   if (isArmedMessage(message)) setArmed(message.payload);
-});
+};
+runtime.onMessage.addListener(onWorkerMessage);
+
+/** The port call starts travel on: opened on first use, and again after the worker stopped (which closes it). */
+let port: HintPort | null = null;
+
+function post(batch: PageHint[]): void {
+  try {
+    if (!port) {
+      const opened = runtime.connect({ name: HINTS_PORT });
+      opened.onMessage.addListener(onWorkerMessage);
+      opened.onDisconnect.addListener(() => {
+        if (port !== opened) return;
+        port = null;
+        workerStopped(Date.now());
+      });
+      port = opened;
+    }
+    port.postMessage(batch);
+  } catch {
+    // The extension was reloaded or the worker is gone: the next batch opens a new port.
+    port = null;
+  }
+}
 
 /**
- * Hints made in the same task travel together, when that task ends: one message for a page that starts fifty calls
- * at once, and no added delay (a hint should reach the worker before the request's own events).
+ * Call starts made in the same task travel together, when that task ends: one message for a page that starts fifty
+ * calls at once, and no added delay (a hint should reach the worker before the request's own events).
  */
 const BATCH_MAX = 100;
 let queue: PageHint[] = [];
@@ -46,28 +75,55 @@ function flush(): void {
   queued = false;
   const batch = queue;
   queue = [];
-  if (batch.length > 0) deliver(batch, batch.some((h) => h.outcome === 'failed') ? 3 : 0);
+  if (batch.length > 0) post(batch);
 }
 
 /**
- * Sends hints to the worker. A batch with failure reports is retried: the worker may be restarting right then (that
- * is when such reports matter), and a message handed to a stopping worker is neither answered nor refused.
+ * The page's failure reports matter only around a restart of the worker: the browser drops the events it was
+ * handing to the stopped worker, and the new one fills that gap from these reports (tracker.pageFailure); at any
+ * other time the worker ignores them. So they are kept here for a few seconds and sent only then: those kept when
+ * the port closes under the relay (the worker stopped), and new ones for a few seconds after.
+ */
+const REPORT_WINDOW_MS = 5000;
+const REPORTS_KEPT = 200;
+const kept: { hint: PageHint; at: number }[] = [];
+let stoppedAt = Number.NEGATIVE_INFINITY;
+let reports: PageHint[] = [];
+
+function keepReport(hint: PageHint, now: number): void {
+  kept.push({ hint, at: now });
+  while (kept.length > REPORTS_KEPT || (kept[0] && now - kept[0].at > REPORT_WINDOW_MS)) kept.shift();
+  if (now - stoppedAt < REPORT_WINDOW_MS) sendReport(hint);
+}
+
+function workerStopped(now: number): void {
+  stoppedAt = now;
+  for (const k of kept) if (now - k.at <= REPORT_WINDOW_MS) sendReport(k.hint);
+}
+
+function sendReport(hint: PageHint): void {
+  reports.push(hint);
+  if (reports.length > 1) return;
+  queueMicrotask(() => {
+    const batch = reports;
+    reports = [];
+    deliver(batch, 3);
+  });
+}
+
+/**
+ * Sends failure reports as a command, answered and retried: the worker may be restarting right then, and a message
+ * handed to a stopping worker is neither answered nor refused.
  */
 function deliver(batch: PageHint[], retries: number, delay = 150): void {
-  if (retries === 0) {
-    send('hints', batch).then(
-      (reply) => setArmed(reply?.armed !== false),
-      () => undefined,
-    );
-    return;
-  }
-  const retry = () => setTimeout(() => deliver(batch, retries - 1, delay * 3), delay);
+  const retry = () => {
+    if (retries > 0) setTimeout(() => deliver(batch, retries - 1, delay * 3), delay);
+  };
   const unanswered = setTimeout(retry, 1000);
   send('hints', batch).then(
     (reply) => {
       clearTimeout(unanswered);
       if (reply?.received !== true) retry();
-      else setArmed(reply.armed !== false);
     },
     () => {
       clearTimeout(unanswered);
@@ -116,7 +172,7 @@ document.addEventListener(
     const at = started.get(call);
     if (at === undefined || ++budget.failures > FAILURES_PER_SECOND) return;
     started.delete(call);
-    enqueue({ ...hint, startedAt: at });
+    keepReport({ ...hint, startedAt: at }, now);
   },
   true,
 );
