@@ -39,16 +39,14 @@ async function main(): Promise<void> {
   const { profile } = await cdp.send<{ profile: Profile }>('Profiler.stop', {}, session);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const [i, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const total = profile.endTime - profile.startTime;
   let idle = 0;
   const perFn = new Map<string, number>();
   for (const [id, us] of self) {
     const n = byId.get(id) as ProfileNode;
     const name = n.callFrame.functionName || '(anonymous)';
-    if (name === '(idle)' || name === '(program)') {
-      if (name === '(idle)') idle += us;
-    }
+    if (name === '(idle)') idle += us;
     const file = n.callFrame.url.split('/').pop() ?? '';
     const key = `${name} ${file}:${n.callFrame.lineNumber + 1}`;
     perFn.set(key, (perFn.get(key) ?? 0) + us);
