@@ -11,8 +11,9 @@ import zlib from 'node:zlib';
 import type { Page } from '@playwright/test';
 import { EXTENSION_DIR, type Lens, launch } from '../e2e/support/browser.ts';
 import { CdpClient } from '../e2e/support/cdp-client.ts';
+import { CORS_TYPES } from '../extension/background/web-request.ts';
 
-export type Config = 'none' | 'noop' | 'lens' | 'lens+panel' | 'lens-dev';
+export type Config = 'none' | 'noop' | 'listeners' | 'lens' | 'lens+panel' | 'lens-dev';
 
 /**
  * Host names for an ordinary site (not a development origin, so CORS Lens does not arm detailed capture there
@@ -21,8 +22,12 @@ export type Config = 'none' | 'noop' | 'lens' | 'lens+panel' | 'lens-dev';
 export const ORDINARY = { page: 'shop.example', api: 'api.example' } as const;
 const HOST_RULES = `--host-resolver-rules=MAP ${ORDINARY.page} 127.0.0.1, MAP ${ORDINARY.api} 127.0.0.1`;
 
-/** A do-nothing MV3 extension with CORS Lens's permissions and no listeners: the floor of any extension. */
-export function noopExtension(): string {
+/**
+ * A do-nothing MV3 extension with CORS Lens's permissions and no listeners: the floor of any extension. With
+ * `listeners`, it registers the listeners of CORS Lens's detailed capture (onSendHeaders and onHeadersReceived with
+ * extraHeaders, onErrorOccurred, same request types) and does nothing in them: the floor of that design.
+ */
+export function noopExtension(listeners = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-noop-'));
   const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
   fs.writeFileSync(
@@ -36,7 +41,15 @@ export function noopExtension(): string {
       background: { service_worker: 'sw.js' },
     }),
   );
-  fs.writeFileSync(path.join(dir, 'sw.js'), '// nothing\n');
+  const types = JSON.stringify(CORS_TYPES);
+  const worker = listeners
+    ? `const filter = { urls: ['<all_urls>'], types: ${types} };
+chrome.webRequest.onSendHeaders.addListener(() => {}, filter, ['requestHeaders', 'extraHeaders']);
+chrome.webRequest.onHeadersReceived.addListener(() => {}, filter, ['responseHeaders', 'extraHeaders']);
+chrome.webRequest.onErrorOccurred.addListener(() => {}, filter);
+`
+    : '// nothing\n';
+  fs.writeFileSync(path.join(dir, 'sw.js'), worker);
   return dir;
 }
 
@@ -48,8 +61,8 @@ export interface Browser {
   panel: Page | null;
 }
 
-export async function openBrowser(config: Config, noopDir: string): Promise<Browser> {
-  const extensionDir = config === 'none' ? null : config === 'noop' ? noopDir : undefined;
+export async function openBrowser(config: Config, floors: { noop: string; listeners: string }): Promise<Browser> {
+  const extensionDir = config === 'none' ? null : config === 'noop' ? floors.noop : config === 'listeners' ? floors.listeners : undefined;
   const lens = await launch({ extensionDir, thirdPartyCookies: 'allow', debugPort: true, extraArgs: [HOST_RULES] });
   const page = await lens.context.newPage();
   return { config, lens, page, panel: null };

@@ -6,7 +6,7 @@
 
 import { CdpClient } from '../e2e/support/cdp-client.ts';
 import { startServers } from '../e2e/support/cors-server.ts';
-import { burst, freshPage, noopExtension, openBrowser } from './lib.ts';
+import { burst, freshPage, openBrowser } from './lib.ts';
 
 interface ProfileNode {
   id: number;
@@ -24,7 +24,7 @@ interface Profile {
 
 async function main(): Promise<void> {
   const servers = await startServers();
-  const b = await openBrowser('lens-dev', noopExtension());
+  const b = await openBrowser('lens-dev', { noop: '', listeners: '' });
   await freshPage(b, `${servers.pageOrigin}/profile-warmup`);
   await burst(b.page, servers.crossSite, 200, 50, 'warm');
   await freshPage(b, `${servers.pageOrigin}/profile`);

@@ -2,8 +2,9 @@
  * `npm run bench`: what CORS Lens costs, measured on real Chromium, printed as one table.
  *
  * - burst overhead: 2,000 cross-origin fetches (half failing CORS, 50 in flight), settle time relative to the same
- *   browser without any extension, for a do-nothing extension with the same permissions (the floor), CORS Lens with
- *   DevTools closed, and CORS Lens with its panel open on the tab; interleaved over rounds, median and spread;
+ *   browser without any extension, for a do-nothing extension with the same permissions (the floor), one with the
+ *   detailed capture's listeners doing nothing (that design's floor), CORS Lens with DevTools closed, with its panel
+ *   open on the tab, and on a development origin; interleaved over rounds, median and spread;
  * - a realistic page (about 150 requests, a few failing) load time ratio;
  * - failure-to-row latency in an open panel (p50, p95);
  * - service-worker heap and chrome.storage.session bytes after 100,000 requests on one tab;
@@ -68,15 +69,15 @@ async function main(): Promise<void> {
   }
   console.log(`CORS Lens benchmark: ${chromium}; ${machine}; ${ROUNDS} rounds`);
   const servers = await startServers();
-  const noopDir = noopExtension();
+  const floors = { noop: noopExtension(), listeners: noopExtension(true) };
   // Every configuration loads an ordinary site (shop.example calling api.example), except 'lens-dev', the same on
   // localhost: a development origin, where CORS Lens arms detailed capture without its panel.
-  const configs: Config[] = ['none', 'noop', 'lens', 'lens+panel', 'lens-dev'];
+  const configs: Config[] = ['none', 'noop', 'listeners', 'lens', 'lens+panel', 'lens-dev'];
   const pageOrigin = (c: Config) => (c === 'lens-dev' ? servers.pageOrigin : `http://${ORDINARY.page}:${servers.pagePort}`);
   const apiOrigin = (c: Config) => (c === 'lens-dev' ? servers.crossSite : `http://${ORDINARY.api}:${servers.apiPort}`);
   const browsers = new Map<Config, Browser>();
   const needBrowsers = ['burst', 'page', 'latency', 'soak'].some((s) => ONLY.has(s));
-  if (needBrowsers) for (const c of configs) browsers.set(c, await openBrowser(c, noopDir));
+  if (needBrowsers) for (const c of configs) browsers.set(c, await openBrowser(c, floors));
   const get = (c: Config) => browsers.get(c) as Browser;
 
   if (ONLY.has('burst')) {
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     raw.burst = Object.fromEntries(times);
     row('burst, no extension', `${stats(base).median.toFixed(0)} ms (${stats(base).min.toFixed(0)}-${stats(base).max.toFixed(0)})`);
     row('burst, do-nothing extension (floor)', fmtRatio(ratio('noop')));
+    row('burst, empty listeners of the detailed capture, no work (its floor)', fmtRatio(ratio('listeners')));
     const closed = ratio('lens');
     row('burst, CORS Lens, DevTools closed', fmtRatio(closed), '<= 1.3x', closed.median <= 1.3);
     const open = ratio('lens+panel');
@@ -126,6 +128,7 @@ async function main(): Promise<void> {
     raw.page = Object.fromEntries(times);
     row('realistic page, no extension', `${stats(base).median.toFixed(0)} ms`);
     row('realistic page, do-nothing extension', fmtRatio(ratio('noop')));
+    row('realistic page, empty listeners of the detailed capture', fmtRatio(ratio('listeners')));
     const lens = ratio('lens');
     row('realistic page, CORS Lens', fmtRatio(lens), '<= 1.05x', lens.median <= 1.05);
     row('realistic page, CORS Lens, panel open', fmtRatio(ratio('lens+panel')));
