@@ -140,7 +140,15 @@ export async function startRecordingServers(): Promise<RecordingServers> {
   const log: WireRequest[] = [];
   let vars: Record<string, string> = {};
   const listener = handler(log, () => vars);
-  const listen = () => listenOnLoopback(() => net.createServer(listener), 0);
+  // Every connection is tracked so that close() can end the ones the browser keeps alive: a net server otherwise
+  // waits for them (up to the browser's idle-socket timeout, a minute or more).
+  const sockets = new Set<net.Socket>();
+  const create = () =>
+    net.createServer(listener).on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+  const listen = () => listenOnLoopback(create, 0);
   const [page, api, other] = [await listen(), await listen(), await listen()];
   vars = {
     $PAGE: `http://localhost:${page.port}`,
@@ -159,7 +167,9 @@ export async function startRecordingServers(): Promise<RecordingServers> {
     otherSameSite: `http://localhost:${other.port}`,
     log,
     close: async () => {
-      await Promise.all(all.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      const closed = Promise.all(all.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      for (const socket of sockets) socket.destroy();
+      await closed;
     },
   };
 }
