@@ -120,6 +120,24 @@ describe('ExchangeTracker', () => {
     expect(captured.map((c) => c.exchange.hops[0]?.preflight?.response?.status)).toEqual([204, 500]);
   });
 
+  test('a request is paired with a preflight that has answered, not an earlier one still waiting', () => {
+    // Five identical requests at once: the second preflight answers first and its request fails at once, while the
+    // first preflight is still out. Pairing by send order alone gave that request the unanswered preflight, whose
+    // answer then came too late to be used: a failure listed without its details.
+    const t = new ExchangeTracker();
+    const captured = feed(t, [
+      send('p1', { 'Access-Control-Request-Method': 'DELETE' }, { method: 'OPTIONS' }),
+      send('p2', { 'Access-Control-Request-Method': 'DELETE' }, { method: 'OPTIONS' }),
+      got('p2', 204, {}, { method: 'OPTIONS' }),
+      error('m2', 'net::ERR_FAILED', { method: 'DELETE' }),
+      got('p1', 204, {}, { method: 'OPTIONS' }),
+      error('m1', 'net::ERR_FAILED', { method: 'DELETE' }),
+    ]);
+    expect(captured).toHaveLength(2);
+    for (const c of captured) expect(c.exchange.hops[0]?.preflight?.response?.status).toBe(204);
+    expect(new Set(captured.map((c) => c.recordId)).size).toBe(2);
+  });
+
   test('a preflight is never paired across documents, URLs or methods', () => {
     const t = new ExchangeTracker();
     const [c] = feed(t, [

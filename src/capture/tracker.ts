@@ -294,12 +294,17 @@ export class ExchangeTracker {
     return this.captured(stand, 'headers', 'net::ERR_FAILED', preflight.reportedHint, false);
   }
 
-  /** The earliest preflight for this URL and method that no request has claimed yet. */
+  /**
+   * The earliest preflight for this URL and method that no request has claimed yet, preferring one that has
+   * answered: a request goes out, or fails, only after its own preflight's answer, and identical preflights sent
+   * together may answer in any order.
+   */
   private claimPreflight(e: RequestEventBase, url: string): TrackedPreflight | null {
     const key = pairingKey(e, url);
     const list = this.unclaimed.get(key);
     if (!list) return null;
-    const index = list.findIndex((p) => p.method === e.method);
+    let index = list.findIndex((p) => p.method === e.method && (p.response !== null || p.error !== null));
+    if (index < 0) index = list.findIndex((p) => p.method === e.method);
     if (index < 0) return null;
     const [preflight] = list.splice(index, 1);
     if (list.length === 0) this.unclaimed.delete(key);
