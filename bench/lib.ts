@@ -11,7 +11,7 @@ import zlib from 'node:zlib';
 import type { Page } from '@playwright/test';
 import { EXTENSION_DIR, type Lens, launch } from '../e2e/support/browser.ts';
 import { CdpClient } from '../e2e/support/cdp-client.ts';
-import { CORS_TYPES } from '../extension/background/web-request.ts';
+import { CORS_TYPES, HEADERS_OPTIONS, SEND_OPTIONS } from '../extension/background/web-request.ts';
 
 export type Config = 'none' | 'noop' | 'listeners' | 'lens' | 'lens+panel' | 'lens-dev';
 
@@ -41,11 +41,10 @@ export function noopExtension(listeners = false): string {
       background: { service_worker: 'sw.js' },
     }),
   );
-  const types = JSON.stringify(CORS_TYPES);
   const worker = listeners
-    ? `const filter = { urls: ['<all_urls>'], types: ${types} };
-chrome.webRequest.onSendHeaders.addListener(() => {}, filter, ['requestHeaders', 'extraHeaders']);
-chrome.webRequest.onHeadersReceived.addListener(() => {}, filter, ['responseHeaders', 'extraHeaders']);
+    ? `const filter = { urls: ['<all_urls>'], types: ${JSON.stringify(CORS_TYPES)} };
+chrome.webRequest.onSendHeaders.addListener(() => {}, filter, ${JSON.stringify(SEND_OPTIONS)});
+chrome.webRequest.onHeadersReceived.addListener(() => {}, filter, ${JSON.stringify(HEADERS_OPTIONS)});
 chrome.webRequest.onErrorOccurred.addListener(() => {}, filter);
 `
     : '// nothing\n';
@@ -117,13 +116,18 @@ export function stats(values: readonly number[]): Stats {
   return { median: mid, min: s[0] ?? Number.NaN, max: s.at(-1) ?? Number.NaN, p95: at(0.95), n: s.length };
 }
 
+/** A CDP session on the extension's service worker, or null when none is running; close the client when done. */
+export async function workerSession(lens: Lens): Promise<{ cdp: CdpClient; session: string | null }> {
+  const cdp = await CdpClient.connect(lens.debugPort as number);
+  const target = (await cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(lens.extensionId));
+  return { cdp, session: target ? await cdp.attach(target.targetId) : null };
+}
+
 /** The extension service worker's JS heap in bytes (after a garbage collection), over CDP. */
 export async function workerHeap(lens: Lens): Promise<number> {
-  const cdp = await CdpClient.connect(lens.debugPort as number);
+  const { cdp, session } = await workerSession(lens);
   try {
-    const target = (await cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(lens.extensionId));
-    if (!target) return Number.NaN;
-    const session = await cdp.attach(target.targetId);
+    if (session === null) return Number.NaN;
     await cdp.send('HeapProfiler.collectGarbage', {}, session);
     return (await cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, session)).usedSize;
   } finally {

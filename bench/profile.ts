@@ -4,14 +4,12 @@
  * For finding where the extension's own time goes; the overhead figures themselves come from bench/run.ts.
  */
 
-import { CdpClient } from '../e2e/support/cdp-client.ts';
 import { startServers } from '../e2e/support/cors-server.ts';
-import { burst, freshPage, openBrowser } from './lib.ts';
+import { burst, freshPage, openBrowser, workerSession } from './lib.ts';
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  hitCount?: number;
   children?: number[];
 }
 interface Profile {
@@ -28,10 +26,8 @@ async function main(): Promise<void> {
   await freshPage(b, `${servers.pageOrigin}/profile-warmup`);
   await burst(b.page, servers.crossSite, 200, 50, 'warm');
   await freshPage(b, `${servers.pageOrigin}/profile`);
-  const cdp = await CdpClient.connect(b.lens.debugPort as number);
-  const target = (await cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(b.lens.extensionId));
-  if (!target) throw new Error('no service worker');
-  const session = await cdp.attach(target.targetId);
+  const { cdp, session } = await workerSession(b.lens);
+  if (session === null) throw new Error('no service worker');
   await cdp.send('Profiler.enable', {}, session);
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 }, session);
   await cdp.send('Profiler.start', {}, session);

@@ -84,18 +84,18 @@ async function main(): Promise<void> {
     const worker = await lens.worker();
     // Wait until the log holds what the page's calls produced (writes are batched).
     let snapshot: Record<string, unknown> = {};
+    let records: FailureRecord[] = [];
     for (let i = 0; i < 50; i++) {
       snapshot = await worker.evaluate(() => chrome.storage.session.get(null));
       // Each record is stored as it happens (the summary's counts are recounted from them on a restart).
-      const stored = Object.entries(snapshot).filter(([k]) => k.startsWith(`rec:${tabId}:`));
-      if (stored.filter(([, v]) => typeof v === 'string' && v.includes('"kind":"cors"')).length >= 9) break;
+      records = Object.entries(snapshot)
+        .filter(([k]) => k.startsWith(`rec:${tabId}:`))
+        .map(([, v]) => (typeof v === 'string' ? JSON.parse(v) : v) as FailureRecord)
+        .sort((a, b) => a.time - b.time);
+      if (records.filter((r) => r.kind === 'cors').length >= 9) break;
       await page.waitForTimeout(100);
     }
     const summary = snapshot[`tab:${tabId}`] as TabSummary | undefined;
-    const records = Object.entries(snapshot)
-      .filter(([k]) => k.startsWith(`rec:${tabId}:`))
-      .map(([, v]) => (typeof v === 'string' ? JSON.parse(v) : v) as FailureRecord)
-      .sort((a, b) => a.time - b.time);
     print(records, summary, await lens.badge(tabId));
     console.log('Run `npm start -- --headed` on a machine with a display to browse the demo with the CORS panel open.');
     await lens.close();

@@ -34,10 +34,8 @@ const arming = new Arming();
 
 /** Resolves once the stored arming is restored and applied: detailed capture is on where it should be. */
 const armed: Promise<void> = (async () => {
-  const stored = (await browser.storage.session.get([ARMING_KEY, ACTIVITY_KEY]).catch(() => ({}))) as Record<
-    string,
-    ArmingSnapshot | undefined
-  > & {
+  const stored = (await browser.storage.session.get([ARMING_KEY, ACTIVITY_KEY]).catch(() => ({}))) as {
+    [ARMING_KEY]?: ArmingSnapshot;
     [ACTIVITY_KEY]?: number;
   };
   // The browser stops an idle worker after 30 s without events; one stopped sooner was stopped mid-traffic, and

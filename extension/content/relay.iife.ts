@@ -55,28 +55,26 @@ function post(batch: PageHint[]): void {
 }
 
 /**
- * Call starts made in the same task travel together, when that task ends: one message for a page that starts fifty
- * calls at once, and no added delay (a hint should reach the worker before the request's own events).
+ * Collects what is made in one task and hands it over together when that task ends (sooner at `max`): one message
+ * for a page that starts fifty calls at once, and no added delay (a hint should reach the worker before the
+ * request's own events).
  */
-const BATCH_MAX = 100;
-let queue: PageHint[] = [];
-let queued = false;
-
-function enqueue(hint: PageHint): void {
-  queue.push(hint);
-  if (queue.length >= BATCH_MAX) flush();
-  else if (!queued) {
-    queued = true;
-    queueMicrotask(flush);
-  }
+function batched<T>(deliverAll: (batch: T[]) => void, max = Number.POSITIVE_INFINITY): (item: T) => void {
+  let queue: T[] = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    if (batch.length > 0) deliverAll(batch);
+  };
+  return (item) => {
+    queue.push(item);
+    if (queue.length >= max) flush();
+    else if (queue.length === 1) queueMicrotask(flush);
+  };
 }
 
-function flush(): void {
-  queued = false;
-  const batch = queue;
-  queue = [];
-  if (batch.length > 0) post(batch);
-}
+/** Call starts, over the port. */
+const enqueue = batched(post, 100);
 
 /**
  * The page's failure reports matter only around a restart of the worker: the browser drops the events it was
@@ -88,7 +86,7 @@ const REPORT_WINDOW_MS = 5000;
 const REPORTS_KEPT = 200;
 const kept: { hint: PageHint; at: number }[] = [];
 let stoppedAt = Number.NEGATIVE_INFINITY;
-let reports: PageHint[] = [];
+const sendReport = batched<PageHint>((batch) => deliver(batch, 3));
 
 function keepReport(hint: PageHint, now: number): void {
   kept.push({ hint, at: now });
@@ -99,16 +97,6 @@ function keepReport(hint: PageHint, now: number): void {
 function workerStopped(now: number): void {
   stoppedAt = now;
   for (const k of kept) if (now - k.at <= REPORT_WINDOW_MS) sendReport(k.hint);
-}
-
-function sendReport(hint: PageHint): void {
-  reports.push(hint);
-  if (reports.length > 1) return;
-  queueMicrotask(() => {
-    const batch = reports;
-    reports = [];
-    deliver(batch, 3);
-  });
 }
 
 /**

@@ -357,22 +357,23 @@ export class ExchangeTracker {
   }
 
   /**
-   * A request this worker never saw start, met in its first seconds: its predecessor was stopped while requests
-   * were in flight, and the browser drops the events it was handed while stopping. For a while, the page's own
-   * failure reports stand in for what was dropped (see pageFailure).
-   */
-  /**
-   * Opens the blind spot from other evidence that the previous worker was stopped while the browser was busy (its
-   * last activity was recent: an idle worker is only stopped after 30 s without events).
+   * Opens the blind spot of a restart: for a while, the page's own failure reports stand in for the events the
+   * browser dropped while the previous worker stopped (see pageFailure). Called on an orphan (below), or from other
+   * evidence that the previous worker was stopped while the browser was busy (its last activity was recent: an idle
+   * worker is only stopped after 30 s without events).
    */
   openBlindSpot(now: number): void {
     this.blindUntil = Math.max(this.blindUntil, now + BLIND_MS);
   }
 
+  /**
+   * A request this worker never saw start, met in its first seconds: its predecessor was stopped while requests
+   * were in flight, and the browser drops the events it was handed while stopping.
+   */
   private noticeOrphan(e: RequestEventBase): void {
     if (e.watched === false) return;
     if (this.live.has(e.requestId) || e.timeStamp - this.options.startedAt > STARTUP_MS || this.options.startedAt === 0) return;
-    this.blindUntil = Math.max(this.blindUntil, e.timeStamp + BLIND_MS);
+    this.openBlindSpot(e.timeStamp);
   }
 
   private onHeaders(e: HeadersEvent): Captured | null {
