@@ -5,7 +5,7 @@ import { diagnose, judge } from '../src/diagnose.ts';
 import type { Exchange } from '../src/model.ts';
 
 export function coreThroughput(seconds = 2): { perSecond: number; verdictsPerSecond: number; scenarios: number } {
-  const corpus = JSON.parse(fs.readFileSync(path.resolve('src/conformance/corpus.json'), 'utf8')) as {
+  const corpus = JSON.parse(fs.readFileSync(path.resolve('test-support/conformance/corpus.json'), 'utf8')) as {
     scenarios: { exchange: Exchange }[];
   };
   const exchanges = corpus.scenarios.map((s) => s.exchange);

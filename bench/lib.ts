@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Page } from '@playwright/test';
-import { EXTENSION_DIR, type Lens, launch } from '../e2e/support/browser.ts';
-import { CdpClient } from '../e2e/support/cdp-client.ts';
 import { CORS_TYPES, HEADERS_OPTIONS, SEND_OPTIONS } from '../extension/background/web-request.ts';
+import { EXTENSION_DIR, type Lens, launch } from '../test-support/browser/browser.ts';
+import { CdpClient } from '../test-support/browser/cdp-client.ts';
 
 export type Config = 'none' | 'noop' | 'listeners' | 'lens' | 'lens+panel' | 'lens-dev';
 

@@ -3,9 +3,10 @@
  * a stand-in for its port to the worker (installed before the page's scripts run). Measures the time from the
  * snapshot's arrival to the rows in the DOM, and from one filter keystroke to the updated list.
  */
-import { launch } from '../e2e/support/browser.ts';
+
 import { toRecord } from '../src/capture/records.ts';
-import { exchange } from '../src/test-exchange.ts';
+import { launch } from '../test-support/browser/browser.ts';
+import { exchange } from '../test-support/exchange.ts';
 import { type Stats, stats } from './lib.ts';
 
 interface Marks {

@@ -4,7 +4,7 @@
  * For finding where the extension's own time goes; the overhead figures themselves come from bench/run.ts.
  */
 
-import { startServers } from '../e2e/support/cors-server.ts';
+import { startServers } from '../test-support/servers/cors-server.ts';
 import { burst, freshPage, openBrowser, workerSession } from './lib.ts';
 
 interface ProfileNode {

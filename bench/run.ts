@@ -19,8 +19,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CHROMIUM_PATH, EXTENSION_DIR } from '../e2e/support/browser.ts';
-import { startServers } from '../e2e/support/cors-server.ts';
+import { CHROMIUM_PATH, EXTENSION_DIR } from '../test-support/browser/browser.ts';
+import { startServers } from '../test-support/servers/cors-server.ts';
 import { coreThroughput } from './core.ts';
 import {
   type Browser,

@@ -4,9 +4,10 @@
  * counted and listed and says how to get its details; with the panel open, the next one is explained in full.
  * Chromium's own verdicts over CDP are the expectations throughout.
  */
+
+import { runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
+import { attachOracle } from '../test-support/browser/oracle.ts';
 import { expect, panelRows, test } from './fixtures.ts';
-import { runCalls, scenarioUrl } from './support/calls.ts';
-import { attachOracle } from './support/oracle.ts';
 
 // An ordinary site: names that are not development origins, served by the local servers.
 test.use({ lensArgs: ['--host-resolver-rules=MAP shop.example 127.0.0.1, MAP api.example 127.0.0.1'] });

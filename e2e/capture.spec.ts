@@ -6,11 +6,11 @@
  * workers) in the same run, and the panel must list exactly the CORS failures, with the same codes, and nothing else.
  */
 import net from 'node:net';
+import { attachBrowserOracle } from '../test-support/browser/browser-oracle.ts';
+import { scenarioUrl } from '../test-support/browser/calls.ts';
+import type { Trigger } from '../test-support/browser/triggers.ts';
+import { runTriggers } from '../test-support/browser/triggers.ts';
 import { expect, freshTab, test } from './fixtures.ts';
-import { attachBrowserOracle } from './support/browser-oracle.ts';
-import { scenarioUrl } from './support/calls.ts';
-import type { Trigger } from './support/triggers.ts';
-import { runTriggers } from './support/triggers.ts';
 
 type Spec = Parameters<typeof scenarioUrl>[1];
 

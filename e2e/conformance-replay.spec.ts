@@ -1,8 +1,8 @@
 /**
- * The conformance corpus, replayed live through the extension: every scenario of src/conformance/corpus.json (or a
+ * The conformance corpus, replayed live through the extension: every scenario of test-support/conformance/corpus.json (or a
  * stratified sample, CORS_LENS_REPLAY_STRIDE=N) is made again from a page on the page origin, in the extension's
- * browser, against the recording servers (scripts/conformance/server.ts) answering as the scenario
- * (scripts/conformance/scenarios.ts) says. Chromium's verdict comes over CDP in the same run; the panel must show
+ * browser, against the recording servers (test-support/conformance/server.ts) answering as the scenario
+ * (test-support/conformance/scenarios.ts) says. Chromium's verdict comes over CDP in the same run; the panel must show
  * exactly one failure row per CORS failure, at the request's initial URL, with the same CorsError, the same
  * failedParameter and Chromium's console line word for word, and no failure row for anything else.
  *
@@ -15,14 +15,14 @@
  */
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { type Call, callOf, canonicalText, hopUrls, runCalls } from '../scripts/conformance/replay.ts';
-import { allScenarios, type Scenario } from '../scripts/conformance/scenarios.ts';
-import { INSECURE_HOSTS, startRecordingServers } from '../scripts/conformance/server.ts';
-import type { Corpus, CorpusScenario } from '../src/conformance/corpus.ts';
+import { attachOracle, type Verdict } from '../test-support/browser/oracle.ts';
+import type { Corpus, CorpusScenario } from '../test-support/conformance/corpus.ts';
+import { type Call, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
+import { allScenarios, type Scenario } from '../test-support/conformance/scenarios.ts';
+import { INSECURE_HOSTS, startRecordingServers } from '../test-support/conformance/server.ts';
 import { expect, test } from './fixtures.ts';
-import { attachOracle, type Verdict } from './support/oracle.ts';
 
-const corpus = JSON.parse(fs.readFileSync(new URL('../src/conformance/corpus.json', import.meta.url), 'utf8')) as Corpus;
+const corpus = JSON.parse(fs.readFileSync(new URL('../test-support/conformance/corpus.json', import.meta.url), 'utf8')) as Corpus;
 
 /** The corpus host names (page.test, api.test) resolve to the loopback servers, as when the corpus was recorded. */
 test.use({
@@ -141,7 +141,7 @@ test('conformance corpus replayed live: every panel row equals Chromium over CDP
 
     const replayed: Replayed[] = chosen.map((recorded) => {
       const scenario = byId.get(recorded.id);
-      if (!scenario) throw new Error(`${recorded.id} is in the corpus but not in scripts/conformance/scenarios.ts`);
+      if (!scenario) throw new Error(`${recorded.id} is in the corpus but not in test-support/conformance/scenarios.ts`);
       const urls = hopUrls(servers, scenario, runId);
       // The replay makes the very request the corpus recorded.
       if (canonical(urls[0] as string) !== recorded.exchange.request.url)

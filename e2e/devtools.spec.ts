@@ -3,11 +3,12 @@
  * panel, the panel takes its tab from chrome.devtools.inspectedWindow, and shows the inspected tab's failures with
  * Chromium's verdicts. Also: a panel opened after the failures shows them all.
  */
+
+import { launch } from '../test-support/browser/browser.ts';
+import { type Call, runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
+import { CdpClient } from '../test-support/browser/cdp-client.ts';
+import { attachOracle } from '../test-support/browser/oracle.ts';
 import { expect, test } from './fixtures.ts';
-import { launch } from './support/browser.ts';
-import { type Call, runCalls, scenarioUrl } from './support/calls.ts';
-import { CdpClient } from './support/cdp-client.ts';
-import { attachOracle } from './support/oracle.ts';
 
 interface PanelState {
   tabId: number | null;

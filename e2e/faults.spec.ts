@@ -2,10 +2,11 @@
  * Fault tests: the worker stopped in the middle of a burst of 500 failing requests loses none of them (the panel,
  * opened after the failures, shows them all); a flood of forged page messages changes nothing.
  */
+
+import { scenarioUrl } from '../test-support/browser/calls.ts';
+import { CdpClient } from '../test-support/browser/cdp-client.ts';
+import { attachOracle } from '../test-support/browser/oracle.ts';
 import { expect, expectEveryFailureListed, freshTab, panelRows, storedRecords, test } from './fixtures.ts';
-import { scenarioUrl } from './support/calls.ts';
-import { CdpClient } from './support/cdp-client.ts';
-import { attachOracle } from './support/oracle.ts';
 
 test('the worker stopped in the middle of a burst of 500 failing requests loses none', async ({ lens, servers }) => {
   test.setTimeout(180_000);

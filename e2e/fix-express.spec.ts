@@ -9,11 +9,11 @@
 import type { Page } from '@playwright/test';
 import { type FailureRecord, recordDiagnosis } from '../src/capture/records.ts';
 import { expressCorsOptions, requirementsFor, suggestFixes } from '../src/fix/index.ts';
+import type { Lens } from '../test-support/browser/browser.ts';
+import { type Call, runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
+import { attachOracle, type Oracle } from '../test-support/browser/oracle.ts';
+import { API_KEY, startReplica } from '../test-support/servers/express-replica.ts';
 import { expect, freshTab, test } from './fixtures.ts';
-import type { Lens } from './support/browser.ts';
-import { type Call, runCalls, scenarioUrl } from './support/calls.ts';
-import { API_KEY, startReplica } from './support/express-replica.ts';
-import { attachOracle, type Oracle } from './support/oracle.ts';
 
 const ECHO = { 'access-control-allow-origin': '$ORIGIN' };
 

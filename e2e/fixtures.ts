@@ -3,9 +3,9 @@
  * Chromium costs seconds; the suite runs on two cores), a fresh tab per test.
  */
 import { test as base, expect, type Page, type Worker } from '@playwright/test';
-import { type Lens, launch } from './support/browser.ts';
-import { type CorsServers, startServers } from './support/cors-server.ts';
-import type { Verdict } from './support/oracle.ts';
+import { type Lens, launch } from '../test-support/browser/browser.ts';
+import type { Verdict } from '../test-support/browser/oracle.ts';
+import { type CorsServers, startServers } from '../test-support/servers/cors-server.ts';
 
 export interface PanelRow {
   readonly corsError: string;

@@ -2,10 +2,11 @@
  * The log's life: it survives the service worker being stopped, follows the tab's navigations (unless preserved),
  * and the badge always equals the number of rows. Expectations for the failures come from CDP in the same run.
  */
+
+import { launch } from '../test-support/browser/browser.ts';
+import { type Call, runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
+import { attachOracle } from '../test-support/browser/oracle.ts';
 import { expect, freshTab, panelRows, test } from './fixtures.ts';
-import { launch } from './support/browser.ts';
-import { type Call, runCalls, scenarioUrl } from './support/calls.ts';
-import { attachOracle } from './support/oracle.ts';
 
 function failingCalls(origin: string, n: number, tag: string): Call[] {
   return Array.from({ length: n }, (_, i) => ({

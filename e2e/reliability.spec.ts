@@ -3,10 +3,11 @@
  * markup in values) never break capture or the panel, and every value is shown as text; the service worker stopped
  * at random moments during traffic loses no failure. Chromium's verdict over CDP is the expectation.
  */
+
+import { scenarioUrl } from '../test-support/browser/calls.ts';
+import { attachOracle } from '../test-support/browser/oracle.ts';
+import { runTriggers } from '../test-support/browser/triggers.ts';
 import { expect, expectEveryFailureListed, freshTab, panelRows, test } from './fixtures.ts';
-import { scenarioUrl } from './support/calls.ts';
-import { attachOracle } from './support/oracle.ts';
-import { runTriggers } from './support/triggers.ts';
 
 const latin1 = (utf8: string) => Buffer.from(utf8, 'utf8').toString('latin1');
 

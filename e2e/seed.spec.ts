@@ -4,9 +4,10 @@
  * Access-Control-Allow-Origin; and controls that must produce no row. Every expectation is Chromium's own verdict,
  * recorded over CDP in the same run.
  */
+
+import { type Call, runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
+import { attachOracle } from '../test-support/browser/oracle.ts';
 import { expect, freshTab, panelRows, test } from './fixtures.ts';
-import { type Call, runCalls, scenarioUrl } from './support/calls.ts';
-import { attachOracle } from './support/oracle.ts';
 
 const ECHO = { 'access-control-allow-origin': '$ORIGIN' };
 const RESPONSES: Record<string, Record<string, string>> = {

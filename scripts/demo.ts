@@ -6,12 +6,12 @@
  * Options: --headless, --headed, --port=<page port> (the API uses the next one). CHROMIUM_PATH overrides the browser.
  */
 import { execFileSync } from 'node:child_process';
-import { CHROMIUM_PATH, launch } from '../e2e/support/browser.ts';
-import { CdpClient } from '../e2e/support/cdp-client.ts';
-import { startServers } from '../e2e/support/cors-server.ts';
 import { type FailureRecord, recordDiagnosis } from '../src/capture/records.ts';
 import type { TabSummary } from '../src/capture/tab-log.ts';
 import { suggestFixes } from '../src/fix/index.ts';
+import { CHROMIUM_PATH, launch } from '../test-support/browser/browser.ts';
+import { CdpClient } from '../test-support/browser/cdp-client.ts';
+import { startServers } from '../test-support/servers/cors-server.ts';
 
 const args = new Set(process.argv.slice(2));
 const portArg = process.argv.find((a) => a.startsWith('--port='));

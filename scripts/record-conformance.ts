@@ -1,7 +1,7 @@
 /**
- * `npm run record:conformance`: records the conformance corpus (src/conformance/corpus.json) from the real Chromium.
+ * `npm run record:conformance`: records the conformance corpus (test-support/conformance/corpus.json) from the real Chromium.
  *
- * For each scenario (scripts/conformance/scenarios.ts) a page on the page origin makes the request (fetch, XHR or
+ * For each scenario (test-support/conformance/scenarios.ts) a page on the page origin makes the request (fetch, XHR or
  * EventSource) to servers that answer as the scenario says and log every request and response line. Chromium's
  * verdict comes over CDP (Network.loadingFailed.corsErrorStatus, or loadingFinished); the exchange the engine is held
  * to is built from what went over the wire (the servers' logs: preflight and actual request headers as Chromium
@@ -13,15 +13,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CDPSession, Page } from '@playwright/test';
-import { CHROMIUM_PATH, launch } from '../e2e/support/browser.ts';
-import type { Corpus, CorpusScenario } from '../src/conformance/corpus.ts';
 import type { Header } from '../src/headers.ts';
 import type { CorsErrorStatus, CredentialsMode, Exchange, Hop, ResponseFacts } from '../src/model.ts';
-import { type Call, CORPUS_PORTS, callOf, canonicalText, hopUrls, runCalls } from './conformance/replay.ts';
-import { allScenarios, type Scenario } from './conformance/scenarios.ts';
-import { INSECURE_HOSTS, type RecordingServers, startRecordingServers, type WireRequest } from './conformance/server.ts';
+import { CHROMIUM_PATH, launch } from '../test-support/browser/browser.ts';
+import type { Corpus, CorpusScenario } from '../test-support/conformance/corpus.ts';
+import { type Call, CORPUS_PORTS, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
+import { allScenarios, type Scenario } from '../test-support/conformance/scenarios.ts';
+import { INSECURE_HOSTS, type RecordingServers, startRecordingServers, type WireRequest } from '../test-support/conformance/server.ts';
 
-const OUT = path.resolve('src/conformance/corpus.json');
+const OUT = path.resolve('test-support/conformance/corpus.json');
 const BATCH = 8;
 
 interface CdpHop {

@@ -1,7 +1,7 @@
 /** Diagnoses: the credentials mode judged from evidence, the words, the headers at fault, look-alikes and warnings. */
 import { describe, expect, test } from 'vitest';
+import { API, exchange, PAGE } from '../test-support/exchange.ts';
 import { diagnose } from './diagnose.ts';
-import { API, exchange, PAGE } from './test-exchange.ts';
 
 const ECHO = { 'access-control-allow-origin': PAGE };
 

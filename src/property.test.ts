@@ -5,13 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { captured } from '../test-support/exchange.ts';
 import { parseHint } from './capture/events.ts';
 import { toRecord } from './capture/records.ts';
 import { diagnose, judge } from './diagnose.ts';
 import { suggestFixes } from './fix/index.ts';
 import type { Header } from './headers.ts';
 import type { CredentialsMode, Exchange } from './model.ts';
-import { captured } from './test-exchange.ts';
 
 const PAGE = 'https://app.example';
 const API = 'https://api.example/v1/items';

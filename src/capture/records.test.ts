@@ -1,6 +1,6 @@
 /** Which failures become rows, and what a stored row may contain. */
 import { describe, expect, test } from 'vitest';
-import { API, captured, exchange, PAGE } from '../test-exchange.ts';
+import { API, captured, exchange, PAGE } from '../../test-support/exchange.ts';
 import { recordCode, recordDiagnosis, toRecord } from './records.ts';
 
 describe('toRecord', () => {

@@ -3,8 +3,8 @@
  * was written, caps drop the oldest and count them, navigation and preserve behave as the panel promises.
  */
 import { describe, expect, test } from 'vitest';
+import { exchange } from '../../test-support/exchange.ts';
 import { judge } from '../diagnose.ts';
-import { exchange } from '../test-exchange.ts';
 import type { FailureRecord } from './records.ts';
 import { type KeyValueStore, TabLog } from './tab-log.ts';
 

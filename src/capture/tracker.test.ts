@@ -4,7 +4,7 @@
  * requests, redirects, page hints before and after the failure, and bounded memory under floods.
  */
 import { describe, expect, test } from 'vitest';
-import { headers } from '../test-exchange.ts';
+import { headers } from '../../test-support/exchange.ts';
 import type { RequestEvent, RequestEventBase } from './events.ts';
 import { ExchangeTracker } from './tracker.ts';
 

@@ -4,7 +4,7 @@
  * research notes on cors_url_loader.cc and preflight_controller.cc, and the live verdicts in the conformance corpus.
  */
 import { describe, expect, test } from 'vitest';
-import { API, exchange, PAGE } from '../test-exchange.ts';
+import { API, exchange, PAGE } from '../../test-support/exchange.ts';
 import { evaluate } from './engine.ts';
 
 const ECHO = { 'access-control-allow-origin': PAGE };

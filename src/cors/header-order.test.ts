@@ -3,7 +3,7 @@
  * header Chromium named in HeaderDisallowedByPreflightResponse), as recorded in the conformance corpus.
  */
 import { describe, expect, test } from 'vitest';
-import { headers } from '../test-exchange.ts';
+import { headers } from '../../test-support/exchange.ts';
 import { blinkHeaderOrder, caseFoldingHash, hashMapOrder, inCheckOrder } from './header-order.ts';
 
 const BLINK = ['sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-platform', 'user-agent'];

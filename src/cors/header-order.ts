@@ -10,7 +10,7 @@
  * (third_party/rapidhash, wtf/text/case_folding_hash.h, MaskTop8Bits), WTF HashTable open addressing (triangular
  * probing, 8 slots at least, doubled when half full, rehashed in slot order). With the page's headers inserted in
  * fetch's sorted order and Blink's own headers after them, this reproduces every request header order Chromium 156
- * reported over CDP in the conformance corpus (src/conformance/corpus.json), and every failedParameter.
+ * reported over CDP in the conformance corpus (test-support/conformance/corpus.json), and every failedParameter.
  */
 import type { HeaderList } from '../headers.ts';
 import { isAuthorHeaderName } from './safelist.ts';

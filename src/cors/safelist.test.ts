@@ -1,6 +1,6 @@
 /** CORS-safelisting, per the Fetch standard and Chromium's IsCorsSafelistedHeader (research notes, section 3). */
 import { describe, expect, test } from 'vitest';
-import { headers } from '../test-exchange.ts';
+import { headers } from '../../test-support/exchange.ts';
 import { normalizeMethod, preflightReasons, unsafeHeaderReason, unsafeRequestHeaders, utf8Length } from './safelist.ts';
 
 describe('normalizeMethod', () => {

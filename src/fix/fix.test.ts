@@ -3,8 +3,8 @@
  * never '*' with credentials) and only offer client-side changes that are honest for the failure.
  */
 import { describe, expect, test } from 'vitest';
+import { exchange, PAGE } from '../../test-support/exchange.ts';
 import { diagnose } from '../diagnose.ts';
-import { exchange, PAGE } from '../test-exchange.ts';
 import { STACK_IDS, suggestFixes } from './index.ts';
 
 const ECHO = { 'access-control-allow-origin': PAGE };

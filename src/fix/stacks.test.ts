@@ -6,8 +6,8 @@
  * at the trap behind this failure.
  */
 import { describe, expect, test } from 'vitest';
+import { API, type ExchangeSpec, exchange, PAGE } from '../../test-support/exchange.ts';
 import { diagnose } from '../diagnose.ts';
-import { API, type ExchangeSpec, exchange, PAGE } from '../test-exchange.ts';
 import { expressCorsOptions, type ServerFix, STACK_IDS, STACKS, type StackId, suggestFixes } from './index.ts';
 import { type Problem, type Requirements, requirementsFor } from './requirements.ts';
 

@@ -2,7 +2,7 @@
  * The shape of the conformance corpus (corpus.json), written by scripts/record-conformance.ts from a real Chromium and
  * read by the engine's conformance test and the live replay (e2e/conformance-replay.spec.ts). Types only.
  */
-import type { CorsErrorStatus, Exchange } from '../model.ts';
+import type { CorsErrorStatus, Exchange } from '../../src/model.ts';
 
 export interface CorpusScenario {
   readonly id: string;

@@ -1,7 +1,7 @@
 /**
  * The recording server behind the conformance corpus: a page origin, an API origin and a third origin for redirect
  * targets, each reachable as http://localhost:<port> and http://127.0.0.1:<port> (one site apart). Responses are
- * described in the query string, like e2e/support/cors-server.ts:
+ * described in the query string, like test-support/servers/cors-server.ts:
  *
  *   h=<json>  headers of the actual response      p=<json>  headers of the preflight (OPTIONS) response
  *   s=<n>     status of the actual response       ps=<n>    status of the preflight response
@@ -17,7 +17,7 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import { listenOnLoopback } from '../../e2e/support/loopback.ts';
+import { listenOnLoopback } from '../servers/loopback.ts';
 
 export type HeaderSpec = Record<string, string | string[]>;
 

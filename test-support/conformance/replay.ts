@@ -5,7 +5,7 @@
  * recorded; also the renaming the recorder applies before writing the corpus.
  */
 import type { Page } from '@playwright/test';
-import { runTriggers, type Trigger } from '../../e2e/support/triggers.ts';
+import { runTriggers, type Trigger } from '../browser/triggers.ts';
 import type { Scenario, Step } from './scenarios.ts';
 import type { RecordingServers } from './server.ts';
 

@@ -1,7 +1,7 @@
 /** Builders for exchanges in unit tests: the smallest description of a scenario, with the browser's defaults. */
-import type { Captured } from './capture/tracker.ts';
-import type { HeaderList } from './headers.ts';
-import type { CredentialsMode, CredentialsSource, Exchange, Hop, Initiator, RequestMode } from './model.ts';
+import type { Captured } from '../src/capture/tracker.ts';
+import type { HeaderList } from '../src/headers.ts';
+import type { CredentialsMode, CredentialsSource, Exchange, Hop, Initiator, RequestMode } from '../src/model.ts';
 
 export const PAGE = 'https://app.example';
 export const API = 'https://api.example/v1/items';

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { evaluate } from '../cors/engine.ts';
-import { blinkHeaderOrder } from '../cors/header-order.ts';
+import { evaluate } from '../../src/cors/engine.ts';
+import { blinkHeaderOrder } from '../../src/cors/header-order.ts';
 import type { Corpus } from './corpus.ts';
 
 const corpus = JSON.parse(readFileSync(new URL('./corpus.json', import.meta.url), 'utf8')) as Corpus;
