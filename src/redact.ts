@@ -11,7 +11,8 @@
  *   recognised), the values of query parameters that are secrets by name or look like one by shape, and their
  *   fragment. Parameter names stay: they say what the request was.
  */
-import type { Header, HeaderList } from './headers.ts';
+import { clampText, type Header, type HeaderList } from './headers.ts';
+import type { Exchange } from './model.ts';
 
 /** What stands where a secret was. */
 export const REDACTED = '[redacted]';
@@ -203,6 +204,54 @@ function mostUseful(headers: HeaderList, where: 'request' | 'response'): HeaderL
   });
   for (let i = 0; i < headers.length && keep.size < MAX_HEADERS; i++) keep.add(i);
   return headers.filter((_, i) => keep.has(i));
+}
+
+/** Longest URL kept. */
+const MAX_URL = 4096;
+
+/** Request headers the browser adds to everything; they never bear on CORS, so they are not kept at all. */
+const NOISE = /^(sec-ch-|user-agent$|accept-encoding$|priority$|upgrade-insecure-requests$|connection$|host$)/i;
+
+/** Request headers as they are kept: browser noise left out, then redactHeaders. */
+export const redactRequestHeaders = (headers: HeaderList): HeaderList =>
+  redactHeaders(
+    headers.filter((h) => !NOISE.test(h.name)),
+    'request',
+  );
+/** A URL as it is kept everywhere (redacted, at most MAX_URL long): the form two observations of one request share. */
+export const keptUrl = (url: string): string => clampText(redactUrl(url), MAX_URL);
+
+/**
+ * The exchange as it may be kept, stored and shown: only the values a diagnosis reads, URLs redacted, long values
+ * shortened, browser noise left out. Idempotent: the adapters apply it when they observe, the records again before
+ * they are stored.
+ */
+export function redactExchange(exchange: Exchange): Exchange {
+  return {
+    request: {
+      ...exchange.request,
+      url: keptUrl(exchange.request.url),
+      method: clampText(exchange.request.method, 64),
+      origin: clampText(exchange.request.origin, 512),
+      headers: redactRequestHeaders(exchange.request.headers),
+    },
+    hops: exchange.hops.map((hop) => ({
+      url: keptUrl(hop.url),
+      originSent: hop.originSent === null ? null : clampText(hop.originSent, 512),
+      requestHeaders: hop.requestHeaders ? redactRequestHeaders(hop.requestHeaders) : null,
+      preflight: hop.preflight
+        ? {
+            requestHeaders: redactRequestHeaders(hop.preflight.requestHeaders),
+            response: hop.preflight.response
+              ? { status: hop.preflight.response.status, headers: redactHeaders(hop.preflight.response.headers, 'response') }
+              : null,
+            error: hop.preflight.error,
+          }
+        : null,
+      response: hop.response ? { status: hop.response.status, headers: redactHeaders(hop.response.headers, 'response') } : null,
+    })),
+    error: exchange.error,
+  };
 }
 
 function clip(text: string, max: number): string {

@@ -10,7 +10,7 @@ import { lookalikeOf } from '../explain/lookalikes.ts';
 import { clampText, type HeaderList } from '../headers.ts';
 import type { Diagnosis, Exchange, Hop } from '../model.ts';
 import { originOf, sameOrigin } from '../origin.ts';
-import { redactHeaders, redactUrl } from '../redact.ts';
+import { redactExchange, redactUrl } from '../redact.ts';
 import type { Captured } from './tracker.ts';
 
 export interface FailureRecord {
@@ -38,6 +38,8 @@ export interface FailureRecord {
   readonly source?: 'devtools' | 'webrequest';
   /** Shortened to fit MAX_RECORD_BYTES: long values cut, the least useful headers and middle redirects left out. */
   readonly trimmed?: true;
+  /** The id of the DevTools network log exchange the details came from (a devtools page sends it again after a restart). */
+  readonly detailsId?: string;
 }
 
 /** Most bytes one stored record takes (as JSON): whatever a server sends, one failure costs at most this much. */
@@ -45,53 +47,6 @@ export const MAX_RECORD_BYTES = 16 * 1024;
 
 /** Errors that are never worth a row: cancellations and DevTools' own cache probes. */
 const IGNORED_ERRORS = new Set(['net::ERR_ABORTED', 'net::ERR_CACHE_MISS', 'net::ERR_BLOCKED_BY_CLIENT']);
-
-const MAX_URL = 4096;
-
-/** Request headers the browser adds to everything; they never bear on CORS, so they are not stored. */
-const NOISE = /^(sec-ch-|user-agent$|accept-encoding$|priority$|upgrade-insecure-requests$|connection$|host$)/i;
-
-function storedRequestHeaders(headers: HeaderList): HeaderList {
-  return redactHeaders(
-    headers.filter((h) => !NOISE.test(h.name)),
-    'request',
-  );
-}
-
-const storedUrl = (url: string) => clampText(redactUrl(url), MAX_URL);
-
-/**
- * The exchange as it may be stored and shown: only the values a diagnosis reads (redact.ts), URLs redacted, long
- * values shortened, browser noise left out. The adapters already did this when they observed it; this is the last
- * line before storage.
- */
-export function sanitizeExchange(exchange: Exchange): Exchange {
-  return {
-    request: {
-      ...exchange.request,
-      url: storedUrl(exchange.request.url),
-      method: clampText(exchange.request.method, 64),
-      origin: clampText(exchange.request.origin, 512),
-      headers: storedRequestHeaders(exchange.request.headers),
-    },
-    hops: exchange.hops.map((hop) => ({
-      url: storedUrl(hop.url),
-      originSent: hop.originSent === null ? null : clampText(hop.originSent, 512),
-      requestHeaders: hop.requestHeaders ? storedRequestHeaders(hop.requestHeaders) : null,
-      preflight: hop.preflight
-        ? {
-            requestHeaders: storedRequestHeaders(hop.preflight.requestHeaders),
-            response: hop.preflight.response
-              ? { status: hop.preflight.response.status, headers: redactHeaders(hop.preflight.response.headers, 'response') }
-              : null,
-            error: hop.preflight.error,
-          }
-        : null,
-      response: hop.response ? { status: hop.response.status, headers: redactHeaders(hop.response.headers, 'response') } : null,
-    })),
-    error: exchange.error,
-  };
-}
 
 /**
  * Makes a record fit MAX_RECORD_BYTES, in steps that lose the least first: header lines whose values were not kept
@@ -168,7 +123,7 @@ function storedJudgement({ verdict, credentials }: Judgement): Judgement {
       ...verdict,
       status,
       origin: clampText(verdict.origin, 512),
-      location: verdict.location === null ? null : storedUrl(verdict.location),
+      location: verdict.location === null ? null : clampText(redactUrl(verdict.location), 4096),
       preflightReasons: verdict.preflightReasons.slice(0, 20).map((r) => ({ ...r, name: clampText(r.name, 256) })),
     },
   };
@@ -207,7 +162,7 @@ export function toRecord(captured: Captured): FailureRecord | null {
     time: captured.time,
     type: captured.type,
     kind,
-    exchange: sanitizeExchange(exchange),
+    exchange: redactExchange(exchange),
     judgement: storedJudgement(judgement),
     uncaptured,
     ...(captured.pageReported ? { pageReported: true as const } : {}),

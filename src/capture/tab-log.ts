@@ -270,6 +270,28 @@ export class TabLog {
     );
   }
 
+  /** The tab's record with this id, if it has one (call after `ready`). */
+  record(tabId: number, id: string): FailureRecord | undefined {
+    return this.find(tabId, id);
+  }
+
+  /** Whether the tab's log holds a record made from this DevTools exchange (call after `ready`). */
+  hasDetails(tabId: number, detailsId: string): boolean {
+    return (this.tabs.get(tabId)?.entries ?? []).some((e) => e.record.detailsId === detailsId);
+  }
+
+  /**
+   * The oldest CORS failure of the tab listed without its details, for this method and (last) URL, that started
+   * within `windowMs` of `time`: the row DevTools' exchange of the same request completes (call after `ready`).
+   */
+  findUndetailed(tabId: number, method: string, url: string, time: number, windowMs: number): FailureRecord | undefined {
+    for (const { record: r } of this.tabs.get(tabId)?.entries ?? []) {
+      if (r.kind !== 'cors' || !r.uncaptured || r.exchange.request.method !== method || Math.abs(r.time - time) > windowMs) continue;
+      if ((r.exchange.hops.at(-1)?.url ?? r.exchange.request.url) === url) return r;
+    }
+    return undefined;
+  }
+
   /** Whether the tab's log holds a record with this id (false until the log is restored). */
   has(tabId: number, id: string): boolean {
     return this.tabs.get(tabId)?.byId.has(id) ?? false;
