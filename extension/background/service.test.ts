@@ -337,7 +337,7 @@ describe('detailed capture', () => {
     s.onNavigation(1, 0, 'D2', 'https://elsewhere.example/');
     expect(p.armedTabs.at(-1)).toEqual([]);
     // The setting survives a restart.
-    const again = new LensService({ ...p, tabs: [{ id: 3, url: `${PAGE}/b` }], openTabs: async () => [{ id: 3, url: `${PAGE}/b` }] });
+    const again = new LensService({ ...p, openTabs: async () => [{ id: 3, url: `${PAGE}/b` }] });
     await again.ready;
     expect(p.armedTabs.at(-1)).toEqual([3]);
   });
