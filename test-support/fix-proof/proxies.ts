@@ -1,0 +1,172 @@
+/**
+ * nginx, Apache httpd and Caddy in front of the Node API (api.ts). Each app is its own server process on a port
+ * from the OS, with its configuration in its own folder; the stack's validator (nginx -t, apache2ctl -t, caddy
+ * validate) checks every merged configuration before it starts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { type AppPlan, type Driver, indent, type Launched, withoutLines } from './api.ts';
+import { freePort, run, type Server, start, versionOf, waitForPort, writeFiles } from './procs.ts';
+
+/** Starts one server per app, in parallel; `config` writes the app's files and returns how to validate and run it. */
+async function launchEach(
+  apps: readonly AppPlan[],
+  dir: string,
+  setup: (app: AppPlan, appDir: string, port: number) => { validate: () => Promise<unknown>; start: () => Server },
+): Promise<Launched> {
+  const servers: Server[] = [];
+  const origins = new Map<string, string>();
+  try {
+    await Promise.all(
+      apps.map(async (app) => {
+        const appDir = path.join(dir, app.key);
+        fs.mkdirSync(appDir, { recursive: true });
+        const port = await freePort();
+        const { validate, start: startServer } = setup(app, appDir, port);
+        await validate();
+        const server = startServer();
+        servers.push(server);
+        await waitForPort(server, port);
+        origins.set(app.key, `http://127.0.0.1:${port}`);
+      }),
+    );
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.close()));
+    throw error;
+  }
+  return { origins, close: async () => void (await Promise.all(servers.map((s) => s.close()))) };
+}
+
+/** The snippet's http-level part and its location block, split where the location starts. */
+function nginxParts(code: string): { http: string; location: string; prefix: string; body: string } {
+  const lines = code.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('location '));
+  if (at < 0) throw new Error(`no location in the nginx snippet:\n${code}`);
+  const location = lines.slice(at).join('\n');
+  const prefix = /^location (.+) \{$/.exec(lines[at] ?? '')?.[1] ?? '';
+  const body = lines.slice(at + 1, lines.lastIndexOf('}')).join('\n');
+  return { http: lines.slice(0, at).join('\n'), location, prefix, body };
+}
+
+export const nginx: Driver = {
+  stack: 'nginx',
+  versions: async () => `nginx ${await versionOf('nginx', ['-v'], /nginx\/(\S+)/)}`,
+  launch: (apps, dir, upstream) =>
+    launchEach(apps, dir, (app, appDir, port) => {
+      const proxy = `proxy_pass ${upstream};`;
+      // The user's server: the API proxied under /api/; the wrong one already sends '*' (server-wide and in the
+      // location, where users put it).
+      const wrong = app.variant === 'wrong';
+      let http = '';
+      let api = `    location /api/ {\n        ${proxy}\n${wrong ? '        add_header Access-Control-Allow-Origin * always;\n' : ''}    }`;
+      if (app.fix) {
+        const parts = nginxParts(app.fix.code);
+        http = parts.http;
+        // As the snippet's `where` says: into the existing location of that prefix (its add_header Access-Control-*
+        // lines deleted), or added with the proxy_pass.
+        api =
+          parts.prefix === '/api/'
+            ? `    location /api/ {\n        ${proxy}\n${indent(parts.body, '    ')}\n    }`
+            : `${api}\n${indent(parts.location.replace(/\n\}$/, `\n    ${proxy}\n}`), '    ')}`;
+        api = withoutLines(api, /add_header Access-Control-Allow-Origin \*/);
+      }
+      const conf = `worker_processes 1;
+pid ${appDir}/nginx.pid;
+error_log ${appDir}/error.log warn;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path ${appDir}/body;
+    proxy_temp_path ${appDir}/proxy;
+    fastcgi_temp_path ${appDir}/fastcgi;
+    uwsgi_temp_path ${appDir}/uwsgi;
+    scgi_temp_path ${appDir}/scgi;
+${indent(http, '    ')}
+    server {
+        listen 127.0.0.1:${port};
+${wrong ? '        add_header Access-Control-Allow-Origin *;\n' : ''}        location / {
+            ${proxy}
+        }
+${indent(api, '    ')}
+    }
+}
+`;
+      writeFiles(appDir, { 'nginx.conf': conf });
+      const args = ['-p', appDir, '-e', `${appDir}/error.log`, '-c', `${appDir}/nginx.conf`];
+      return {
+        validate: () => run('nginx', [...args, '-t', '-q']),
+        start: () => start('nginx', [...args, '-g', 'daemon off;']),
+      };
+    }),
+};
+
+const APACHE_MODULES = ['mpm_event', 'authz_core', 'headers', 'setenvif', 'rewrite', 'proxy', 'proxy_http'];
+
+export const apache: Driver = {
+  stack: 'apache',
+  versions: async () => `Apache httpd ${await versionOf('apache2', ['-v'], /Apache\/(\S+)/)}`,
+  launch: (apps, dir, upstream) =>
+    launchEach(apps, dir, (app, appDir, port) => {
+      // The user's virtual host; the wrong one already sets '*' (the line the notes say the snippet overrides when
+      // pasted after it).
+      const vhost = [
+        `    ProxyPass "/" "${upstream}/"`,
+        ...(app.variant === 'wrong' ? ['    Header set Access-Control-Allow-Origin "*"'] : []),
+        // As the snippet's `where` says: at the end of the <VirtualHost>, after the Header lines it has.
+        ...(app.fix ? [indent(app.fix.code, '    ')] : []),
+      ].join('\n');
+      const conf = `ServerRoot "${appDir}"
+DefaultRuntimeDir "${appDir}"
+PidFile "${appDir}/httpd.pid"
+Mutex file:${appDir} default
+ErrorLog "${appDir}/error.log"
+LogLevel warn
+${APACHE_MODULES.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n')}
+User www-data
+Group www-data
+ServerName 127.0.0.1
+Listen 127.0.0.1:${port}
+<VirtualHost 127.0.0.1:${port}>
+${vhost}
+</VirtualHost>
+`;
+      writeFiles(appDir, { 'httpd.conf': conf });
+      const env = { ...process.env, APACHE_ARGUMENTS: `-f ${appDir}/httpd.conf` };
+      return {
+        validate: () => run('apache2ctl', ['-t'], { env }),
+        start: () => start('apache2', ['-f', `${appDir}/httpd.conf`, '-DFOREGROUND']),
+      };
+    }),
+};
+
+export const caddy: Driver = {
+  stack: 'caddy',
+  versions: async () => `Caddy ${await versionOf('caddy', ['version'], /v?(\d+\.\d+\.\d+)/)}`,
+  launch: (apps, dir, upstream) =>
+    launchEach(apps, dir, (app, appDir, port) => {
+      // The user's site; the wrong one already sends '*'. As the snippet's `where` says, its header lines for
+      // Access-Control-* are deleted and the snippet goes above reverse_proxy.
+      const existing = app.variant === 'wrong' ? '\theader Access-Control-Allow-Origin *' : '';
+      const site = [
+        app.fix ? withoutLines(existing, /^\s*header .*Access-Control-/) : existing,
+        ...(app.fix ? [indent(app.fix.code, '\t')] : []),
+        `\treverse_proxy ${upstream.replace('http://', '')}`,
+      ].filter((l) => l !== '');
+      const conf = `{
+\tadmin off
+\tauto_https off
+\tstorage file_system ${appDir}/data
+}
+http://127.0.0.1:${port} {
+${site.join('\n')}
+}
+`;
+      writeFiles(appDir, { Caddyfile: conf });
+      const env = { ...process.env, HOME: appDir, XDG_DATA_HOME: `${appDir}/data`, XDG_CONFIG_HOME: `${appDir}/config` };
+      const args = ['--config', `${appDir}/Caddyfile`, '--adapter', 'caddyfile'];
+      return {
+        validate: () => run('caddy', ['validate', ...args], { env }),
+        start: () => start('caddy', ['run', ...args], { env }),
+      };
+    }),
+};
