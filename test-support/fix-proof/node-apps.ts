@@ -95,7 +95,14 @@ export async function listen() {
   },
   koa: {
     head: (wrong) =>
-      ["import Koa from 'koa';", wrong && "import cors from '@koa/cors';", '', 'const app = new Koa();', 'app.silent = true;', wrong && 'app.use(cors());']
+      [
+        "import Koa from 'koa';",
+        wrong && "import cors from '@koa/cors';",
+        '',
+        'const app = new Koa();',
+        'app.silent = true;',
+        wrong && 'app.use(cors());',
+      ]
         .filter((l) => l !== false)
         .join('\n'),
     tail: `
