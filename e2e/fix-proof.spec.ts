@@ -129,6 +129,8 @@ async function prove(driver: Driver, lens: Lens, servers: CorsServers, dir: stri
           variant,
           replay: replayOf(c.call, at, tag),
           other: replayOf(c.call, at, `${tag}-other`),
+          // The request a leftover '*' would let through: no credentials, no preflight, a 2xx route.
+          otherSimple: { api: 'fetch', credentials: false, url: `${at}/api/items?proof=${tag}-other-simple` } satisfies Call,
           sibling: replayOf(c.call, at, `${tag}-sibling`, '/api/missing'),
         };
       }),
@@ -148,15 +150,18 @@ async function prove(driver: Driver, lens: Lens, servers: CorsServers, dir: stri
       verdicts(
         other,
         otherOracle,
-        checks.map((k) => k.other),
+        checks.flatMap((k) => [k.other, k.otherSimple]),
       ),
     ]);
     const show = (o: ReturnType<typeof mine>) => (o === null ? 'no verdict' : o.ok ? 'passed' : (o.corsError ?? o.errorText));
-    for (const { c, variant, replay, other: fromOther, sibling } of checks) {
+    for (const { c, variant, replay, other: fromOther, otherSimple, sibling } of checks) {
       const where = `${driver.stack}, ${c.scenario.name}, pasted into the ${variant === 'bare' ? 'server without CORS' : "server that sent '*'"}`;
       if (!mine(replay)?.ok) problems.push(`${where}: the replayed request ${show(mine(replay))} (was ${c.corsError})`);
       if (!mine(sibling)?.ok) problems.push(`${where}: the same request to a sibling 404 ${show(mine(sibling))}`);
       if (theirs(fromOther)?.ok !== false) problems.push(`${where}: another origin (${otherOrigin}) ${show(theirs(fromOther))}`);
+      if (theirs(otherSimple)?.ok !== false) {
+        problems.push(`${where}: a simple GET from another origin (${otherOrigin}) ${show(theirs(otherSimple))}`);
+      }
       const vary = String((await headersFor(replay, servers.pageOrigin)).vary ?? '');
       if (!/(^|,)\s*origin\s*(,|$)/i.test(vary)) problems.push(`${where}: no Vary: Origin on the response (Vary: ${vary || 'none'})`);
     }

@@ -48,29 +48,26 @@ function nginxParts(code: string): { http: string; location: string; prefix: str
   return { http: lines.slice(0, at).join('\n'), location, prefix, body };
 }
 
-export const nginx: Driver = {
-  stack: 'nginx',
-  versions: async () => `nginx ${await versionOf('nginx', ['-v'], /nginx\/(\S+)/)}`,
-  launch: (apps, dir, upstream) =>
-    launchEach(apps, dir, (app, appDir, port) => {
-      const proxy = `proxy_pass ${upstream};`;
-      // The user's server: the API proxied under /api/; the wrong one already sends '*' (server-wide and in the
-      // location, where users put it).
-      const wrong = app.variant === 'wrong';
-      let http = '';
-      let api = `    location /api/ {\n        ${proxy}\n${wrong ? '        add_header Access-Control-Allow-Origin * always;\n' : ''}    }`;
-      if (app.fix) {
-        const parts = nginxParts(app.fix.code);
-        http = parts.http;
-        // As the snippet's `where` says: into the existing location of that prefix (its add_header Access-Control-*
-        // lines deleted), or added with the proxy_pass.
-        api =
-          parts.prefix === '/api/'
-            ? `    location /api/ {\n        ${proxy}\n${indent(parts.body, '    ')}\n    }`
-            : `${api}\n${indent(parts.location.replace(/\n\}$/, `\n    ${proxy}\n}`), '    ')}`;
-        api = withoutLines(api, /add_header Access-Control-Allow-Origin \*/);
-      }
-      const conf = `worker_processes 1;
+/** The user's nginx.conf with the snippet merged as its `where` says (see api.ts for the variants). */
+export function nginxConf(app: AppPlan, appDir: string, port: number, upstream: string): string {
+  const proxy = `proxy_pass ${upstream};`;
+  // The user's server: the API proxied under /api/; the wrong one already sends '*' (server-wide and in the
+  // location, where users put it).
+  const wrong = app.variant === 'wrong';
+  let http = '';
+  let api = `    location /api/ {\n        ${proxy}\n${wrong ? '        add_header Access-Control-Allow-Origin * always;\n' : ''}    }`;
+  if (app.fix) {
+    const parts = nginxParts(app.fix.code);
+    http = parts.http;
+    // As the snippet's `where` says: into the existing location of that prefix (its add_header Access-Control-*
+    // lines deleted), or added with the proxy_pass.
+    api =
+      parts.prefix === '/api/'
+        ? `    location /api/ {\n        ${proxy}\n${indent(parts.body, '    ')}\n    }`
+        : `${api}\n${indent(parts.location.replace(/\n\}$/, `\n    ${proxy}\n}`), '    ')}`;
+    api = withoutLines(api, /add_header Access-Control-Allow-Origin \*/);
+  }
+  return `worker_processes 1;
 pid ${appDir}/nginx.pid;
 error_log ${appDir}/error.log warn;
 events { worker_connections 64; }
@@ -91,31 +88,34 @@ ${indent(api, '    ')}
     }
 }
 `;
-      writeFiles(appDir, { 'nginx.conf': conf });
-      const args = ['-p', appDir, '-e', `${appDir}/error.log`, '-c', `${appDir}/nginx.conf`];
-      return {
-        validate: () => run('nginx', [...args, '-t', '-q']),
-        start: () => start('nginx', [...args, '-g', 'daemon off;']),
-      };
+}
+
+const nginxArgs = (appDir: string) => ['-p', appDir, '-e', `${appDir}/error.log`, '-c', `${appDir}/nginx.conf`];
+
+/** nginx -t on the nginx.conf in appDir. */
+export const validateNginx = (appDir: string) => run('nginx', [...nginxArgs(appDir), '-t', '-q']);
+
+export const nginx: Driver = {
+  stack: 'nginx',
+  versions: async () => `nginx ${await versionOf('nginx', ['-v'], /nginx\/(\S+)/)}`,
+  launch: (apps, dir, upstream) =>
+    launchEach(apps, dir, (app, appDir, port) => {
+      writeFiles(appDir, { 'nginx.conf': nginxConf(app, appDir, port, upstream) });
+      return { validate: () => validateNginx(appDir), start: () => start('nginx', [...nginxArgs(appDir), '-g', 'daemon off;']) };
     }),
 };
 
 const APACHE_MODULES = ['mpm_event', 'authz_core', 'headers', 'setenvif', 'rewrite', 'proxy', 'proxy_http'];
 
-export const apache: Driver = {
-  stack: 'apache',
-  versions: async () => `Apache httpd ${await versionOf('apache2', ['-v'], /Apache\/(\S+)/)}`,
-  launch: (apps, dir, upstream) =>
-    launchEach(apps, dir, (app, appDir, port) => {
-      // The user's virtual host; the wrong one already sets '*' (the line the notes say the snippet overrides when
-      // pasted after it).
-      const vhost = [
-        `    ProxyPass "/" "${upstream}/"`,
-        ...(app.variant === 'wrong' ? ['    Header set Access-Control-Allow-Origin "*"'] : []),
-        // As the snippet's `where` says: at the end of the <VirtualHost>, after the Header lines it has.
-        ...(app.fix ? [indent(app.fix.code, '    ')] : []),
-      ].join('\n');
-      const conf = `ServerRoot "${appDir}"
+/** The user's httpd.conf: one virtual host proxying to the API, the snippet at its end as its `where` says. */
+export function apacheConf(app: AppPlan, appDir: string, port: number, upstream: string): string {
+  // The wrong one already sets '*' (the line the snippet's unset lines override when it is pasted after it).
+  const vhost = [
+    `    ProxyPass "/" "${upstream}/"`,
+    ...(app.variant === 'wrong' ? ['    Header set Access-Control-Allow-Origin "*"'] : []),
+    ...(app.fix ? [indent(app.fix.code, '    ')] : []),
+  ].join('\n');
+  return `ServerRoot "${appDir}"
 DefaultRuntimeDir "${appDir}"
 PidFile "${appDir}/httpd.pid"
 Mutex file:${appDir} default
@@ -130,29 +130,34 @@ Listen 127.0.0.1:${port}
 ${vhost}
 </VirtualHost>
 `;
-      writeFiles(appDir, { 'httpd.conf': conf });
-      const env = { ...process.env, APACHE_ARGUMENTS: `-f ${appDir}/httpd.conf` };
+}
+
+/** apache2ctl -t on the httpd.conf in appDir. */
+export const validateApache = (appDir: string) =>
+  run('apache2ctl', ['-t'], { env: { ...process.env, APACHE_ARGUMENTS: `-f ${appDir}/httpd.conf` } });
+
+export const apache: Driver = {
+  stack: 'apache',
+  versions: async () => `Apache httpd ${await versionOf('apache2', ['-v'], /Apache\/(\S+)/)}`,
+  launch: (apps, dir, upstream) =>
+    launchEach(apps, dir, (app, appDir, port) => {
+      writeFiles(appDir, { 'httpd.conf': apacheConf(app, appDir, port, upstream) });
       return {
-        validate: () => run('apache2ctl', ['-t'], { env }),
+        validate: () => validateApache(appDir),
         start: () => start('apache2', ['-f', `${appDir}/httpd.conf`, '-DFOREGROUND']),
       };
     }),
 };
 
-export const caddy: Driver = {
-  stack: 'caddy',
-  versions: async () => `Caddy ${await versionOf('caddy', ['version'], /v?(\d+\.\d+\.\d+)/)}`,
-  launch: (apps, dir, upstream) =>
-    launchEach(apps, dir, (app, appDir, port) => {
-      // The user's site; the wrong one already sends '*'. As the snippet's `where` says, its header lines for
-      // Access-Control-* are deleted and the snippet goes above reverse_proxy.
-      const existing = app.variant === 'wrong' ? '\theader Access-Control-Allow-Origin *' : '';
-      const site = [
-        app.fix ? withoutLines(existing, /^\s*header .*Access-Control-/) : existing,
-        ...(app.fix ? [indent(app.fix.code, '\t')] : []),
-        `\treverse_proxy ${upstream.replace('http://', '')}`,
-      ].filter((l) => l !== '');
-      const conf = `{
+/** The user's Caddyfile: one site proxying to the API; as the snippet's `where` says, its old header lines deleted. */
+export function caddyConf(app: AppPlan, appDir: string, port: number, upstream: string): string {
+  const existing = app.variant === 'wrong' ? '\theader Access-Control-Allow-Origin *' : '';
+  const site = [
+    app.fix ? withoutLines(existing, /^\s*header .*Access-Control-/) : existing,
+    ...(app.fix ? [indent(app.fix.code, '\t')] : []),
+    `\treverse_proxy ${upstream.replace('http://', '')}`,
+  ].filter((l) => l !== '');
+  return `{
 \tadmin off
 \tauto_https off
 \tstorage file_system ${appDir}/data
@@ -161,12 +166,28 @@ http://127.0.0.1:${port} {
 ${site.join('\n')}
 }
 `;
-      writeFiles(appDir, { Caddyfile: conf });
-      const env = { ...process.env, HOME: appDir, XDG_DATA_HOME: `${appDir}/data`, XDG_CONFIG_HOME: `${appDir}/config` };
-      const args = ['--config', `${appDir}/Caddyfile`, '--adapter', 'caddyfile'];
+}
+
+const caddyEnv = (appDir: string) => ({
+  ...process.env,
+  HOME: appDir,
+  XDG_DATA_HOME: `${appDir}/data`,
+  XDG_CONFIG_HOME: `${appDir}/config`,
+});
+const caddyArgs = (appDir: string) => ['--config', `${appDir}/Caddyfile`, '--adapter', 'caddyfile'];
+
+/** caddy validate on the Caddyfile in appDir. */
+export const validateCaddy = (appDir: string) => run('caddy', ['validate', ...caddyArgs(appDir)], { env: caddyEnv(appDir) });
+
+export const caddy: Driver = {
+  stack: 'caddy',
+  versions: async () => `Caddy ${await versionOf('caddy', ['version'], /v?(\d+\.\d+\.\d+)/)}`,
+  launch: (apps, dir, upstream) =>
+    launchEach(apps, dir, (app, appDir, port) => {
+      writeFiles(appDir, { Caddyfile: caddyConf(app, appDir, port, upstream) });
       return {
-        validate: () => run('caddy', ['validate', ...args], { env }),
-        start: () => start('caddy', ['run', ...args], { env }),
+        validate: () => validateCaddy(appDir),
+        start: () => start('caddy', ['run', ...caddyArgs(appDir)], { env: caddyEnv(appDir) }),
       };
     }),
 };

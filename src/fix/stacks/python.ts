@@ -40,7 +40,7 @@ const tuple = (items: readonly string[]): string => (items.length === 1 ? `(${q(
 function django(r: Requirements): ServerFix {
   const extraMethods = r.methods.filter((m) => !DJANGO_DEFAULT_METHODS.includes(m));
   const extraHeaders = r.headers.filter((h) => !DJANGO_DEFAULT_HEADERS.includes(h));
-  const unsafe = r.credentials && r.methods.some((m) => !['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(m.toUpperCase()));
+  const unsafe = !['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(r.method.toUpperCase());
   const imports = [...(extraHeaders.length > 0 ? ['default_headers'] : []), ...(extraMethods.length > 0 ? ['default_methods'] : [])];
   return {
     stack: 'django',
@@ -63,11 +63,11 @@ function django(r: Requirements): ServerFix {
       'CORS_ALLOW_ALL_ORIGINS = False  # True would echo any Origin',
       'CORS_ALLOWED_ORIGIN_REGEXES = []',
       `CORS_ALLOWED_ORIGINS = [${q(r.origin)}]  # allowlist: scheme://host[:port], no path`,
-      `CORS_ALLOW_CREDENTIALS = ${r.credentials ? 'True' : 'False'}`,
+      r.credentials && 'CORS_ALLOW_CREDENTIALS = True',
       extraMethods.length > 0 && `CORS_ALLOW_METHODS = (*default_methods, ${qs(extraMethods)})`,
       extraHeaders.length > 0 && `CORS_ALLOW_HEADERS = (*default_headers, ${qs(extraHeaders)})`,
       r.preflight && `CORS_PREFLIGHT_MAX_AGE = ${PREFLIGHT_MAX_AGE}`,
-      unsafe && `CSRF_TRUSTED_ORIGINS = [${q(r.origin)}]  # Django 4+ checks Origin against it on POST, PUT, PATCH, DELETE`,
+      unsafe && r.credentials && `CSRF_TRUSTED_ORIGINS = [${q(r.origin)}]  # Django 4.0+ checks Origin against it on unsafe methods`,
     ),
     notes: [
       ...(r.credentials
@@ -77,7 +77,9 @@ function django(r: Requirements): ServerFix {
         : []),
       ...(unsafe
         ? [
-            `CORS lets the ${r.methods.join(', ')} through, then CsrfViewMiddleware answers 403 unless the page sends the CSRF token: the page must read it (from a view that returns django.middleware.csrf.get_token(request), since it cannot read another site's csrftoken cookie) and send it as the X-CSRFToken header, which the default CORS_ALLOW_HEADERS already allow; the csrftoken cookie must reach the API (CSRF_COOKIE_SAMESITE = "None", CSRF_COOKIE_SECURE = True). Django 4.0+ also checks Origin against CSRF_TRUSTED_ORIGINS.`,
+            r.credentials
+              ? `CORS lets the ${r.method} through, then CsrfViewMiddleware answers 403 unless the page sends the CSRF token. The page cannot read another site's csrftoken cookie: give it the token from a view that returns django.middleware.csrf.get_token(request), and send it as the X-CSRFToken header (the default CORS_ALLOW_HEADERS allow it). The csrftoken cookie must reach the API too (CSRF_COOKIE_SAMESITE = "None", CSRF_COOKIE_SECURE = True), and Django 4.0+ also checks Origin against CSRF_TRUSTED_ORIGINS.`
+              : `CORS lets the ${r.method} through, then CsrfViewMiddleware answers 403 to it without a CSRF token. An API that authenticates by a header rather than cookies can mark its views @csrf_exempt.`,
           ]
         : []),
       'CORS_ALLOW_METHODS and CORS_ALLOW_HEADERS replace the library defaults when set: extend corsheaders.defaults as above, never a bare list.',
