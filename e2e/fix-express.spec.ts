@@ -6,7 +6,6 @@
  * Chromium's own verdict over CDP decides: the replay must pass, while the same server without cors(), and with
  * cors()'s defaults where the notes warn about them, must still fail.
  */
-import type { Page } from '@playwright/test';
 import { recordDiagnosis } from '../src/capture/records.ts';
 import { expressCorsOptions, requirementsFor, suggestFixes } from '../src/fix/index.ts';
 import { type Call, scenarioUrl } from '../test-support/browser/calls.ts';

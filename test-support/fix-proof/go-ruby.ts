@@ -195,7 +195,7 @@ export const rails: Driver = {
     const script =
       'require "rails"; require "rack"; require "rack/cors"; require "puma"; puts "Ruby #{RUBY_VERSION}, Rails #{Rails.version}, Rack #{Rack.release}, Puma #{Puma::Const::VERSION}"';
     const gems = await versionOf('ruby', ['-e', script], /^(Ruby .+)$/m);
-    const rackCors = await versionOf('dpkg-query', ['-W', '-f=${Version}', 'ruby-rack-cors'], /^(\S+)/).catch(() => '?');
+    const rackCors = await versionOf('dpkg-query', ['-W', `-f=\${Version}`, 'ruby-rack-cors'], /^(\S+)/).catch(() => '?');
     return `${gems}, rack-cors ${rackCors} (Debian)`;
   },
   async launch(apps, dir): Promise<Launched> {

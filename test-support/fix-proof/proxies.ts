@@ -38,35 +38,35 @@ async function launchEach(
 }
 
 /** The snippet's http-level part and its location block, split where the location starts. */
-function nginxParts(code: string): { http: string; location: string; prefix: string; body: string } {
+function nginxParts(code: string): { http: string; prefix: string; body: string } {
   const lines = code.split('\n');
   const at = lines.findIndex((l) => l.startsWith('location '));
   if (at < 0) throw new Error(`no location in the nginx snippet:\n${code}`);
-  const location = lines.slice(at).join('\n');
   const prefix = /^location (.+) \{$/.exec(lines[at] ?? '')?.[1] ?? '';
   const body = lines.slice(at + 1, lines.lastIndexOf('}')).join('\n');
-  return { http: lines.slice(0, at).join('\n'), location, prefix, body };
+  return { http: lines.slice(0, at).join('\n'), prefix, body };
 }
 
 /** The user's nginx.conf with the snippet merged as its `where` says (see api.ts for the variants). */
 export function nginxConf(app: AppPlan, appDir: string, port: number, upstream: string): string {
   const proxy = `proxy_pass ${upstream};`;
-  // The user's server: the API proxied under /api/; the wrong one already sends '*' (server-wide and in the
-  // location, where users put it).
+  // The user's server: the site and the API under /api/ proxied; the wrong one already sends '*' (server-wide and
+  // in the API's location, where users put it).
   const wrong = app.variant === 'wrong';
+  const locations = new Map<string, string[]>([
+    ['/', [proxy]],
+    ['/api/', [proxy, ...(wrong ? ['add_header Access-Control-Allow-Origin * always;'] : [])]],
+  ]);
   let http = '';
-  let api = `    location /api/ {\n        ${proxy}\n${wrong ? '        add_header Access-Control-Allow-Origin * always;\n' : ''}    }`;
   if (app.fix) {
     const parts = nginxParts(app.fix.code);
     http = parts.http;
-    // As the snippet's `where` says: into the existing location of that prefix (its add_header Access-Control-*
-    // lines deleted), or added with the proxy_pass.
-    api =
-      parts.prefix === '/api/'
-        ? `    location /api/ {\n        ${proxy}\n${indent(parts.body, '    ')}\n    }`
-        : `${api}\n${indent(parts.location.replace(/\n\}$/, `\n    ${proxy}\n}`), '    ')}`;
-    api = withoutLines(api, /add_header Access-Control-Allow-Origin \*/);
+    // As the snippet's `where` says: into the existing location of that prefix, its add_header Access-Control-*
+    // lines deleted, or a new location with the proxy_pass.
+    const existing = locations.get(parts.prefix)?.filter((l) => !l.startsWith('add_header Access-Control-')) ?? [proxy];
+    locations.set(parts.prefix, [...existing, ...parts.body.split('\n').map((l) => l.replace(/^ {4}/, ''))]);
   }
+  const blocks = [...locations].map(([prefix, body]) => `location ${prefix} {\n${indent(body.join('\n'), '    ')}\n}`);
   return `worker_processes 1;
 pid ${appDir}/nginx.pid;
 error_log ${appDir}/error.log warn;
@@ -81,10 +81,7 @@ http {
 ${indent(http, '    ')}
     server {
         listen 127.0.0.1:${port};
-${wrong ? '        add_header Access-Control-Allow-Origin *;\n' : ''}        location / {
-            ${proxy}
-        }
-${indent(api, '    ')}
+${wrong ? '        add_header Access-Control-Allow-Origin *;\n' : ''}${indent(blocks.join('\n'), '        ')}
     }
 }
 `;

@@ -31,8 +31,9 @@ function rawHeaders(r: Requirements): ServerFix {
   };
 }
 
-/** A double-quoted nginx string: \\ and \" escaped. */
-const ngxString = (s: string): string => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+/** A double-quoted nginx string: \\, \" and line breaks and tabs escaped (the parser's only escapes). */
+const ngxString = (s: string): string =>
+  `"${s.replace(/[\\"\n\r\t]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\${c}`)}"`;
 
 /** An nginx location or map key: bare when it is plain, quoted when it holds anything the parser would read. */
 const ngxWord = (s: string): string => (/^[A-Za-z0-9/._~!*+,:=@%-]+$/.test(s) && !s.startsWith('~') ? s : ngxString(s));
@@ -41,7 +42,7 @@ const ngxWord = (s: string): string => (/^[A-Za-z0-9/._~!*+,:=@%-]+$/.test(s) &&
  * An add_header value. Values are scripts where `$` starts a variable and has no escape, so a literal `$` comes from
  * the $cors_dollar variable the snippet defines with geo (geo values are not scripts).
  */
-const ngxValue = (s: string): string => ngxString(s).replaceAll('$', '${cors_dollar}');
+const ngxValue = (s: string): string => ngxString(s).replaceAll('$', `\${cors_dollar}`);
 
 /** The path as nginx matches it: percent-decoded (nginx decodes the URI before choosing a location). */
 function decodedPath(path: string): string {
@@ -96,7 +97,7 @@ function nginx(r: Requirements): ServerFix {
       '}',
       dollar && 'geo $cors_dollar { default "$"; }  # a literal $ for the values below (nginx has no escape for it)',
       '',
-      `# In the server block: every path under ${prefix}, errors included.`,
+      `# In the server block: every path under ${ngxWord(prefix)}, errors included.`,
       `location ${ngxWord(prefix)} {`,
       ...options,
       ...common,

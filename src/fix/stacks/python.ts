@@ -34,9 +34,6 @@ const DJANGO_DEFAULT_HEADERS = [
   'x-requested-with',
 ];
 
-/** A Python tuple literal: `(...,)` keeps a single item a tuple. */
-const tuple = (items: readonly string[]): string => (items.length === 1 ? `(${q(items[0] ?? '')},)` : `(${qs(items)})`);
-
 function django(r: Requirements): ServerFix {
   const extraMethods = r.methods.filter((m) => !DJANGO_DEFAULT_METHODS.includes(m));
   const extraHeaders = r.headers.filter((h) => !DJANGO_DEFAULT_HEADERS.includes(h));
