@@ -281,3 +281,72 @@ describe('the Express options object', () => {
     expect(expressCorsOptions(r)).toEqual({ origin: [PAGE] });
   });
 });
+
+describe('snippets that merge into the configuration a user already has', () => {
+  const { server } = fixesFor(SCENARIOS['credentialed PUT whose preflight is refused (401)']?.spec ?? {});
+  const fix = (id: StackId) => server.find((f) => f.stack === id) as ServerFix;
+
+  test('nginx: one location for the API prefix of the failing URL, the exact path as a note', () => {
+    expect(new URL(API).pathname).toBe('/v1/items');
+    expect(fix('nginx').code).toMatch(/^location \/v1\/ \{$/m);
+    expect(fix('nginx').notes.join(' ')).toContain('location = /v1/items');
+    expect(fix('nginx').where).toMatch(/delete its add_header Access-Control-\* lines/);
+  });
+
+  test('Apache: every header it sets is first unset in both tables, and it goes last in the virtual host', () => {
+    const code = fix('apache').code;
+    for (const name of ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Allow-Headers']) {
+      const set = code.indexOf(`Header always set ${name} `);
+      expect(set, name).toBeGreaterThan(0);
+      expect(code.indexOf(`Header unset ${name}\n`), name).toBeGreaterThan(0);
+      expect(code.indexOf(`Header unset ${name}\n`)).toBeLessThan(set);
+      expect(code.indexOf(`Header always unset ${name}\n`)).toBeLessThan(set);
+    }
+    expect(fix('apache').where).toMatch(/end of the <VirtualHost>/);
+  });
+
+  test('Caddy: tells the user to delete the header lines it replaces', () => {
+    expect(fix('caddy').where).toMatch(/Delete the header lines for Access-Control-\*/);
+  });
+
+  test('Django: pasted at the end of settings.py, keeps the library defaults, says exactly what CSRF needs', () => {
+    const { code, notes, where } = fix('django');
+    expect(where).toMatch(/end of settings\.py/);
+    expect(code).toContain('CORS_ALLOW_HEADERS = (*default_headers, "x-api-key")');
+    // PUT is among django-cors-headers' default methods: the list is left alone.
+    expect(code).not.toContain('CORS_ALLOW_METHODS');
+    expect(code).toContain('CORS_ALLOW_ALL_ORIGINS = False');
+    expect(code).toMatch(/MIDDLEWARE = \[\n {4}"corsheaders\.middleware\.CorsMiddleware",\n {4}\*\(m for m in MIDDLEWARE/);
+    expect(code).toContain('CSRF_TRUSTED_ORIGINS = ["https://app.example"]');
+    const said = notes.join(' ');
+    for (const need of ['X-CSRFToken', 'get_token', 'CSRF_TRUSTED_ORIGINS', 'CSRF_COOKIE_SAMESITE']) expect(said).toContain(need);
+  });
+
+  test('Go: a complete file that defines withCORS, no second handler :=', () => {
+    const { code, where } = fix('go');
+    expect(code.startsWith('package main\n')).toBe(true);
+    expect(code).toContain('func withCORS(h http.Handler) http.Handler {');
+    expect(code).not.toContain(':=');
+    expect(where).toMatch(/withCORS\(yourHandler\)/);
+  });
+
+  test("Flask answers preflights before the user's before_request handlers; FastAPI and Express say what they replace", () => {
+    expect(fix('flask').code).toContain('return app.make_default_options_response()');
+    expect(fix('flask').where).toMatch(/delete those/);
+    expect(fix('fastapi').where).toMatch(/delete that one/);
+    expect(fix('express').where).toMatch(/delete those/);
+  });
+
+  test('no placeholders where a complete snippet is possible', () => {
+    for (const f of server) {
+      if (f.stack === 'nginx' || f.stack === 'cloudflare') continue; // their notes name what stays the user's own
+      expect(f.code, f.stack).not.toMatch(/^\s*(#|\/\/) \.\.\.\s*$/m);
+    }
+  });
+
+  test('comments claim Vary only where the library sends it', () => {
+    expect(fix('fastapi').code).toMatch(/Vary: Origin on their responses/);
+    expect(fix('fastapi').code).not.toMatch(/every response/);
+    expect(fix('rails').notes.join(' ')).toMatch(/preflights itself \(200, without Vary/);
+  });
+});

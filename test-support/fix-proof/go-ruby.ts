@@ -5,6 +5,7 @@
  * Rails application is a singleton), the snippet as config/initializers/cors.rb, checked by ruby -c.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { API_KEY, type AppPlan, type Driver, type Launched, withoutLines } from './api.ts';
 import { run, type Server, start, versionOf, waitForOutput, writeFiles } from './procs.ts';
@@ -112,7 +113,14 @@ ${packages.map(({ plan, pkg }) => `\t\t"${plan.key}": ${pkg}.Handler(),`).join('
 }
 `;
     writeFiles(dir, files);
-    const env = { ...process.env, GOPATH: `${dir}:${GOPATH_SYSTEM}`, GO111MODULE: 'off', GOFLAGS: '' };
+    const env = {
+      ...process.env,
+      GOPATH: `${dir}:${GOPATH_SYSTEM}`,
+      GO111MODULE: 'off',
+      GOFLAGS: '',
+      // Kept between runs: the standard library and rs/cors compile once.
+      GOCACHE: process.env.GOCACHE ?? path.join(os.tmpdir(), 'cors-lens-go-cache'),
+    };
     await run('go', ['vet', 'proof/...'], { cwd: dir, env });
     await run('go', ['build', '-o', path.join(dir, 'proof-server'), 'proof'], { cwd: dir, env });
     const server = start(path.join(dir, 'proof-server'), []);
