@@ -1,6 +1,6 @@
 /**
  * The contract every stack's snippet keeps, checked on every stack for a table of failures. Expectations come from
- * the Requirements of each failure and from the libraries' documented spelling of their options (fix-stacks.md),
+ * the Requirements of each failure and from the libraries' documented spelling of their options,
  * never from what a generator printed: the exact origin through an allowlist, credentials only when the page sends
  * them, the exact method and request headers when preflighted, OPTIONS answered, Vary: Origin, and notes that point
  * at the trap behind this failure.
@@ -62,7 +62,7 @@ const LOWER_CASE_METHODS: ReadonlySet<StackId> = new Set(['rails']);
 /** Stacks whose snippet writes the preflight answer itself (the others use a library or service that answers it). */
 const HAND_WRITTEN: ReadonlySet<StackId> = new Set(['headers', 'nginx', 'apache', 'caddy', 'cloudflare']);
 
-/** Configurations that echo any origin back (fix-stacks.md traps): never in a snippet. */
+/** Configurations that echo any origin back (each library's documented trap): never in a snippet. */
 const ECHO_ANY_ORIGIN = [
   /origin:\s*true/,
   /CORS_ALLOW_ALL_ORIGINS\s*=\s*True/,

@@ -2,7 +2,8 @@
  * What every stack's generator shares: the fix's shape, the lists it fills in from Requirements, the notes that point
  * at the part of the setup that is actually wrong, and one quoting function per snippet language: every value that
  * comes from the request (origin, path, method, header names) goes through one, never into a snippet raw. Facts per
- * stack: the sources named in each generator's module, and docs/fix-stacks.md for how each snippet is proven.
+ * stack: the sources named in each generator's module; how each snippet is proven on its real server: README, "Fix
+ * snippets, proven on real servers".
  */
 import type { Problem, Requirements } from '../requirements.ts';
 
