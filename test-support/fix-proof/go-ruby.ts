@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { API_KEY, type AppPlan, type Driver, type Launched, withoutLines } from './api.ts';
-import { run, type Server, start, versionOf, waitForOutput, writeFiles } from './procs.ts';
+import { launchEach, run, startWithPorts, versionOf, writeFiles } from './procs.ts';
 
 const GOPATH_SYSTEM = '/usr/share/gocode';
 
@@ -123,14 +123,8 @@ ${packages.map(({ plan, pkg }) => `\t\t"${plan.key}": ${pkg}.Handler(),`).join('
     };
     await run('go', ['vet', 'proof/...'], { cwd: dir, env });
     await run('go', ['build', '-o', path.join(dir, 'proof-server'), 'proof'], { cwd: dir, env });
-    const server = start(path.join(dir, 'proof-server'), []);
-    try {
-      const ports = JSON.parse((await waitForOutput(server, /^PORTS (.+)$/m))[1] ?? '{}') as Record<string, number>;
-      return { origins: new Map(Object.entries(ports).map(([k, p]) => [k, `http://127.0.0.1:${p}`])), close: () => server.close() };
-    } catch (error) {
-      await server.close();
-      throw error;
-    }
+    const { server, origins } = await startWithPorts(path.join(dir, 'proof-server'), []);
+    return { origins, close: () => server.close() };
   },
 };
 
@@ -206,31 +200,14 @@ export const rails: Driver = {
     const rackCors = await versionOf('dpkg-query', ['-W', `-f=\${Version}`, 'ruby-rack-cors'], /^(\S+)/).catch(() => '?');
     return `${gems}, rack-cors ${rackCors} (Debian)`;
   },
-  async launch(apps, dir): Promise<Launched> {
-    const servers: Server[] = [];
-    const origins = new Map<string, string>();
-    try {
-      await Promise.all(
-        apps.map(async (plan) => {
-          const appDir = path.join(dir, plan.key);
-          // As the snippet's \`where\` says: it is config/initializers/cors.rb, the whole file.
-          const initializer = plan.fix ? `${plan.fix.code}\n` : plan.variant === 'wrong' ? RAILS_WRONG : '';
-          writeFiles(appDir, { 'app.rb': RAILS_APP, ...(initializer ? { 'config/initializers/cors.rb': initializer } : {}) });
-          await run('ruby', [
-            '-c',
-            path.join(appDir, 'app.rb'),
-            ...(initializer ? [path.join(appDir, 'config/initializers/cors.rb')] : []),
-          ]);
-          const server = start('ruby', ['app.rb'], { cwd: appDir });
-          servers.push(server);
-          const ports = JSON.parse((await waitForOutput(server, /^PORTS (.+)$/m))[1] ?? '{}') as Record<string, number>;
-          origins.set(plan.key, `http://127.0.0.1:${ports.app}`);
-        }),
-      );
-    } catch (error) {
-      await Promise.all(servers.map((s) => s.close()));
-      throw error;
-    }
-    return { origins, close: async () => void (await Promise.all(servers.map((s) => s.close()))) };
-  },
+  launch: (apps, dir) =>
+    launchEach(apps, dir, async (plan, appDir, track) => {
+      // As the snippet's `where` says: it is config/initializers/cors.rb, the whole file.
+      const initializer = plan.fix ? `${plan.fix.code}\n` : plan.variant === 'wrong' ? RAILS_WRONG : '';
+      writeFiles(appDir, { 'app.rb': RAILS_APP, ...(initializer ? { 'config/initializers/cors.rb': initializer } : {}) });
+      await run('ruby', ['-c', path.join(appDir, 'app.rb'), ...(initializer ? [path.join(appDir, 'config/initializers/cors.rb')] : [])]);
+      const { server, origins } = await startWithPorts('ruby', ['app.rb'], { cwd: appDir });
+      track(server);
+      return origins.get('app') as string;
+    }),
 };

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { API_KEY, type AppPlan, type Driver, type Launched, withoutLines } from './api.ts';
-import { run, start, versionOf, waitForOutput, writeFiles } from './procs.ts';
+import { run, startWithPorts, versionOf, writeFiles } from './procs.ts';
 
 const ROOT = process.cwd();
 
@@ -26,6 +26,15 @@ interface NodeApp {
 }
 
 const ROUTES_NOTE = `// The proof API (test-support/fix-proof/api.ts).`;
+
+/** The end of an Express or Koa module: app.listen on a port from the OS. */
+const LISTEN = `
+export function listen() {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  });
+}
+`;
 
 const APPS: Record<'express' | 'fastify' | 'koa' | 'hono', NodeApp> = {
   express: {
@@ -52,13 +61,7 @@ app.get('/api/boom', () => {
   throw new Error('boom');
 });
 app.put('/api/put-only', (req, res) => res.json({ ok: true }));
-
-export function listen() {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port));
-  });
-}
-`,
+${LISTEN}`,
     replaces: /^import cors from 'cors';$|^app\.use\(cors\(\)\);$/,
   },
   fastify: {
@@ -124,13 +127,7 @@ app.use(async (ctx) => {
   }
   if (ctx.path === '/api/items' || ctx.path === '/api/private') ctx.body = { ok: true };
 });
-
-export function listen() {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port));
-  });
-}
-`,
+${LISTEN}`,
     replaces: /^import cors from '@koa\/cors';$|^app\.use\(cors\(\)\);$/,
   },
   hono: {
@@ -191,17 +188,8 @@ function nodeDriver(stack: keyof typeof APPS, packages: readonly string[]): Driv
       // Bare imports resolve from the project's node_modules, as they would in the user's project.
       fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
       await Promise.all(apps.map((plan) => run(process.execPath, ['--check', path.join(dir, `${plan.key}.mjs`)])));
-      const server = start(process.execPath, ['run.mjs', ...apps.map((a) => a.key)], { cwd: dir });
-      try {
-        const ports = JSON.parse((await waitForOutput(server, /^PORTS (.+)$/m))[1] ?? '{}') as Record<string, number>;
-        return {
-          origins: new Map(Object.entries(ports).map(([key, port]) => [key, `http://127.0.0.1:${port}`])),
-          close: () => server.close(),
-        };
-      } catch (error) {
-        await server.close();
-        throw error;
-      }
+      const { server, origins } = await startWithPorts(process.execPath, ['run.mjs', ...apps.map((a) => a.key)], { cwd: dir });
+      return { origins, close: () => server.close() };
     },
   };
 }

@@ -6,6 +6,7 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import type { AppPlan, Launched } from './api.ts';
 
 /** A tool the stack needs is not installed: the suite fails on it unless the stack is listed in the skip variable. */
 export class MissingTool extends Error {}
@@ -130,4 +131,51 @@ export function writeFiles(dir: string, files: Record<string, string>): string {
     fs.writeFileSync(path.join(dir, name), text);
   }
   return dir;
+}
+
+/** Starts a server that prints `PORTS {"key": port, ...}` once it listens, and reads them (closing it on failure). */
+export async function startWithPorts(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ server: Server; origins: Map<string, string> }> {
+  const server = start(command, args, options);
+  try {
+    const ports = JSON.parse((await waitForOutput(server, /^PORTS (.+)$/m))[1] ?? '{}') as Record<string, number>;
+    return { server, origins: new Map(Object.entries(ports).map(([key, port]) => [key, `http://127.0.0.1:${port}`])) };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}
+
+/**
+ * One server per app, all started together, each in its own folder under `dir`. `startOne` passes every process it
+ * starts to `track` (so that all are closed if any app fails) and returns the app's origin.
+ */
+export async function launchEach(
+  apps: readonly AppPlan[],
+  dir: string,
+  startOne: (app: AppPlan, appDir: string, track: (server: Server) => Server) => Promise<string>,
+): Promise<Launched> {
+  const servers: Server[] = [];
+  const close = async () => void (await Promise.all(servers.map((s) => s.close())));
+  const origins = new Map<string, string>();
+  const track = (server: Server) => {
+    servers.push(server);
+    return server;
+  };
+  try {
+    await Promise.all(
+      apps.map(async (app) => {
+        const appDir = path.join(dir, app.key);
+        fs.mkdirSync(appDir, { recursive: true });
+        origins.set(app.key, await startOne(app, appDir, track));
+      }),
+    );
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { origins, close };
 }

@@ -3,39 +3,22 @@
  * from the OS, with its configuration in its own folder; the stack's validator (nginx -t, apache2ctl -t, caddy
  * validate) checks every merged configuration before it starts.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { type AppPlan, type Driver, indent, type Launched, withoutLines } from './api.ts';
-import { freePort, run, type Server, start, versionOf, waitForPort, writeFiles } from './procs.ts';
+import { freePort, launchEach, run, type Server, start, versionOf, waitForPort, writeFiles } from './procs.ts';
 
-/** Starts one server per app, in parallel; `config` writes the app's files and returns how to validate and run it. */
-async function launchEach(
+/** One server per app: `setup` writes its configuration and says how to validate and run it; it must listen on `port`. */
+const launchProxies = (
   apps: readonly AppPlan[],
   dir: string,
   setup: (app: AppPlan, appDir: string, port: number) => { validate: () => Promise<unknown>; start: () => Server },
-): Promise<Launched> {
-  const servers: Server[] = [];
-  const origins = new Map<string, string>();
-  try {
-    await Promise.all(
-      apps.map(async (app) => {
-        const appDir = path.join(dir, app.key);
-        fs.mkdirSync(appDir, { recursive: true });
-        const port = await freePort();
-        const { validate, start: startServer } = setup(app, appDir, port);
-        await validate();
-        const server = startServer();
-        servers.push(server);
-        await waitForPort(server, port);
-        origins.set(app.key, `http://127.0.0.1:${port}`);
-      }),
-    );
-  } catch (error) {
-    await Promise.all(servers.map((s) => s.close()));
-    throw error;
-  }
-  return { origins, close: async () => void (await Promise.all(servers.map((s) => s.close()))) };
-}
+): Promise<Launched> =>
+  launchEach(apps, dir, async (app, appDir, track) => {
+    const port = await freePort();
+    const { validate, start: startServer } = setup(app, appDir, port);
+    await validate();
+    await waitForPort(track(startServer()), port);
+    return `http://127.0.0.1:${port}`;
+  });
 
 /** The snippet's http-level part and its location block, split where the location starts. */
 function nginxParts(code: string): { http: string; prefix: string; body: string } {
@@ -96,7 +79,7 @@ export const nginx: Driver = {
   stack: 'nginx',
   versions: async () => `nginx ${await versionOf('nginx', ['-v'], /nginx\/(\S+)/)}`,
   launch: (apps, dir, upstream) =>
-    launchEach(apps, dir, (app, appDir, port) => {
+    launchProxies(apps, dir, (app, appDir, port) => {
       writeFiles(appDir, { 'nginx.conf': nginxConf(app, appDir, port, upstream) });
       return { validate: () => validateNginx(appDir), start: () => start('nginx', [...nginxArgs(appDir), '-g', 'daemon off;']) };
     }),
@@ -137,7 +120,7 @@ export const apache: Driver = {
   stack: 'apache',
   versions: async () => `Apache httpd ${await versionOf('apache2', ['-v'], /Apache\/(\S+)/)}`,
   launch: (apps, dir, upstream) =>
-    launchEach(apps, dir, (app, appDir, port) => {
+    launchProxies(apps, dir, (app, appDir, port) => {
       writeFiles(appDir, { 'httpd.conf': apacheConf(app, appDir, port, upstream) });
       return {
         validate: () => validateApache(appDir),
@@ -180,7 +163,7 @@ export const caddy: Driver = {
   stack: 'caddy',
   versions: async () => `Caddy ${await versionOf('caddy', ['version'], /v?(\d+\.\d+\.\d+)/)}`,
   launch: (apps, dir, upstream) =>
-    launchEach(apps, dir, (app, appDir, port) => {
+    launchProxies(apps, dir, (app, appDir, port) => {
       writeFiles(appDir, { Caddyfile: caddyConf(app, appDir, port, upstream) });
       return {
         validate: () => validateCaddy(appDir),

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { API_KEY, type AppPlan, type Driver, type Launched, withoutLines } from './api.ts';
-import { MissingTool, run, type Server, start, versionOf, waitForOutput, writeFiles } from './procs.ts';
+import { launchEach, MissingTool, run, startWithPorts, versionOf, writeFiles } from './procs.ts';
 
 const PYTHON = process.env.CORS_LENS_PYTHON ?? '/usr/bin/python3';
 const SERVE = path.resolve('test-support/fix-proof/serve.py');
@@ -15,17 +15,6 @@ async function pythonVersions(modules: readonly string[]): Promise<string> {
   if (!fs.existsSync(PYTHON)) throw new MissingTool(`${PYTHON} is not installed`);
   const script = `import importlib.metadata as m, sys; print("Python " + sys.version.split()[0] + "".join(", %s %s" % (d, m.version(d)) for d in sys.argv[1:]))`;
   return versionOf(PYTHON, ['-c', script, ...modules], /^(Python .+)$/m);
-}
-
-/** Starts serve.py and reads the ports it prints. */
-async function serve(args: readonly string[], cwd: string): Promise<{ server: Server; ports: Record<string, number> }> {
-  const server = start(PYTHON, [SERVE, ...args], { cwd });
-  try {
-    return { server, ports: JSON.parse((await waitForOutput(server, /^PORTS (.+)$/m))[1] ?? '{}') as Record<string, number> };
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
 }
 
 const compile = (files: readonly string[]) => run(PYTHON, ['-m', 'py_compile', ...files]);
@@ -114,11 +103,8 @@ function multiAppDriver(
       writeFiles(dir, files);
       await compile(Object.keys(files).map((f) => path.join(dir, f)));
       const keys = apps.map((a) => a.key.replaceAll('-', '_'));
-      const { server, ports } = await serve([stack, dir, ...keys], dir);
-      return {
-        origins: new Map(apps.map((a) => [a.key, `http://127.0.0.1:${ports[a.key.replaceAll('-', '_')]}`])),
-        close: () => server.close(),
-      };
+      const { server, origins } = await startWithPorts(PYTHON, [SERVE, stack, dir, ...keys], { cwd: dir });
+      return { origins: new Map(apps.map((a) => [a.key, origins.get(a.key.replaceAll('-', '_')) as string])), close: () => server.close() };
     },
   };
 }
@@ -204,26 +190,14 @@ urlpatterns = [
 export const django: Driver = {
   stack: 'django',
   versions: () => pythonVersions(['django', 'django-cors-headers']),
-  async launch(apps, dir): Promise<Launched> {
-    const servers: Server[] = [];
-    const origins = new Map<string, string>();
-    try {
-      await Promise.all(
-        apps.map(async (plan) => {
-          const appDir = path.join(dir, plan.key);
-          // As the snippet's \`where\` says: at the end of settings.py.
-          const settings = `${DJANGO_SETTINGS(plan.variant === 'wrong')}${plan.fix ? `\n${plan.fix.code}\n` : ''}`;
-          writeFiles(appDir, { ...DJANGO_FILES, 'settings.py': settings });
-          await compile(['settings.py', 'urls.py', 'apikey.py'].map((f) => path.join(appDir, f)));
-          const { server, ports } = await serve(['django', appDir], appDir);
-          servers.push(server);
-          origins.set(plan.key, `http://127.0.0.1:${ports.app}`);
-        }),
-      );
-    } catch (error) {
-      await Promise.all(servers.map((s) => s.close()));
-      throw error;
-    }
-    return { origins, close: async () => void (await Promise.all(servers.map((s) => s.close()))) };
-  },
+  launch: (apps, dir) =>
+    launchEach(apps, dir, async (plan, appDir, track) => {
+      // As the snippet's `where` says: at the end of settings.py.
+      const settings = `${DJANGO_SETTINGS(plan.variant === 'wrong')}${plan.fix ? `\n${plan.fix.code}\n` : ''}`;
+      writeFiles(appDir, { ...DJANGO_FILES, 'settings.py': settings });
+      await compile(['settings.py', 'urls.py', 'apikey.py'].map((f) => path.join(appDir, f)));
+      const { server, origins } = await startWithPorts(PYTHON, [SERVE, 'django', appDir], { cwd: appDir });
+      track(server);
+      return origins.get('app') as string;
+    }),
 };
