@@ -20,7 +20,7 @@ import type { Corpus, CorpusScenario } from '../test-support/conformance/corpus.
 import { type Call, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
 import { allScenarios, type Scenario } from '../test-support/conformance/scenarios.ts';
 import { INSECURE_HOSTS, startRecordingServers } from '../test-support/conformance/server.ts';
-import { expect, test } from './fixtures.ts';
+import { detailsReady, expect, test } from './fixtures.ts';
 
 const corpus = JSON.parse(fs.readFileSync(new URL('../test-support/conformance/corpus.json', import.meta.url), 'utf8')) as Corpus;
 
@@ -157,7 +157,9 @@ test('conformance corpus replayed live: every panel row equals Chromium over CDP
         opened.push(page);
         await page.goto(`${origin}/conformance-${runId}`);
         const oracle = await attachOracle(lens.context, page);
-        return { page, oracle, tabId: await lens.tabIdOf(page) };
+        const tabId = await lens.tabIdOf(page);
+        await detailsReady(lens, tabId);
+        return { page, oracle, tabId };
       }),
     );
     const tabOf = (r: Replayed) => tabs[r.insecure ? 1 : 0] as (typeof tabs)[number];

@@ -8,7 +8,7 @@ import { launch } from '../test-support/browser/browser.ts';
 import { type Call, runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
 import { CdpClient } from '../test-support/browser/cdp-client.ts';
 import { attachOracle } from '../test-support/browser/oracle.ts';
-import { expect, test } from './fixtures.ts';
+import { detailsReady, expect, test } from './fixtures.ts';
 
 interface PanelState {
   tabId: number | null;
@@ -22,6 +22,7 @@ test('the CORS panel in real DevTools shows the inspected tab and its failures',
     const page = await lens.context.newPage();
     await page.goto(`${servers.pageOrigin}/inspected-${Date.now()}`);
     const tabId = await lens.tabIdOf(page);
+    await detailsReady(lens, tabId);
     const oracle = await attachOracle(lens.context, page);
     const calls: Call[] = [
       {

@@ -4,6 +4,7 @@
  */
 import { test as base, expect, type Page, type Worker } from '@playwright/test';
 import type { FailureRecord } from '../src/capture/records.ts';
+import { keptUrl } from '../src/redact.ts';
 import { type Lens, launch } from '../test-support/browser/browser.ts';
 import { type Call, runCalls } from '../test-support/browser/calls.ts';
 import type { Oracle, Verdict } from '../test-support/browser/oracle.ts';
@@ -43,12 +44,21 @@ export async function expectEveryFailureListed(panel: Page, verdicts: ReadonlyMa
   return wrong.length;
 }
 
-/** Opens a fresh page on the page origin, waits for the extension to be observing, and returns it with its tab id. */
+/**
+ * Opens a fresh page on the page origin and returns it with its tab id. In a browser with DevTools on every tab, waits
+ * until CORS Lens takes details from the tab's DevTools (the devtools page starts once DevTools has loaded).
+ */
 export async function freshTab(lens: Lens, servers: CorsServers, name = 'page'): Promise<{ page: Page; tabId: number }> {
   const page = await lens.context.newPage();
   await page.goto(`${servers.pageOrigin}/${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`);
   const tabId = await lens.tabIdOf(page);
+  await detailsReady(lens, tabId);
   return { page, tabId };
+}
+
+/** In a browser with DevTools on every tab: waits until CORS Lens takes the tab's details from its DevTools. */
+export async function detailsReady(lens: Lens, tabId: number): Promise<void> {
+  if (lens.devtools) await expect.poll(() => lens.captureState(tabId), { timeout: 60_000, intervals: [100, 250, 500] }).toBe('devtools');
 }
 
 /** How many failure records of the tab are in storage.session: what a worker restarted now would read back. */
@@ -60,7 +70,7 @@ export function storedRecords(worker: Worker, tabId: number): Promise<number> {
 }
 
 /**
- * Readiness (capture-findings: the worker is listed before its listeners run): a failing request must show up in
+ * Readiness (the worker is listed before its listeners run, docs/capture.md): a failing request must show up in
  * the log before a test sends traffic. The warm-up tab is closed, which also removes its log.
  */
 export async function warmUp(lens: Lens, servers: CorsServers): Promise<void> {
@@ -101,7 +111,7 @@ export async function recordFor(lens: Lens, tabId: number, url: string, corsErro
         }, `rec:${tabId}:`);
         found = stored
           .map((v) => (typeof v === 'string' ? JSON.parse(v) : v) as FailureRecord)
-          .find((r) => r.exchange.request.url === url && r.judgement.verdict.status?.corsError === corsError);
+          .find((r) => r.exchange.request.url === keptUrl(url) && r.judgement.verdict.status?.corsError === corsError);
         return found !== undefined;
       },
       { message: `record for ${url}`, timeout: 15_000 },
@@ -110,9 +120,14 @@ export async function recordFor(lens: Lens, tabId: number, url: string, corsErro
   return found as FailureRecord;
 }
 
-export const test = base.extend<object, { servers: CorsServers; lens: Lens; lensArgs: readonly string[] }>({
+export const test = base.extend<object, { servers: CorsServers; lens: Lens; lensArgs: readonly string[]; lensDevtools: boolean }>({
   /** Extra Chromium flags for the worker's browser; a spec that sets them (test.use) gets a browser of its own. */
   lensArgs: [[], { scope: 'worker', option: true }],
+  /**
+   * DevTools open on every tab (the main path: details from DevTools' network log). A spec about what CORS Lens
+   * does with DevTools closed sets it to false (test.use) and gets a browser of its own.
+   */
+  lensDevtools: [true, { scope: 'worker', option: true }],
   servers: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies as a pattern
     async ({}, use) => {
@@ -123,8 +138,8 @@ export const test = base.extend<object, { servers: CorsServers; lens: Lens; lens
     { scope: 'worker' },
   ],
   lens: [
-    async ({ servers, lensArgs }, use) => {
-      const lens = await launch({ thirdPartyCookies: 'allow', debugPort: true, extraArgs: lensArgs });
+    async ({ servers, lensArgs, lensDevtools }, use) => {
+      const lens = await launch({ thirdPartyCookies: 'allow', debugPort: true, devtools: lensDevtools, extraArgs: lensArgs });
       await warmUp(lens, servers);
       await use(lens);
       await lens.close();

@@ -6,7 +6,7 @@
 import { launch } from '../test-support/browser/browser.ts';
 import { type Call, runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
 import { attachOracle } from '../test-support/browser/oracle.ts';
-import { expect, freshTab, panelRows, test } from './fixtures.ts';
+import { detailsReady, expect, freshTab, panelRows, test } from './fixtures.ts';
 
 function failingCalls(origin: string, n: number, tag: string): Call[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -95,11 +95,12 @@ test('closing a tab frees its log', async ({ lens, servers }) => {
 });
 
 test('with third-party cookies blocked (the default), credentialed failures are still diagnosed', async ({ servers }) => {
-  const lens = await launch({ thirdPartyCookies: 'block' });
+  const lens = await launch({ thirdPartyCookies: 'block', devtools: true, debugPort: true });
   try {
     const page = await lens.context.newPage();
     await page.goto(`${servers.pageOrigin}/blocked-cookies`);
     const tabId = await lens.tabIdOf(page);
+    await detailsReady(lens, tabId);
     const oracle = await attachOracle(lens.context, page);
     const calls: Call[] = [
       {

@@ -102,8 +102,11 @@ test('the copy button puts the shown snippet on the clipboard', async ({ lens, s
     await panel.getByTestId(`stack-${stack}`).click();
     const shown = await panel.getByTestId('snippet-server').textContent();
     expect(shown).toContain(servers.pageOrigin);
+    // Writing and reading the clipboard each need a focused document (DevTools windows take focus too).
+    await panel.bringToFront();
     await panel.getByTestId('copy-server').click();
     await expect(panel.getByTestId('copy-server')).toHaveText('Copied');
+    await page.bringToFront();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
   }
   await panel.close();

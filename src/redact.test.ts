@@ -53,12 +53,23 @@ describe('secret names and shapes', () => {
   test.each(['id', 'page', 'q', 'sort', 'monkey', 'keyboard_layout', 'state', 'b', 'h'])('%s is not', (name) =>
     expect(isSecretName(name)).toBe(false),
   );
-  test.each(['ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4', 'AKIAIOSFODNN7EXAMPLE1'])('%s looks secret', (v) =>
-    expect(looksSecret(v)).toBe(true),
-  );
-  test.each(['42', 'shoes', 'acac-mx3wy4e1-0', '2026-11-30', 'application/json', 'hello world this is long text'])('%s does not', (v) =>
-    expect(looksSecret(v)).toBe(false),
-  );
+  test.each([
+    'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+    'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6',
+    'AKIAIOSFODNN7EXAMPLE',
+    'dGhpcyBpcyBhIHNlY3JldCB0b2tlbg2x',
+  ])('%s looks secret', (v) => expect(looksSecret(v)).toBe(true));
+  test.each([
+    '42',
+    'shoes',
+    'acac-mx3wy4e1-0',
+    'fetch-acac-absent-mx3yq36g-0',
+    'fetch-acac-TRUE-mx3yu24t-2',
+    '2026-11-30',
+    'application/json',
+    'hello world this is long text',
+    '123e4567-e89b-12d3-a456-426614174000',
+  ])('%s does not', (v) => expect(looksSecret(v)).toBe(false));
 });
 
 describe('redactHeaders', () => {

@@ -137,8 +137,9 @@ export function isSecretName(name: string): boolean {
 }
 
 /**
- * Whether a value looks like a credential whatever its name: a JSON Web Token, a long random-looking token (letters
- * and digits, at least 20 characters, nothing else but - _ . ~ + / =), a long hexadecimal string.
+ * Whether a value looks like a credential whatever its name: a JSON Web Token, a well-known key prefix, a long
+ * hexadecimal string, or a long random-looking token (a run of at least 20 characters mixing upper- and lower-case
+ * letters and digits). Slugs and ids people read (`order-2024-abc12`, `fetch-TRUE-mx3yu24t-2`) do not look like one.
  */
 export function looksSecret(value: string): boolean {
   let v = value;
@@ -148,8 +149,11 @@ export function looksSecret(value: string): boolean {
     // Judge the raw value.
   }
   if (/^[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$/.test(v)) return true;
-  if (/^[0-9a-fA-F]{24,}$/.test(v)) return true;
-  return v.length >= 20 && /^[A-Za-z0-9_\-.~+/=]+$/.test(v) && /[A-Za-z]/.test(v) && /[0-9]/.test(v);
+  if (/^(sk|pk|rk)_(live|test)_|^gh[pousr]_|^xox[abpr]-|^AKIA[0-9A-Z]{12}|^AIza[0-9A-Za-z_-]{20}|^glpat-/.test(v)) return true;
+  if (/^[0-9a-fA-F]{32,}$/.test(v)) return true;
+  if (!/^[A-Za-z0-9_\-.~+/=]+$/.test(v)) return false;
+  // A token is one long unbroken run of mixed characters; ids people read are short words joined by - _ or .
+  return v.split(/[-_.~]/).some((run) => run.length >= 20 && /[a-z]/.test(run) && /[A-Z]/.test(run) && /[0-9]/.test(run));
 }
 
 /** The query string (without `?`) with secret values replaced, names and order kept. */

@@ -198,6 +198,15 @@ describe('rows and details', () => {
     expect(list[0]?.source).toBe('devtools');
   });
 
+  test('five identical requests failing at once each get their own details', async () => {
+    const s = new LensService(platform());
+    for (let i = 0; i < 5; i++) s.onError(errorEvent());
+    await rows(s);
+    devtoolsPort(s).receive({ type: 'logged', items: Array.from({ length: 5 }, (_, i) => logged(`a:${i}`)) });
+    const list = await rows(s);
+    expect(list.map((r) => r.detailsId).sort()).toEqual(['a:0', 'a:1', 'a:2', 'a:3', 'a:4']);
+  });
+
   test('an exchange whose error event never comes (lost in a restart) makes the row itself', async () => {
     const s = new LensService(platform());
     devtoolsPort(s).receive({ type: 'logged', items: [logged('a:1')] });

@@ -88,6 +88,8 @@ export class LensService {
   /** The capture state open panels were last told, per tab. */
   private readonly toldStates = new Map<number, CaptureState>();
   private readonly held = new Map<number, Held[]>();
+  /** Rows an exchange from DevTools was joined with, until the joined record is in the log (identical requests). */
+  private readonly joining = new Set<string>();
   /** Page reports seen lately (a relay may send one twice when the worker answered late). */
   private readonly seenReports = new Set<string>();
   private activityWritten = 0;
@@ -221,20 +223,25 @@ export class LensService {
       this.add(this.withCredentials(stored, captured.exchange.request.credentials));
       return;
     }
-    const failure = toRecord(captured);
-    if (!failure) return;
-    if (failure.uncaptured) {
-      const held = this.takeHeld(failure.tabId, failure.exchange.request.method, failure.exchange.request.url, failure.time);
-      if (held) {
-        this.add(this.joined(failure, held));
-        return;
-      }
-    }
-    this.add(failure);
+    this.add(toRecord(captured));
   }
 
+  /**
+   * Adds a record to the log. A row without details first takes an exchange from DevTools that is waiting for it
+   * (it came before the error), also one that came while the row was being added.
+   */
   private add(record: FailureRecord | null): void {
-    if (record) void this.log.add(record);
+    if (!record) return;
+    const held = record.uncaptured ? this.takeHeld(record) : null;
+    if (held) {
+      this.add(this.joined(record, held));
+      return;
+    }
+    void this.log.add(record).then(() => {
+      this.joining.delete(record.id);
+      const late = record.uncaptured ? this.takeHeld(record) : null;
+      if (late) this.add(this.joined(record, late));
+    });
   }
 
   /** A stored record judged again with the credentials mode the page stated. */
@@ -246,6 +253,7 @@ export class LensService {
 
   /** A row without details joined with DevTools' exchange of the same request. */
   private joined(row: FailureRecord, item: LoggedItem): FailureRecord | null {
+    this.joining.add(row.id);
     const stated = row.exchange.request;
     const logged = item.exchange.request;
     const exchange: Exchange = {
@@ -261,7 +269,10 @@ export class LensService {
     };
     const record = toRecord({ ...capturedOf(row, exchange), source: 'devtools' });
     // Passed by the headers DevTools saw: the error was not a CORS refusal; the row goes.
-    if (!record) void this.log.retract(row.tabId, row.id);
+    if (!record) {
+      this.joining.delete(row.id);
+      void this.log.retract(row.tabId, row.id);
+    }
     return record ? { ...record, detailsId: item.id } : null;
   }
 
@@ -272,7 +283,7 @@ export class LensService {
     await this.log.ready;
     for (const item of items) {
       if (this.log.hasDetails(tabId, item.id) || this.isHeld(tabId, item.id)) continue;
-      const row = this.log.findUndetailed(tabId, item.method, item.url, item.started, JOIN_WINDOW_MS);
+      const row = this.log.findUndetailed(tabId, item.method, item.url, item.started, JOIN_WINDOW_MS, this.joining);
       if (row) this.add(this.joined(row, item));
       else this.hold(tabId, item);
     }
@@ -290,7 +301,8 @@ export class LensService {
       const at = waiting?.findIndex((h) => h.item.id === item.id) ?? -1;
       if (!waiting || at < 0) return;
       waiting.splice(at, 1);
-      this.add(this.fromLog(tabId, item));
+      const row = this.log.findUndetailed(tabId, item.method, item.url, item.started, JOIN_WINDOW_MS, this.joining);
+      this.add(row ? this.joined(row, item) : this.fromLog(tabId, item));
     }, HOLD_MS);
     list.push({ item, timer });
     if (list.length > MAX_HELD) {
@@ -300,10 +312,13 @@ export class LensService {
     this.held.set(tabId, list);
   }
 
-  private takeHeld(tabId: number, method: string, url: string, time: number): LoggedItem | null {
-    const list = this.held.get(tabId);
+  /** The exchange from DevTools waiting for this row without details, if one is: same tab, method and (last) URL. */
+  private takeHeld(row: FailureRecord): LoggedItem | null {
+    const { method } = row.exchange.request;
+    const url = row.exchange.hops.at(-1)?.url ?? row.exchange.request.url;
+    const list = this.held.get(row.tabId);
     const at =
-      list?.findIndex((h) => h.item.method === method && h.item.url === url && Math.abs(h.item.started - time) < JOIN_WINDOW_MS) ?? -1;
+      list?.findIndex((h) => h.item.method === method && h.item.url === url && Math.abs(h.item.started - row.time) < JOIN_WINDOW_MS) ?? -1;
     if (!list || at < 0) return null;
     const [held] = list.splice(at, 1);
     if (!held) return null;

@@ -26,8 +26,20 @@ interface RawEntry {
 const RESEND_MS = 60_000;
 const SETTLE_MS = 60;
 
+const UTF8 = new TextDecoder('utf-8');
+
+/**
+ * A header value as the network stack reads it. DevTools' log gives the header's bytes one character per byte
+ * (measured: the UTF-8 bytes of "é" arrive as "Ã©", the byte 0xE9 as "é"); the engine, like Chromium's checks and
+ * like the webRequest adapter, wants them decoded as UTF-8 with replacement characters for invalid bytes.
+ */
+function networkText(value: string): string {
+  if (!/[\u0080-\u00ff]/.test(value) || /[^\u0000-\u00ff]/.test(value)) return value;
+  return UTF8.decode(Uint8Array.from(value, (c) => c.charCodeAt(0)));
+}
+
 function headerList(list: { name: string; value: string }[] | undefined): HeaderList {
-  return (list ?? []).map((h) => ({ name: String(h.name), value: String(h.value) }));
+  return (list ?? []).map((h) => ({ name: String(h.name), value: networkText(String(h.value)) }));
 }
 
 /** The fields the assembler reads, for the entries that can matter; null for the rest (most of a page's requests). */

@@ -92,7 +92,8 @@ export class HarAssembler {
 
   /** Takes one finished entry as DevTools delivered it. */
   add(entry: HarEntry, now: number): void {
-    if (entry.resourceType === 'preflight' || isRedirect(entry)) {
+    // A redirect the browser refused (its CORS check failed) ends the request: it has an error, and no next hop.
+    if (entry.resourceType === 'preflight' || (isRedirect(entry) && entry.error === null)) {
       this.kept.push({ entry, claimed: false });
       if (this.kept.length > this.options.maxKept) this.kept.shift();
       return;
@@ -126,7 +127,7 @@ export class HarAssembler {
     // Walk the redirects back from the entry that ended the request.
     const chain: HarEntry[] = [last];
     for (let current = last; chain.length < 25; ) {
-      const before = this.claim((k) => isRedirect(k) && k.started <= current.started && locationOf(k) === current.url);
+      const before = this.claim((k) => isRedirect(k) && k.error === null && k.started <= current.started && locationOf(k) === current.url);
       if (!before) break;
       chain.unshift(before);
       current = before;

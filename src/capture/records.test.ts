@@ -45,7 +45,7 @@ describe('toRecord', () => {
     expect(r?.kind).toBe('cors');
     expect(r && recordCode(r)).toBe('Unknown');
     expect(r && recordDiagnosis(r).status).toBeNull();
-    expect(r && recordDiagnosis(r).explanation).toContain('Reload the page');
+    expect(r && recordDiagnosis(r).explanation).toContain('Reload with details');
   });
   test('a network error on a cross-origin request is a look-alike row, not counted', () => {
     expect(toRecord(captured(exchange({ response: null, error: 'net::ERR_CONNECTION_REFUSED' })))?.kind).toBe('lookalike');
@@ -91,7 +91,7 @@ test('a failure on a tab without detailed capture is counted and says how to get
   const r = toRecord(captured(exchange({ response: null }), 'error', false));
   expect(r?.kind).toBe('cors');
   expect(r?.notWatched).toBe(true);
-  expect(r && recordDiagnosis(r).explanation).toContain('watching the tab in detail');
+  expect(r && recordDiagnosis(r).explanation).toContain('With DevTools open on the tab');
 });
 
 describe('fitRecord', () => {

@@ -187,19 +187,19 @@ export function recordDiagnosis(record: FailureRecord): Diagnosis {
     status: null,
     title: 'Blocked by CORS; the details were not captured',
     explanation: record.notWatched
-      ? 'The browser blocked this cross-origin request (net::ERR_FAILED). CORS Lens only counts failures on sites that ' +
-        'are not development origins until its panel is open on the tab (watching every request in detail slows the ' +
-        'whole browser down), so it did not see the headers that decide why. With this panel open it is watching the ' +
-        "tab in detail: repeat the request (or reload the page) to see the exact reason and the fix. The browser's " +
-        'console message (Console panel) names the rule.'
+      ? 'The browser blocked this cross-origin request (net::ERR_FAILED). While DevTools is closed on a tab, CORS Lens ' +
+        'only counts its failures: seeing why takes the request and response headers, and watching those on every ' +
+        'request would slow the whole browser down. With DevTools open on the tab, CORS Lens reads them from ' +
+        "DevTools' own network log at no cost: reload the page (Reload with details) or repeat the request to see " +
+        "the exact reason and the fix. The browser's console message (Console panel) names the rule meanwhile."
       : record.pageReported
-        ? 'The page saw this cross-origin request fail, while the browser was restarting the CORS Lens extension: the ' +
-          "browser's own events for it were lost, so neither the rule it broke nor its headers are known. Run the " +
-          "request again with this panel open to capture it; the browser's console message (Console panel) names the rule."
+        ? 'The page saw this cross-origin request fail while the browser was restarting the CORS Lens extension: the ' +
+          "browser's own events for it were lost, so neither the rule it broke nor its headers are known. Reload with " +
+          "details (or repeat the request) to capture it; the browser's console message (Console panel) names the rule."
         : 'The browser blocked this cross-origin request (net::ERR_FAILED), but CORS Lens did not see the headers that ' +
           'decide why: the extension was restarted by the browser while the request was in flight, or another extension ' +
-          "changed the request. Reload the page with this panel open to capture it again; the browser's own console " +
-          'message (Console panel) names the rule.',
+          "changed the request. Reload with details to capture it again; the browser's own console message (Console " +
+          'panel) names the rule.',
   };
 }
 

@@ -129,7 +129,7 @@ export class TabLog {
     private readonly store: KeyValueStore,
     options: TabLogOptions = {},
   ) {
-    this.options = { maxRecordsPerTab: 500, maxLookalikesPerTab: 100, maxBytesPerTab: 1024 * 1024, ...options };
+    this.options = { maxRecordsPerTab: 500, maxLookalikesPerTab: 100, maxBytesPerTab: 2 * 1024 * 1024, ...options };
     this.ready = this.restore();
   }
 
@@ -282,11 +282,20 @@ export class TabLog {
 
   /**
    * The oldest CORS failure of the tab listed without its details, for this method and (last) URL, that started
-   * within `windowMs` of `time`: the row DevTools' exchange of the same request completes (call after `ready`).
+   * within `windowMs` of `time`, and not in `taken`: the row DevTools' exchange of the same request completes (call
+   * after `ready`).
    */
-  findUndetailed(tabId: number, method: string, url: string, time: number, windowMs: number): FailureRecord | undefined {
+  findUndetailed(
+    tabId: number,
+    method: string,
+    url: string,
+    time: number,
+    windowMs: number,
+    taken: ReadonlySet<string> = new Set(),
+  ): FailureRecord | undefined {
     for (const { record: r } of this.tabs.get(tabId)?.entries ?? []) {
       if (r.kind !== 'cors' || !r.uncaptured || r.exchange.request.method !== method || Math.abs(r.time - time) > windowMs) continue;
+      if (taken.has(r.id)) continue;
       if ((r.exchange.hops.at(-1)?.url ?? r.exchange.request.url) === url) return r;
     }
     return undefined;

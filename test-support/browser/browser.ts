@@ -1,7 +1,7 @@
 /**
- * Launching the system Chromium with the built extension (dist/), as capture-findings.md measured: new headless,
- * the flags this closed network needs, a profile of our own. Also the handles tests need: the service worker (fresh
- * after a restart), tab ids, the badge, and the panel page.
+ * Launching the system Chromium with the built extension (dist/): new headless, the flags this closed network needs
+ * (docs/capture.md), a profile of our own, and optionally real DevTools on every tab. Also the handles tests need: the
+ * service worker (fresh after a restart), tab ids, the badge, the panel page, and commands to the worker.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +26,8 @@ export interface LaunchOptions {
 
 export interface Lens {
   readonly context: BrowserContext;
+  /** Whether DevTools opens on every tab (CORS Lens then takes details from its network log). */
+  readonly devtools: boolean;
   readonly extensionId: string;
   readonly profileDir: string;
   readonly debugPort: number | null;
@@ -35,6 +37,10 @@ export interface Lens {
   badge(tabId: number): Promise<string>;
   /** Opens the panel page for a tab, as a normal tab. */
   openPanel(tabId: number): Promise<Page>;
+  /** Sends a command to the worker from an extension page (the worker takes commands only from those). */
+  command<T>(type: string, payload: unknown): Promise<T>;
+  /** How much the worker captures on a tab now: 'devtools', 'detailed' or 'counting'. */
+  captureState(tabId: number): Promise<string>;
   /** Stops the extension's service worker the way the browser does when it is idle. */
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -91,9 +97,26 @@ export async function launch(options: LaunchOptions = {}): Promise<Lens> {
     return w;
   };
   if (extensionDir) extensionId = new URL((await worker()).url()).host;
+  let commandPage: Page | null = null;
+  const command = async <T>(type: string, payload: unknown): Promise<T> => {
+    if (!commandPage || commandPage.isClosed()) {
+      // The panel page without a tab: it subscribes to nothing, and it is an extension page the worker listens to.
+      commandPage = await context.newPage();
+      await commandPage.goto(`chrome-extension://${extensionId}/${PANEL_PAGE}`);
+    }
+    return commandPage.evaluate(([t, p]) => chrome.runtime.sendMessage({ channel: 'cors-lens', type: t, payload: p }), [
+      type,
+      payload,
+    ] as const) as Promise<T>;
+  };
   const lens: Lens = {
     context,
+    devtools: options.devtools === true,
     extensionId,
+    command,
+    async captureState(tabId) {
+      return (await command<{ capture: string }>('snapshot', { tabId })).capture;
+    },
     profileDir,
     debugPort,
     worker,
