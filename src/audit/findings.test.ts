@@ -11,6 +11,7 @@ import type { ResponseFacts } from '../model.ts';
 import { acceptance, auditFindings, classifyProbe, passiveFindings } from './findings.ts';
 import { auditRequirements } from './fix.ts';
 import { auditProbes, type Probe } from './probes.ts';
+import { probeRequests } from './requests.ts';
 
 const MINE = 'https://app.example.com';
 
@@ -215,5 +216,34 @@ describe('the fix', () => {
       problems: ['lowercase-method'],
     });
     for (const stack of Object.values(STACKS)) expect(stack.generate(r).code).toContain(MINE);
+  });
+});
+
+describe('what an audit sends', () => {
+  const call = {
+    url: 'https://api.example.com/v1/items',
+    origin: MINE,
+    method: 'PUT',
+    headers: [{ name: 'X-A', value: '1' }],
+    body: 'data',
+    credentials: 'include' as const,
+    api: 'fetch' as const,
+    userAgent: 'ua',
+    cookie: 'sid=secret',
+  };
+  test('the preflight a forged page would send, then a GET with the same headers: never the PUT, no body, no cookie', () => {
+    const sent = probeRequests(call, probe('other-site'));
+    expect(sent.map((r) => [r.kind, r.method, r.body])).toEqual([
+      ['preflight', 'OPTIONS', null],
+      ['request', 'GET', null],
+    ]);
+    expect(sent[0]?.headers).toContainEqual({ name: 'Access-Control-Request-Method', value: 'PUT' });
+    expect(sent[0]?.headers).toContainEqual({ name: 'Origin', value: 'https://attacker.example' });
+    expect(sent[1]?.headers).toContainEqual({ name: 'X-A', value: '1' });
+    expect(sent[1]?.headers.map((h) => h.name)).not.toContain('Cookie');
+  });
+  test('a simple GET needs no preflight; HEAD stays HEAD', () => {
+    expect(probeRequests({ ...call, method: 'GET', headers: [], body: null }, probe('null')).map((r) => r.method)).toEqual(['GET']);
+    expect(probeRequests({ ...call, method: 'HEAD', headers: [], body: null }, probe('null')).map((r) => r.method)).toEqual(['HEAD']);
   });
 });

@@ -30,6 +30,8 @@ describe('unsafeHeaderReason', () => {
     ['range', 'bytes=0-', false],
     ['range', 'bytes=-5', true],
     ['range', 'bytes=0-1,5-6', true],
+    ['range', 'bytes=5-1', true],
+    ['range', 'bytes=5-5', false],
     ['x-requested-with', 'XMLHttpRequest', true],
     ['authorization', 'Bearer x', true],
     ['accept', 'a'.repeat(129), true],

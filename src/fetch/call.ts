@@ -55,6 +55,8 @@ export function callProblem(call: FetchCall): string | null {
   for (const h of call.headers) {
     if (!TOKEN.test(h.name)) return `not a valid header name: ${h.name}`;
     if (/[\0\r\n]/.test(h.value)) return `the value of ${h.name} contains a NUL, CR or LF character`;
+    // Header values are byte strings: fetch and setRequestHeader throw a TypeError for anything above U+00FF.
+    if (/[\u0100-\uffff]/.test(h.value)) return `the value of ${h.name} has a character above U+00FF: header values are bytes (encode it)`;
     if (h.name.toLowerCase() === 'cookie')
       return 'a page cannot set Cookie: the browser sends cookies itself (give them as a cookie, with credentials)';
     if (!isAuthorHeaderName(h.name))

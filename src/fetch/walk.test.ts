@@ -232,6 +232,7 @@ describe('calls the browser refuses before sending anything', () => {
     [{ method: 'trace' }, 'never send method'],
     [{ headers: lines({ 'Bad Name': '1' }) }, 'not a valid header name'],
     [{ headers: lines({ 'X-A': 'a\nb' }) }, 'NUL, CR or LF'],
+    [{ headers: lines({ 'X-A': 'caf\u00e9 \u2603' }) }, 'above U+00FF'],
     [{ headers: lines({ Cookie: 'a=1' }) }, 'cannot set Cookie'],
     [{ headers: lines({ Origin: 'x' }) }, 'forbids it'],
     [{ headers: lines({ 'User-Agent': 'x' }) }, 'sets it itself'],
