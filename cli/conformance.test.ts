@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Exchange } from '../src/index.ts';
 import type { Corpus } from '../test-support/conformance/corpus.ts';
 import { canonicalText, hopUrls } from '../test-support/conformance/replay.ts';
 import { allScenarios, type Scenario } from '../test-support/conformance/scenarios.ts';
@@ -61,6 +62,43 @@ function argvOf(s: Scenario): string[] {
   return argv;
 }
 
+/**
+ * Header names that are Chromium's alone (client hints, storage access) or framing written by the HTTP stack (Host,
+ * Connection, Content-Length, Accept-Encoding, a browser-set Accept-Language): left out of the wire comparison.
+ */
+const NOT_COMPARED = /^(sec-ch-|sec-fetch-storage-access$|host$|connection$|content-length$|accept-encoding$)/i;
+
+type Wire = { preflight: string[] | null; request: string[] | null }[];
+
+/**
+ * The header names Chromium wrote per hop, from the corpus. A preflight's Accept-Language is always the browser's
+ * own (the corpus keeps it when the page set one, not knowing whose it is): not compared either.
+ */
+function chromiumWire(exchange: Exchange): Wire {
+  const names = (list: readonly { name: string }[] | null | undefined, preflight = false) =>
+    list ? list.map((h) => h.name).filter((n) => !NOT_COMPARED.test(n) && !(preflight && /^accept-language$/i.test(n))) : null;
+  return exchange.hops
+    .filter((h) => h.requestHeaders || h.preflight)
+    .map((h) => ({ preflight: names(h.preflight?.requestHeaders, true), request: names(h.requestHeaders) }));
+}
+
+/** The header names the CLI wrote per hop, from the recording server's log. */
+function wireOf(id: string): Wire {
+  const out: Wire = [];
+  for (const entry of servers.log) {
+    const m = /[?&]id=([^&]*)/.exec(entry.path);
+    // The id is run.scenario.hop (hopUrls); scenario ids have no dots.
+    const [run, scenario, hop] = decodeURIComponent(m?.[1] ?? '').split('.');
+    if (run !== RUN || scenario !== id) continue;
+    const index = Number(hop);
+    out[index] ??= { preflight: null, request: null };
+    const names = entry.headers.map(([n]) => n).filter((n) => !NOT_COMPARED.test(n));
+    const preflight = entry.method === 'OPTIONS' && entry.headers.some(([n]) => n.toLowerCase() === 'access-control-request-method');
+    (out[index] as Wire[number])[preflight ? 'preflight' : 'request'] = names;
+  }
+  return out;
+}
+
 async function check(argv: string[]): Promise<{ code: number; report: CheckReport; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -88,6 +126,8 @@ describe(`check agrees with Chromium ${corpus.chromium} on the conformance corpu
     expect(got, scenario.description).toEqual(expected.expected);
     const chromium = expected.expected ? 1 : expected.exchange.error === null ? 0 : 2;
     expect(code, `${scenario.description}: Chromium ended with ${expected.exchange.error ?? 'success'}`).toBe(chromium);
+    // What went on the wire, hop by hop: the same requests, the same header names in the same order and case.
+    expect(wireOf(scenario.id), 'wire header names').toEqual(chromiumWire(expected.exchange));
   });
 
   test.skip.each(scenarios.filter((s) => inexpressible(s) !== null).map((s) => [s.id, inexpressible(s)] as const))('%s: %s', () => {});

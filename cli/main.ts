@@ -9,7 +9,7 @@ import { type AuditRun, runAudit } from './audit.ts';
 import { type CheckRun, runCheck, SCHEMA_VERSION } from './check.ts';
 import { nodeTransport, type Transport } from './http.ts';
 import { printAudit, printCheck } from './print.ts';
-import { safeLine, style } from './text.ts';
+import { safeJson, safeLine, style } from './text.ts';
 import { VERSION } from './version.ts';
 
 export interface Io {
@@ -44,7 +44,7 @@ export async function main(argv: readonly string[], io: Io, transport?: Transpor
   }
   const { report, detail } = run;
   const st = style(io.color && !command.json);
-  if (command.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  if (command.json) io.stdout(`${safeJson(report)}\n`);
   else io.stdout(report.command === 'check' ? printCheck(report, st, detail) : printAudit(report, st, detail));
   if (report.networkError) {
     const where = report.steps.findLast((s) => s.error !== null);

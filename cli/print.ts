@@ -94,7 +94,7 @@ export function printAudit(r: AuditReport, st: Style, detail: string | null): st
           : 'refused';
     const mark = p.kind === 'own-origin' ? st.green : p.readable ? st.red : st.dim;
     const where = p.stage === 'preflight' ? 'preflight' : `${p.status}`.padEnd(9);
-    out.push(`  ${p.label.padEnd(40)} ${safeLine(p.origin).padEnd(44)} ${where} ${mark(verdict)}`);
+    out.push(`  ${p.label.padEnd(26)} ${safeLine(p.origin).padEnd(44)} ${where} ${mark(verdict)}`);
     if (p.location) out.push(st.dim(`      redirects to ${safeLine(p.location)}: audit that URL too`));
   }
   for (const s of r.skipped) out.push(st.dim(`  (${s.kind} not sent: ${s.reason})`));

@@ -4,13 +4,25 @@
  * characters escaped, the terminal's equivalent of never rendering a value as HTML.
  */
 
-// C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and isolates.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters being escaped
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** DEL, the C1 controls (U+009B is a CSI to some terminals), the bidirectional marks, overrides and isolates. */
+const ABOVE_ASCII = '\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069';
+/** ... and the C0 controls but tab and newline. */
+const UNSAFE = new RegExp(`[\u0000-\u0008\u000b-\u001f${ABOVE_ASCII}]`, 'g');
+const UNSAFE_IN_JSON = new RegExp(`[${ABOVE_ASCII}]`, 'g');
+
+const escapeChar = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** The text with every character that could act on the terminal written as \uXXXX. Newlines are kept. */
 export function safe(text: string): string {
-  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(UNSAFE, escapeChar);
+}
+
+/**
+ * JSON for a terminal or a pipe: JSON.stringify escapes only the C0 controls; the others above are escaped too.
+ * Still valid JSON, parsing to the same value.
+ */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(UNSAFE_IN_JSON, escapeChar);
 }
 
 /** One line of text: newlines escaped too. */

@@ -66,67 +66,69 @@ const FIX_ALLOWLIST =
 
 interface KindText {
   readonly title: (credentials: boolean) => string;
-  readonly risk: (credentials: boolean) => string;
+  /** What an attacker gains, given the origin that got in. */
+  readonly risk: (credentials: boolean, origin: string) => string;
   readonly fix: string;
   readonly severity: (credentials: boolean) => Severity;
 }
 
-const READ_WITH_COOKIES = "any page there can read your users' data with their cookies, while they visit it";
+const COOKIES = " with the user's cookies";
+const cookies = (c: boolean) => (c ? COOKIES : '');
 
 const TEXTS: Record<FindingKind, KindText> = {
   'credentials-with-reflected-origin': {
     title: () => 'Any origin is echoed back, with credentials allowed',
     risk: () =>
-      `Every website can read these responses with the user's cookies: ${READ_WITH_COOKIES.replace('any page there', 'a page on any site')}. This is the most serious CORS mistake.`,
+      "Any website a logged-in user visits can read these responses with the user's cookies: their data, and any token in it. This is the most serious CORS mistake.",
     fix: `${FIX_ALLOWLIST} Allow credentials only for those origins.`,
     severity: () => 'high',
   },
   'reflects-any-origin': {
     title: () => 'Any origin is echoed back',
     risk: () =>
-      "Every website can read these responses (without cookies), like Access-Control-Allow-Origin: *. Harmless for public data; not for an API that trusts the caller's network (an intranet, an IP allowlist), and the echo breaks caches without Vary: Origin. If credentials are ever switched on, every site reads your users' data.",
+      "Every website can read these responses (without cookies), as with Access-Control-Allow-Origin: *. Harmless for public data; not for an API that trusts the caller's network (an intranet, an IP allowlist). And the day credentials are switched on, every site reads your users' data.",
     fix: `${FIX_ALLOWLIST} For a truly public API, send Access-Control-Allow-Origin: * instead of an echo.`,
     severity: () => 'low',
   },
   'null-allowed': {
     title: (c) => `The origin "null" is allowed${c ? ', with credentials' : ''}`,
     risk: (c) =>
-      `Any site can send Origin: null: a sandboxed iframe, a data: URL, a redirect. Allowing "null" allows everyone${c ? `, and with credentials ${READ_WITH_COOKIES.replace('any page there', 'every site')}` : ''}.`,
+      `Any site can make a request with Origin: null (from a sandboxed iframe, for one): allowing "null" lets every site read these responses${cookies(c)}.`,
     fix: 'Remove "null" from the allowed origins. Pages that need access must come from a real origin you list.',
     severity: (c) => (c ? 'high' : 'medium'),
   },
   'suffix-match': {
     title: (c) => `Your host name with anything appended is allowed${c ? ', with credentials' : ''}`,
-    risk: (c) =>
-      `The check matches the start of the origin (startsWith, or a regular expression without an end anchor): an attacker registers your-host.attacker-domain${c ? ` and ${READ_WITH_COOKIES}` : ' and reads your responses'}.`,
+    risk: (c, origin) =>
+      `The check matches the start of the origin (startsWith, or a regular expression without an end anchor): whoever registers a name like ${origin} reads these responses${cookies(c)}.`,
     fix: 'Compare whole origins for equality (scheme, host and port), not with startsWith, includes or an unanchored regular expression.',
     severity: (c) => (c ? 'high' : 'medium'),
   },
   'prefix-match': {
     title: (c) => `Any host name ending like yours is allowed${c ? ', with credentials' : ''}`,
-    risk: (c) =>
-      `The check matches the end of the origin (endsWith, or a regular expression without a start anchor or a dot): an attacker registers attacker-your-domain${c ? ` and ${READ_WITH_COOKIES}` : ' and reads your responses'}.`,
-    fix: 'Compare whole origins for equality. To allow sub-domains, match the host exactly or as ".your-domain" at the end after parsing the origin, never a bare suffix.',
+    risk: (c, origin) =>
+      `The check matches the end of the origin (endsWith, or a regular expression without a start anchor): whoever registers a name like ${origin} reads these responses${cookies(c)}.`,
+    fix: 'Compare whole origins for equality. To allow sub-domains, parse the origin and match the host exactly or its end after a dot, never a bare suffix.',
     severity: (c) => (c ? 'high' : 'medium'),
   },
   'insecure-origin-allowed': {
     title: (c) => `An http:// origin is allowed for an https:// resource${c ? ', with credentials' : ''}`,
-    risk: (c) =>
-      `Anyone on the network path (public Wi-Fi, a hostile proxy) can change an http:// page, and through it read these responses${c ? " with the user's cookies" : ''}: https is only as strong as the origins it trusts.`,
+    risk: (c, origin) =>
+      `Anyone on the network path (public Wi-Fi, a hostile proxy) can change the page at ${origin} and through it read these responses${cookies(c)}: https is only as strong as the origins it trusts.`,
     fix: 'Allow only https:// origins (and http://localhost during development).',
     severity: (c) => (c ? 'medium' : 'low'),
   },
   'subdomain-allowed': {
     title: (c) => `Every sub-domain of your host is allowed${c ? ', with credentials' : ''}`,
     risk: (c) =>
-      `One cross-site scripting bug or one taken-over sub-domain (a dangling DNS record) anywhere under your host is enough to read these responses${c ? " with the user's cookies" : ''}.`,
+      `One cross-site scripting bug or one taken-over sub-domain (a dangling DNS record) anywhere under your host is enough to read these responses${cookies(c)}.`,
     fix: 'List the sub-domains that need access instead of accepting all of them.',
     severity: (c) => (c ? 'medium' : 'low'),
   },
   'missing-vary': {
     title: (c) => `Access-Control-Allow-Origin depends on the Origin, without Vary: Origin${c ? ' (credentials allowed)' : ''}`,
     risk: () =>
-      "Browser and CDN caches key responses by URL only unless Vary says otherwise: one origin's answer is served to another, which then fails (or gets access it should not have), and an attacker can poison a shared cache with an answer naming their own origin.",
+      "Caches key responses by URL unless Vary says otherwise: one origin's answer is served to another, which then fails or gets access it should not have, and a shared cache can be poisoned with an answer naming the attacker's origin.",
     fix: 'Send Vary: Origin on every response whose Access-Control-Allow-Origin is chosen per request, errors and OPTIONS included.',
     // Serious only where a forged origin gets in with credentials (a poisoned cache then serves it); else a reliability bug.
     severity: (c) => (c ? 'medium' : 'low'),
@@ -166,7 +168,7 @@ function finding(
     credentials,
     title: t.title(credentials),
     evidence: evidenceOf(origin, a, headers, stage),
-    risk: t.risk(credentials),
+    risk: t.risk(credentials, origin),
     fix: t.fix,
   };
 }

@@ -39,22 +39,22 @@ export function auditProbes(origin: string): { probes: Probe[]; skipped: Skipped
   const probes: Probe[] = [
     { kind: 'own-origin', origin, label: 'your origin' },
     { kind: 'other-site', origin: `https://${ATTACKER_HOST}`, label: 'another site' },
-    { kind: 'null', origin: 'null', label: 'the opaque origin "null" (sandboxed iframes, data: URLs, some redirects)' },
+    { kind: 'null', origin: 'null', label: 'the opaque origin "null"' },
   ];
   const skipped: SkippedProbe[] = [];
   if (host.startsWith('[')) {
     skipped.push({ kind: 'suffix', reason: 'an IPv6 address cannot take a suffix' });
   } else {
-    probes.push({ kind: 'suffix', origin: `${scheme}//${host}.${ATTACKER_HOST}${port}`, label: 'your host name with a suffix added' });
+    probes.push({ kind: 'suffix', origin: `${scheme}//${host}.${ATTACKER_HOST}${port}`, label: 'your host with a suffix' });
   }
   if (isIpHost(host)) {
     skipped.push({ kind: 'prefix', reason: 'an IP address cannot take a prefix' });
     skipped.push({ kind: 'subdomain', reason: 'an IP address has no sub-domains' });
   } else {
-    probes.push({ kind: 'prefix', origin: `${scheme}//attacker${host}${port}`, label: 'your host name with a prefix added' });
+    probes.push({ kind: 'prefix', origin: `${scheme}//attacker${host}${port}`, label: 'your host with a prefix' });
   }
   if (scheme === 'https:') {
-    probes.push({ kind: 'insecure-scheme', origin: `http://${host}${port}`, label: 'your origin over http instead of https' });
+    probes.push({ kind: 'insecure-scheme', origin: `http://${host}${port}`, label: 'http instead of https' });
   } else {
     skipped.push({ kind: 'insecure-scheme', reason: 'your origin is already http' });
   }

@@ -20,6 +20,7 @@ export function probeRequests(call: FetchCall, probe: Probe): WireRequest[] {
     origin: probe.origin,
     site: siteRelation(probe.origin, call.url),
     sendOrigin: true,
+    originLate: false,
   };
   const out: WireRequest[] = [];
   if (preflightReasons(method, headers).length > 0) {

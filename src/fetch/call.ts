@@ -8,7 +8,7 @@ import { blinkHeaderOrder } from '../cors/header-order.ts';
 import { isAuthorHeaderName, isForbiddenHeaderName, normalizeMethod, unsafeRequestHeaders } from '../cors/safelist.ts';
 import type { Header, HeaderList } from '../headers.ts';
 import type { CredentialsMode } from '../model.ts';
-import { hasUserinfo, originOf, sameOrigin, schemeOf } from '../origin.ts';
+import { hasUserinfo, originOf, potentiallyTrustworthy, sameOrigin, schemeOf } from '../origin.ts';
 
 /** The page APIs a call can be made with; each sends the same CORS request with its own details. */
 export type CallApi = 'fetch' | 'xhr' | 'eventsource';
@@ -160,6 +160,11 @@ export interface HopContext {
   readonly site: SiteRelation;
   /** Whether Origin goes on the actual request: a CORS request, or a method other than GET and HEAD. */
   readonly sendOrigin: boolean;
+  /**
+   * Whether a redirect added Origin (or re-added it after changing the method): Chromium then writes it after the
+   * Sec-Fetch headers instead of before them (recorded: m-redirect-page-to-api-echo, m-redirect-post-303).
+   */
+  readonly originLate: boolean;
 }
 
 /**
@@ -172,6 +177,19 @@ export function requestHeadersValue(headers: HeaderList): string {
     .join(',');
 }
 
+/**
+ * The fetch metadata headers: Sec-Fetch-Site, -Mode and -Dest go only to potentially trustworthy URLs (recorded:
+ * m-insecure-page-*, an http URL on a host name that is not loopback gets none on the request), except the
+ * preflight's Sec-Fetch-Mode, which the preflight always carries.
+ */
+function fetchMetadata(hop: HopContext, preflight: boolean): Header[] {
+  if (!potentiallyTrustworthy(hop.url)) return preflight ? [{ name: 'Sec-Fetch-Mode', value: 'cors' }] : [];
+  const site = { name: 'Sec-Fetch-Site', value: hop.site };
+  const mode = { name: 'Sec-Fetch-Mode', value: 'cors' };
+  const dest = { name: 'Sec-Fetch-Dest', value: 'empty' };
+  return preflight ? [mode, site, dest] : [site, mode, dest];
+}
+
 /** The preflight's header lines, in Chromium's order and case (conformance corpus, e.g. m-pf-acah-absent). */
 export function preflightLines(call: FetchCall, hop: HopContext): Header[] {
   const requested = requestHeadersValue(hop.headers);
@@ -182,9 +200,7 @@ export function preflightLines(call: FetchCall, hop: HopContext): Header[] {
     ...(requested ? [{ name: 'Access-Control-Request-Headers', value: requested }] : []),
     { name: 'Origin', value: hop.origin },
     { name: 'User-Agent', value: call.userAgent },
-    { name: 'Sec-Fetch-Mode', value: 'cors' },
-    { name: 'Sec-Fetch-Site', value: hop.site },
-    { name: 'Sec-Fetch-Dest', value: 'empty' },
+    ...fetchMetadata(hop, true),
     ...(referer ? [{ name: 'Referer', value: referer }] : []),
   ];
 }
@@ -203,6 +219,7 @@ export function requestLines(call: FetchCall, hop: HopContext): Header[] {
     return h ? [h] : [];
   });
   const referer = refererFor(call.origin, hop.url);
+  const origin = hop.sendOrigin ? [{ name: 'Origin', value: hop.origin }] : [];
   return [
     ...(call.api === 'eventsource'
       ? [
@@ -212,10 +229,9 @@ export function requestLines(call: FetchCall, hop: HopContext): Header[] {
       : []),
     ...mapped,
     ...(byName.has('accept') ? [] : [{ name: 'Accept', value: '*/*' }]),
-    ...(hop.sendOrigin ? [{ name: 'Origin', value: hop.origin }] : []),
-    { name: 'Sec-Fetch-Site', value: hop.site },
-    { name: 'Sec-Fetch-Mode', value: 'cors' },
-    { name: 'Sec-Fetch-Dest', value: 'empty' },
+    ...(hop.originLate ? [] : origin),
+    ...fetchMetadata(hop, false),
+    ...(hop.originLate ? origin : []),
     ...(referer ? [{ name: 'Referer', value: referer }] : []),
     ...(call.cookie !== null && call.credentials === 'include' ? [{ name: 'Cookie', value: call.cookie }] : []),
   ];

@@ -63,6 +63,15 @@ describe('a simple request', () => {
     expect(names(sent[0])).not.toContain('Origin');
     expect(sent[0]?.headers.find((h) => h.name === 'Sec-Fetch-Site')?.value).toBe('same-origin');
   });
+  test('no fetch metadata to an http URL that is not loopback; the preflight keeps Sec-Fetch-Mode (recorded m-insecure-page-*)', async () => {
+    const { sent } = await walk(call({ url: 'http://api.test/x', origin: 'http://page.test', method: 'PUT' }), (r) =>
+      r.kind === 'preflight'
+        ? answer(204, { 'Access-Control-Allow-Origin': 'http://page.test', 'Access-Control-Allow-Methods': 'PUT' })
+        : answer(200, { 'Access-Control-Allow-Origin': 'http://page.test' }),
+    );
+    expect(names(sent[0])).toEqual(['Accept', 'Access-Control-Request-Method', 'Origin', 'User-Agent', 'Sec-Fetch-Mode', 'Referer']);
+    expect(names(sent[1])).toEqual(['User-Agent', 'Accept', 'Origin', 'Referer']);
+  });
   test('a text body gets Content-Type text/plain;charset=UTF-8, which needs no preflight', async () => {
     const { sent } = await walk(call({ method: 'post', body: 'x' }), () => answer(200, ECHO));
     expect(sent.map((r) => [r.kind, r.method, r.body])).toEqual([['request', 'POST', 'x']]);
@@ -206,6 +215,8 @@ describe('redirects', () => {
       r.url.startsWith(PAGE) ? answer(302, { Location: OTHER }) : answer(204, { ...ECHO, 'Access-Control-Allow-Headers': 'x-a' }),
     );
     expect(sent.map((r) => `${r.kind} ${r.url}`)).toEqual([`request ${PAGE}/a`, `preflight ${OTHER}`, `request ${OTHER}`]);
+    // Added by the redirect, Origin comes after the Sec-Fetch headers (recorded: m-redirect-page-to-api-echo).
+    expect(names(sent[2])?.slice(-3)).toEqual(['Sec-Fetch-Dest', 'Origin', 'Referer']);
     expect(sent[2]?.headers).toContainEqual({ name: 'Origin', value: PAGE });
   });
   test('an unparsable Location on a redirect status is a network error', async () => {

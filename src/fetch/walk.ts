@@ -128,6 +128,7 @@ export function startWalk(call: FetchCall): Walk {
     origin: call.origin,
     site: siteRelation(call.origin, call.url),
     sendOrigin: corsFlag || (method !== 'GET' && method !== 'HEAD'),
+    originLate: false,
     corsFlag,
     redirects: 0,
   };
@@ -187,6 +188,7 @@ function followRedirect(walk: Walk, hop: Hop, status: number, location: string):
   const origin = nextOrigin(cursor.origin, hop.url, location);
   const method = toGet ? 'GET' : cursor.method;
   const corsFlag = cursor.corsFlag || !sameOrigin(origin, originOf(location));
+  const sendOrigin = corsFlag || (method !== 'GET' && method !== 'HEAD');
   return openHop(walk, {
     url: location,
     method,
@@ -194,7 +196,9 @@ function followRedirect(walk: Walk, hop: Hop, status: number, location: string):
     body: toGet ? null : cursor.body,
     origin,
     site: weakerRelation(cursor.site, siteRelation(walk.call.origin, location)),
-    sendOrigin: corsFlag || (method !== 'GET' && method !== 'HEAD'),
+    sendOrigin,
+    // The redirect drops Origin with the method change; the CORS layer adds it again, after the others.
+    originLate: sendOrigin && (cursor.originLate || toGet || !cursor.sendOrigin),
     corsFlag,
     redirects: cursor.redirects + 1,
   });
