@@ -25,7 +25,7 @@ async function audit(...argv: string[]): Promise<{ code: number; report: AuditRe
 
 describe('the audit finds what was planted, and only that', () => {
   test.each(MISTAKES.map((m) => [m.path, m] as const))('%s', async (path, mistake) => {
-    const { code, report } = await audit(`${server.url}${path}`, '--origin', ALLOWED, '--json');
+    const { code, report } = await audit(`${server.origin}${path}`, '--origin', ALLOWED, '--json');
     expect([...report.findings.map((f) => f.kind)].sort(), mistake.description).toEqual([...mistake.planted].sort());
     expect(code).toBe(mistake.planted.length > 0 ? 1 : 0);
     expect(report.outcome).toBe(mistake.planted.length > 0 ? 'findings' : 'clean');
@@ -37,12 +37,12 @@ describe('the audit finds what was planted, and only that', () => {
 
 describe('the audit report', () => {
   test('JSON: versioned, every probe with what it got, most severe finding first, the fix for the chosen stack', async () => {
-    const { report } = await audit(`${server.url}/reflect-credentials`, '--origin', ALLOWED, '--json', '--stack', 'express');
+    const { report } = await audit(`${server.origin}/reflect-credentials`, '--origin', ALLOWED, '--json', '--stack', 'express');
     expect(report).toMatchObject({
       schemaVersion: 1,
       command: 'audit',
       exitCode: 1,
-      request: { url: `${server.url}/reflect-credentials`, origin: ALLOWED },
+      request: { url: `${server.origin}/reflect-credentials`, origin: ALLOWED },
     });
     expect(report.probes.map((p) => [p.kind, p.readableWithCredentials])).toEqual([
       ['own-origin', true],
@@ -63,12 +63,12 @@ describe('the audit report', () => {
     expect(report.steps.every((s) => s.method === 'GET' && s.status === 200)).toBe(true);
   });
   test('a preflighted request: the preflight is audited, and the only other request is a GET', async () => {
-    const { report } = await audit(`${server.url}/nginx-echo`, '--origin', ALLOWED, '-X', 'PUT', '-H', 'X-Token: 1', '--json');
+    const { report } = await audit(`${server.origin}/nginx-echo`, '--origin', ALLOWED, '-X', 'PUT', '-H', 'X-Token: 1', '--json');
     expect(new Set(report.steps.map((s) => `${s.kind} ${s.method}`))).toEqual(new Set(['preflight OPTIONS', 'request GET']));
     expect(report.findings.some((f) => f.stage === 'preflight' && f.kind === 'credentials-with-reflected-origin')).toBe(true);
   });
   test('text: the findings with their evidence, and the fix', async () => {
-    const { code, stdout } = await audit(`${server.url}/null-allowlist`, '--origin', ALLOWED);
+    const { code, stdout } = await audit(`${server.origin}/null-allowlist`, '--origin', ALLOWED);
     expect(code).toBe(1);
     expect(stdout).toContain('1 FINDING');
     expect(stdout).toContain('HIGH');
@@ -77,7 +77,7 @@ describe('the audit report', () => {
     expect(stdout).toContain(`Access-Control-Allow-Origin: ${ALLOWED}`);
   });
   test('text, nothing found', async () => {
-    const { code, stdout } = await audit(`${server.url}/correct`, '--origin', ALLOWED);
+    const { code, stdout } = await audit(`${server.origin}/correct`, '--origin', ALLOWED);
     expect(code).toBe(0);
     expect(stdout).toContain('NOTHING FOUND');
   });

@@ -56,17 +56,17 @@ describe('the built cors-lens', () => {
     expect(await cli('--version')).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });
   test('check: a refused request exits 1 with the JSON report', async () => {
-    const { code, stdout } = await cli('check', `${server.url}/correct`, '--origin', 'https://other.example', '--json');
+    const { code, stdout } = await cli('check', `${server.origin}/correct`, '--origin', 'https://other.example', '--json');
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({ outcome: 'refused', corsError: 'MissingAllowOriginHeader' });
   });
   test('audit: a planted mistake exits 1, a correct allowlist 0', async () => {
-    const found = await cli('audit', `${server.url}/starts-with`, '--origin', ALLOWED);
+    const found = await cli('audit', `${server.origin}/starts-with`, '--origin', ALLOWED);
     expect(found.code).toBe(1);
     expect(found.stdout).toContain('Your host name with anything appended is allowed');
-    expect((await cli('audit', `${server.url}/correct`, '--origin', ALLOWED)).code).toBe(0);
+    expect((await cli('audit', `${server.origin}/correct`, '--origin', ALLOWED)).code).toBe(0);
   });
   test('bad input exits 2 with one line on stderr', async () => {
-    expect(await cli('check', `${server.url}/`, '--origin', 'nowhere')).toMatchObject({ code: 2, stdout: '' });
+    expect(await cli('check', `${server.origin}/`, '--origin', 'nowhere')).toMatchObject({ code: 2, stdout: '' });
   });
 });

@@ -3,15 +3,15 @@
  * clear line on stderr, secrets never printed, hostile header values never reaching the terminal raw. Real servers
  * on free loopback ports; the run is in-process (bin.test.ts runs the built file).
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startRecordingServers } from '../test-support/conformance/server.ts';
+import { type Served, serveHttp } from '../test-support/servers/loopback.ts';
 import type { CheckReport } from './check.ts';
 import { main } from './main.ts';
 
 const PAGE = 'https://app.example.com';
-let api: http.Server;
+let api: Served;
 let base: string;
 const seen: http.IncomingHttpHeaders[] = [];
 
@@ -29,13 +29,11 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
 }
 
 beforeAll(async () => {
-  api = http.createServer(handler);
-  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+  api = await serveHttp(handler);
+  base = api.origin;
 });
 afterAll(async () => {
-  api.closeAllConnections();
-  await new Promise((resolve) => api.close(resolve));
+  await api?.close();
 });
 
 async function run(...argv: string[]) {
@@ -47,11 +45,9 @@ async function run(...argv: string[]) {
 
 /** A port nothing listens on: a server's, closed. */
 async function closedPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
+  const s = await serveHttp(() => undefined);
+  await s.close();
+  return Number(new URL(s.origin).port);
 }
 
 describe('exit statuses and the JSON report', () => {

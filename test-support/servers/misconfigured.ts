@@ -4,11 +4,10 @@
  * audit tests plant one mistake per route and require the audit to find exactly it; the correct routes must come out
  * clean. ALLOWED is the page origin the routes are written for.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import cors from 'cors';
 import express from 'express';
 import type { FindingKind } from '../../src/audit/findings.ts';
+import { type Served, serveHttp } from './loopback.ts';
 
 export const ALLOWED = 'https://app.example.com';
 
@@ -22,36 +21,30 @@ export interface Mistake {
 }
 
 /** The routes, with what each plants. */
+/** What a server that lets every origin in plants, besides the echo itself. */
+const EVERY_PROBE: readonly FindingKind[] = [
+  'null-allowed',
+  'suffix-match',
+  'prefix-match',
+  'insecure-origin-allowed',
+  'subdomain-allowed',
+];
+
 export const MISTAKES: readonly Mistake[] = [
   {
     path: '/reflect-credentials',
     description: "cors({ origin: true, credentials: true }): echoes every Origin, 'null' included, with credentials",
-    planted: [
-      'credentials-with-reflected-origin',
-      'null-allowed',
-      'suffix-match',
-      'prefix-match',
-      'insecure-origin-allowed',
-      'subdomain-allowed',
-    ],
+    planted: ['credentials-with-reflected-origin', ...EVERY_PROBE],
   },
   {
     path: '/nginx-echo',
     description: 'add_header Access-Control-Allow-Origin $http_origin, Allow-Credentials true, no Vary',
-    planted: [
-      'credentials-with-reflected-origin',
-      'null-allowed',
-      'suffix-match',
-      'prefix-match',
-      'insecure-origin-allowed',
-      'subdomain-allowed',
-      'missing-vary',
-    ],
+    planted: ['credentials-with-reflected-origin', ...EVERY_PROBE, 'missing-vary'],
   },
   {
     path: '/reflect-public',
     description: 'cors({ origin: true }): echoes every origin, no credentials',
-    planted: ['reflects-any-origin', 'null-allowed', 'suffix-match', 'prefix-match', 'insecure-origin-allowed', 'subdomain-allowed'],
+    planted: ['reflects-any-origin', ...EVERY_PROBE],
   },
   { path: '/null-allowlist', description: "an allowlist with 'null' added for local files, credentials", planted: ['null-allowed'] },
   { path: '/starts-with', description: 'origin.startsWith(ALLOWED), credentials', planted: ['suffix-match'] },
@@ -130,16 +123,6 @@ export function misconfiguredApp(): express.Express {
 }
 
 /** The app on a free loopback port. */
-export async function startMisconfigured(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer(misconfiguredApp());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export function startMisconfigured(): Promise<Served> {
+  return serveHttp(misconfiguredApp());
 }
