@@ -65,6 +65,8 @@ describe('preflightReasons', () => {
     const reasons = preflightReasons('PUT', headers({ 'content-type': 'application/json', 'x-id': '1' }));
     expect(reasons.map((r) => `${r.kind}:${r.name}`)).toEqual(['method:PUT', 'header:content-type', 'header:x-id']);
     expect(reasons[1]?.detail).toContain('application/json');
+    // The detail names its header: the notes join several of them into one sentence.
+    expect(reasons[2]?.detail).toMatch(/^header x-id: it is not one of the headers a simple request may carry/);
   });
 });
 

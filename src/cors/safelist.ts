@@ -161,6 +161,6 @@ export function preflightReasons(method: string, headers: HeaderList): Preflight
   if (!isSafelistedMethod(method)) {
     reasons.push({ kind: 'method', name: method, detail: `method ${method} is not GET, HEAD or POST` });
   }
-  for (const h of unsafeRequestHeaders(headers)) reasons.push({ kind: 'header', name: h.name, detail: h.reason });
+  for (const h of unsafeRequestHeaders(headers)) reasons.push({ kind: 'header', name: h.name, detail: `header ${h.name}: ${h.reason}` });
   return reasons;
 }
