@@ -13,6 +13,7 @@ import {
   type FetchCall,
   type Header,
   passiveFindings,
+  type ResponseFacts,
   runWalk,
   type ServerFix,
   sanitizeHeaders,
@@ -80,15 +81,24 @@ export function callOf(o: CheckOptions): FetchCall {
   };
 }
 
-/** The exchange as it may be printed: every header list through the core's redaction (Cookie, Authorization, tokens). */
+/**
+ * The exchange as it may be printed: every header list, sent and received, through the core's redaction (Cookie,
+ * Set-Cookie, Authorization, tokens).
+ */
 function sanitizedExchange(ex: Exchange): Exchange {
+  const response = (r: ResponseFacts | null) => r && { ...r, headers: sanitizeHeaders(r.headers) };
   return {
     ...ex,
     request: { ...ex.request, headers: sanitizeHeaders(ex.request.headers) },
     hops: ex.hops.map((h) => ({
       ...h,
       requestHeaders: h.requestHeaders && sanitizeHeaders(h.requestHeaders),
-      preflight: h.preflight && { ...h.preflight, requestHeaders: sanitizeHeaders(h.preflight.requestHeaders) },
+      preflight: h.preflight && {
+        ...h.preflight,
+        requestHeaders: sanitizeHeaders(h.preflight.requestHeaders),
+        response: response(h.preflight.response),
+      },
+      response: response(h.response),
     })),
   };
 }

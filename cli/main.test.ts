@@ -24,6 +24,7 @@ function handler(req: http.IncomingMessage, res: http.ServerResponse): void {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Allow-Credentials', 'true');
     res.setHeader('Access-Control-Allow-Headers', 'authorization');
+    res.setHeader('Set-Cookie', 'sid=TOPSECRET3; HttpOnly');
   }
   res.end('{}');
 }
@@ -168,7 +169,7 @@ describe('network errors: exit 2, the net:: error and what node said', () => {
 });
 
 describe('what is never printed', () => {
-  test('cookie and Authorization values: not in the text, not in the JSON; they do reach the server', async () => {
+  test('Cookie, Authorization and Set-Cookie values: not in the text, not in the JSON; they do reach the server', async () => {
     const argv = [
       'check',
       `${base}/echo`,
@@ -183,7 +184,9 @@ describe('what is never printed', () => {
     const text = await run(...argv);
     const json = await run(...argv, '--json');
     for (const out of [text.stdout, text.stderr, json.stdout, json.stderr]) expect(out).not.toMatch(/TOPSECRET/);
-    expect(JSON.parse(json.stdout).exchange.hops[0].requestHeaders).toContainEqual({ name: 'Cookie', value: '', redacted: true });
+    const hop = JSON.parse(json.stdout).exchange.hops[0];
+    expect(hop.requestHeaders).toContainEqual({ name: 'Cookie', value: '', redacted: true });
+    expect(hop.response.headers).toContainEqual({ name: 'Set-Cookie', value: '', redacted: true });
     expect(seen.some((h) => h.cookie === 'sid=TOPSECRET1' && h.authorization === 'Bearer TOPSECRET2')).toBe(true);
   });
   test("a server's escape sequences reach the terminal as text", async () => {
