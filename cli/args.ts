@@ -32,11 +32,7 @@ export interface AuditOptions extends CommonOptions {
   readonly command: 'audit';
 }
 
-export type Command =
-  | CheckOptions
-  | AuditOptions
-  | { readonly command: 'help'; readonly topic: string | null }
-  | { readonly command: 'version' };
+export type Command = CheckOptions | AuditOptions | { readonly command: 'help' } | { readonly command: 'version' };
 
 const OPTIONS = {
   origin: { type: 'string' },
@@ -76,6 +72,7 @@ export function parseResolve(text: string): [string, string] {
   return [`${host.toLowerCase()}:${port}`, address.replace(/^\[(.*)\]$/, '$1')];
 }
 
+/** The command line (without node and the script) as options; throws BadInput for anything wrong. */
 export function parseCommand(argv: readonly string[]): Command {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
@@ -86,9 +83,7 @@ export function parseCommand(argv: readonly string[]): Command {
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (values.version) return { command: 'version' };
-  if (values.help || command === undefined || command === 'help') {
-    return { command: 'help', topic: command === 'help' ? (rest[0] ?? null) : (command ?? null) };
-  }
+  if (values.help || command === undefined || command === 'help') return { command: 'help' };
   if (command !== 'check' && command !== 'audit')
     throw new BadInput(`unknown command '${command}': use check or audit (see cors-lens --help)`);
   if (rest.length !== 1) throw new BadInput(`${command} takes exactly one URL${rest.length > 1 ? `, got ${rest.length}` : ''}`);

@@ -68,6 +68,7 @@ export interface AuditRun {
   readonly detail: string | null;
 }
 
+/** Runs an audit; throws BadInput for a request a browser would refuse to make. */
 export async function runAudit(o: AuditOptions, transport: Transport): Promise<AuditRun> {
   const call: FetchCall = {
     url: o.url,

@@ -67,7 +67,8 @@ export interface CheckReport {
   readonly exchange: Exchange;
 }
 
-export function callOf(o: CheckOptions): FetchCall {
+/** The page's call the options describe. */
+function callOf(o: CheckOptions): FetchCall {
   return {
     url: o.url,
     origin: o.origin,

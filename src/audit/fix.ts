@@ -17,6 +17,7 @@ export interface AuditedRequest {
   readonly credentials: boolean;
 }
 
+/** What the allowlist fix must grant for the audited request. */
 export function auditRequirements(r: AuditedRequest): Requirements {
   const method = normalizeMethod(r.method);
   const headers = unsafeRequestHeaders(r.headers).map((h) => h.name);
