@@ -18,7 +18,7 @@ const quiet = { stdout: () => undefined, stderr: () => undefined, color: false }
 
 /** Runs `once` back to back (`parallel` at a time) for the given time; returns runs per second and mean ms per run. */
 async function measure(once: () => Promise<unknown>, parallel = 1): Promise<{ perSecond: number; ms: number }> {
-  for (let i = 0; i < 20; i++) await once(); // warm-up
+  for (let i = 0; i < 3; i++) await once(); // warm-up
   let n = 0;
   const t0 = performance.now();
   const deadline = t0 + seconds * 1000;
@@ -84,6 +84,7 @@ try {
     },
   );
   const bin = path.join(out, 'cors-lens.js');
+  rows.push(['node itself starting and exiting (node -e 0), the floor', 0, await measure(() => run(process.execPath, ['-e', '0']))]);
   rows.push(['built file under node, simple GET (start-up included)', 1, await measure(() => run(process.execPath, [bin, ...simple]))]);
 
   console.log(`cors-lens check against a local server, ${seconds} s per row (node ${process.version}, ${new Date().toISOString()})\n`);
