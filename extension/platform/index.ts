@@ -17,10 +17,31 @@ export const send: Send = sender(browser.runtime);
  * tab (from the toolbar button, or by a test). Null when neither is available.
  */
 export function inspectedTabId(search: string): number | null {
-  const devtools = (browser as { devtools?: { inspectedWindow?: { tabId?: number } } }).devtools;
-  const fromDevtools = devtools?.inspectedWindow?.tabId;
-  if (typeof fromDevtools === 'number') return fromDevtools;
+  const fromDevtools = devtoolsTabId();
+  if (fromDevtools !== null) return fromDevtools;
   const param = new URLSearchParams(search).get('tabId');
   const id = param === null ? Number.NaN : Number(param);
   return Number.isInteger(id) && id >= 0 ? id : null;
+}
+
+function devtoolsTabId(): number | null {
+  const devtools = (browser as { devtools?: { inspectedWindow?: { tabId?: number } } }).devtools;
+  const id = devtools?.inspectedWindow?.tabId;
+  return typeof id === 'number' ? id : null;
+}
+
+/** Whether this page runs inside DevTools (the panel there), rather than as a page of its own. */
+export function inDevtools(): boolean {
+  return devtoolsTabId() !== null;
+}
+
+/**
+ * Reloads the inspected page so that its requests run again with details captured: from DevTools through
+ * inspectedWindow (DevTools' network log then sees them), from a panel page through the tabs API (its tab has
+ * detailed capture while the panel is open).
+ */
+export async function reloadInspected(tabId: number): Promise<void> {
+  const devtools = (browser as { devtools?: { inspectedWindow?: { reload(options?: object): void } } }).devtools;
+  if (inDevtools() && devtools?.inspectedWindow) devtools.inspectedWindow.reload({});
+  else await browser.tabs.reload(tabId);
 }
