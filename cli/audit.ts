@@ -12,15 +12,17 @@ import {
   type FetchCall,
   type Header,
   headerValue,
+  keptUrl,
   originOf,
   type Probe,
   type ProbeAnswer,
   probeRequests,
+  redactHeaders,
+  redactUrl,
   type ServerFix,
   type SkippedProbe,
   STACKS,
   sameOrigin,
-  sanitizeHeaders,
 } from '../src/index.ts';
 import type { AuditOptions } from './args.ts';
 import { BadInput } from './args.ts';
@@ -123,7 +125,7 @@ export async function runAudit(o: AuditOptions, transport: Transport): Promise<A
     tool: `cors-lens ${VERSION}`,
     outcome,
     exitCode: outcome === 'clean' ? 0 : outcome === 'findings' ? 1 : 2,
-    request: { url: o.url, origin: o.origin, method: o.method, headers: sanitizeHeaders(o.headers) },
+    request: { url: keptUrl(o.url), origin: o.origin, method: o.method, headers: redactHeaders(o.headers, 'request') },
     probes: answers.map(resultOf),
     skipped: [...skipped, ...dropped],
     findings,
@@ -137,6 +139,7 @@ export async function runAudit(o: AuditOptions, transport: Transport): Promise<A
 function resultOf(a: ProbeAnswer): ProbeResult {
   const headers = a.response.headers;
   const granted = acceptance(a.response, a.probe.origin);
+  const location = a.response.status >= 300 && a.response.status < 400 ? headerValue(headers, 'location') : null;
   return {
     kind: a.probe.kind,
     origin: a.probe.origin,
@@ -148,6 +151,6 @@ function resultOf(a: ProbeAnswer): ProbeResult {
     vary: headerValue(headers, 'vary'),
     readable: granted.accepted,
     readableWithCredentials: granted.credentials,
-    location: a.response.status >= 300 && a.response.status < 400 ? headerValue(headers, 'location') : null,
+    location: location === null ? null : redactUrl(location),
   };
 }

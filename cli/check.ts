@@ -8,15 +8,17 @@ import {
   CORS_NET_ERROR,
   callProblem,
   type Diagnosis,
-  diagnose,
   type Exchange,
+  explain,
   type FetchCall,
   type Header,
+  judge,
+  keptUrl,
   passiveFindings,
-  type ResponseFacts,
+  redactExchange,
+  redactHeaders,
   runWalk,
   type ServerFix,
-  sanitizeHeaders,
   suggestFixes,
 } from '../src/index.ts';
 import { BadInput, type CheckOptions } from './args.ts';
@@ -63,7 +65,7 @@ export interface CheckReport {
   readonly fix: ServerFix | null;
   readonly clientFixes: readonly ClientFix[];
   readonly steps: readonly WireStep[];
-  /** The exchange the engine judged; secret header values withheld. */
+  /** The exchange the engine judged, as the redaction keeps it: values only for the headers a diagnosis reads. */
   readonly exchange: Exchange;
 }
 
@@ -82,34 +84,12 @@ function callOf(o: CheckOptions): FetchCall {
   };
 }
 
-/**
- * The exchange as it may be printed: every header list, sent and received, through the core's redaction (Cookie,
- * Set-Cookie, Authorization, tokens).
- */
-function sanitizedExchange(ex: Exchange): Exchange {
-  const response = (r: ResponseFacts | null) => r && { ...r, headers: sanitizeHeaders(r.headers) };
-  return {
-    ...ex,
-    request: { ...ex.request, headers: sanitizeHeaders(ex.request.headers) },
-    hops: ex.hops.map((h) => ({
-      ...h,
-      requestHeaders: h.requestHeaders && sanitizeHeaders(h.requestHeaders),
-      preflight: h.preflight && {
-        ...h.preflight,
-        requestHeaders: sanitizeHeaders(h.preflight.requestHeaders),
-        response: response(h.preflight.response),
-      },
-      response: response(h.response),
-    })),
-  };
-}
-
 /** The reported step of a sent request. */
 export function stepOf(s: Sent): WireStep {
   return {
     kind: s.request.kind,
     method: s.request.method,
-    url: s.request.url,
+    url: keptUrl(s.request.url),
     status: 'response' in s.outcome ? s.outcome.response.status : null,
     error: 'error' in s.outcome ? s.outcome.error : null,
     ms: Math.round(s.ms * 10) / 10,
@@ -134,8 +114,11 @@ export async function runCheck(o: CheckOptions, transport: Transport): Promise<C
     sent.push(s);
     return s.outcome;
   });
-  const diagnosis = diagnose(exchange);
-  const fixes = suggestFixes(exchange, diagnosis);
+  // Judged on everything that came back, as the browser judges; worded and reported from what the project's one
+  // redaction keeps (src/redact.ts: the values a diagnosis reads, URLs without secrets), like the extension.
+  const kept = redactExchange(exchange);
+  const diagnosis = explain(kept, judge(exchange));
+  const fixes = suggestFixes(kept, diagnosis);
   const networkError = exchange.error !== null && exchange.error !== CORS_NET_ERROR ? exchange.error : null;
   const outcome: CheckOutcome = diagnosis.verdict === 'fail' ? 'refused' : networkError ? 'network-error' : 'allowed';
   const report: CheckReport = {
@@ -145,12 +128,12 @@ export async function runCheck(o: CheckOptions, transport: Transport): Promise<C
     outcome,
     exitCode: outcome === 'allowed' ? 0 : outcome === 'refused' ? 1 : 2,
     request: {
-      url: o.url,
+      url: keptUrl(o.url),
       origin: o.origin,
       method: exchange.request.method,
       api: o.api,
       credentials: call.credentials,
-      headers: sanitizeHeaders(o.headers),
+      headers: redactHeaders(o.headers, 'request'),
     },
     corsError: diagnosis.status?.corsError ?? null,
     failedParameter: diagnosis.status?.failedParameter ?? null,
@@ -160,7 +143,7 @@ export async function runCheck(o: CheckOptions, transport: Transport): Promise<C
     fix: fixes.server.find((f) => f.stack === o.stack) ?? null,
     clientFixes: fixes.client,
     steps: sent.map(stepOf),
-    exchange: sanitizedExchange(exchange),
+    exchange: kept,
   };
   return { report, detail: sent.findLast((s) => s.detail !== null)?.detail ?? null };
 }

@@ -169,10 +169,10 @@ describe('network errors: exit 2, the net:: error and what node said', () => {
 });
 
 describe('what is never printed', () => {
-  test('Cookie, Authorization and Set-Cookie values: not in the text, not in the JSON; they do reach the server', async () => {
+  test('Cookie, Authorization, Set-Cookie and secret query values: not in the text, not in the JSON; they do reach the server', async () => {
     const argv = [
       'check',
-      `${base}/echo`,
+      `${base}/echo?access_token=TOPSECRET4`,
       '--origin',
       PAGE,
       '--credentials',
@@ -188,6 +188,7 @@ describe('what is never printed', () => {
     expect(hop.requestHeaders).toContainEqual({ name: 'Cookie', value: '', redacted: true });
     expect(hop.response.headers).toContainEqual({ name: 'Set-Cookie', value: '', redacted: true });
     expect(seen.some((h) => h.cookie === 'sid=TOPSECRET1' && h.authorization === 'Bearer TOPSECRET2')).toBe(true);
+    expect(text.stdout).toContain(`${base}/echo?access_token=[redacted]`);
   });
   test("a server's escape sequences reach the terminal as text", async () => {
     // The recording server writes header bytes as given, which node's own server refuses to.
