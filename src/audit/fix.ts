@@ -27,6 +27,7 @@ export function auditRequirements(r: AuditedRequest): Requirements {
     url: r.url,
     path: new URL(r.url).pathname,
     credentials: r.credentials,
+    method,
     methods,
     headers,
     preflight: methods.length > 0 || headers.length > 0,
