@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'extension/**/*.test.ts', 'scripts/**/*.test.ts', 'test-support/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'extension/**/*.test.ts', 'scripts/**/*.test.ts', 'test-support/**/*.test.ts', 'cli/**/*.test.ts'],
     environment: 'node',
   },
   resolve: {

@@ -32,6 +32,21 @@ export function headerValue(headers: HeaderList, name: string): string | null {
   return values.length === 0 ? null : values.join(', ');
 }
 
+/**
+ * Whether the response varies on a request header: Vary lists its name (or "*"), in any of its lines.
+ * A response whose Access-Control-Allow-Origin depends on the request's Origin must vary on Origin, or caches serve
+ * one origin's answer to another.
+ */
+export function variesOn(headers: HeaderList, name: string): boolean {
+  const wanted = name.toLowerCase();
+  return headerValues(headers, 'vary').some((line) =>
+    line
+      .split(',')
+      .map((item) => item.trim().toLowerCase())
+      .some((item) => item === wanted || item === '*'),
+  );
+}
+
 export function hasHeader(headers: HeaderList, name: string): boolean {
   const wanted = name.toLowerCase();
   return headers.some((h) => h.name.toLowerCase() === wanted);

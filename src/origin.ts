@@ -51,3 +51,12 @@ export function isValidUrl(value: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) return false;
   return URL.canParse(value);
 }
+
+/**
+ * Whether a URL or origin is potentially trustworthy (https://w3c.github.io/webappsec-secure-contexts/): https, or
+ * http on a loopback host. Client hints go only to these; an http origin that is not one can be altered by anyone
+ * on the network path.
+ */
+export function potentiallyTrustworthy(url: string): boolean {
+  return /^https:/.test(url) || /^http:\/\/(localhost|[^/:]*\.localhost|127(\.\d+){3}|\[::1\])(:\d+)?(\/|$)/.test(url);
+}

@@ -13,6 +13,7 @@
  * reported over CDP in the conformance corpus (test-support/conformance/corpus.json), and every failedParameter.
  */
 import type { HeaderList } from '../headers.ts';
+import { potentiallyTrustworthy } from '../origin.ts';
 import { isAuthorHeaderName } from './safelist.ts';
 
 const MASK64 = (1n << 64n) - 1n;
@@ -143,11 +144,6 @@ export function hashMapOrder(names: readonly string[]): string[] {
  * not). Their relative order is one of the few the recorded wire orders allow.
  */
 const BLINK_ADDED = ['sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-platform', 'user-agent'];
-
-/** Client hints go only to potentially trustworthy URLs: https, and http on loopback hosts. */
-function potentiallyTrustworthy(url: string): boolean {
-  return /^https:/.test(url) || /^http:\/\/(localhost|[^/:]*\.localhost|127(\.\d+){3}|\[::1\])(:\d+)?(\/|$)/.test(url);
-}
 
 export interface HeaderMapInput {
   /** The request's headers as far as known: Blink's own list, the wire list, or names rebuilt from the preflight. */

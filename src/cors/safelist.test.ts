@@ -30,6 +30,8 @@ describe('unsafeHeaderReason', () => {
     ['range', 'bytes=0-', false],
     ['range', 'bytes=-5', true],
     ['range', 'bytes=0-1,5-6', true],
+    ['range', 'bytes=5-1', true],
+    ['range', 'bytes=5-5', false],
     ['x-requested-with', 'XMLHttpRequest', true],
     ['authorization', 'Bearer x', true],
     ['accept', 'a'.repeat(129), true],
@@ -63,6 +65,8 @@ describe('preflightReasons', () => {
     const reasons = preflightReasons('PUT', headers({ 'content-type': 'application/json', 'x-id': '1' }));
     expect(reasons.map((r) => `${r.kind}:${r.name}`)).toEqual(['method:PUT', 'header:content-type', 'header:x-id']);
     expect(reasons[1]?.detail).toContain('application/json');
+    // The detail names its header: the notes join several of them into one sentence.
+    expect(reasons[2]?.detail).toMatch(/^header x-id: it is not one of the headers a simple request may carry/);
   });
 });
 

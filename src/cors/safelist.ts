@@ -92,8 +92,14 @@ export function unsafeHeaderReason(name: string, value: string): string | null {
         ? null
         : `Content-Type '${essence ?? value}' is not one of ${SAFELISTED_CONTENT_TYPES.join(', ')}`;
     }
-    case 'range':
-      return /^bytes=\d+-\d*$/.test(value) ? null : 'only a single "bytes=N-" or "bytes=N-M" range is simple';
+    case 'range': {
+      const range = /^bytes=(\d+)-(\d*)$/.exec(value);
+      if (!range) return 'only a single "bytes=N-" or "bytes=N-M" range is simple';
+      // https://fetch.spec.whatwg.org/#simple-range-header-value: a range that ends before it starts is a failure
+      // (recorded: m-safelist-range-backwards, bytes=5-1, is preflighted).
+      const [, start = '', end = ''] = range;
+      return end !== '' && BigInt(start) > BigInt(end) ? 'the range ends before it starts' : null;
+    }
     default:
       return 'it is not one of the headers a simple request may carry (Accept, Accept-Language, Content-Language, Content-Type, Range)';
   }
@@ -155,6 +161,6 @@ export function preflightReasons(method: string, headers: HeaderList): Preflight
   if (!isSafelistedMethod(method)) {
     reasons.push({ kind: 'method', name: method, detail: `method ${method} is not GET, HEAD or POST` });
   }
-  for (const h of unsafeRequestHeaders(headers)) reasons.push({ kind: 'header', name: h.name, detail: h.reason });
+  for (const h of unsafeRequestHeaders(headers)) reasons.push({ kind: 'header', name: h.name, detail: `header ${h.name}: ${h.reason}` });
   return reasons;
 }

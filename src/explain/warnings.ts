@@ -2,7 +2,7 @@
  * Fragile setups that pass today: they never count as failures, but each is a bug waiting for another origin,
  * another browser or a cache. Computed on the final response of an exchange.
  */
-import { headerValue, headerValues } from '../headers.ts';
+import { headerValue, headerValues, variesOn } from '../headers.ts';
 import type { Credentials, Exchange, Note } from '../model.ts';
 import { originOf, sameOrigin } from '../origin.ts';
 
@@ -29,8 +29,7 @@ export function warningsFor(exchange: Exchange, credentials: Credentials): Note[
   const origin = last.originSent ?? exchange.request.origin;
   if (sameOrigin(origin, originOf(last.url))) return warnings;
   const allowOrigin = headerValue(response.headers, 'access-control-allow-origin');
-  const vary = (headerValue(response.headers, 'vary') ?? '').toLowerCase();
-  if (allowOrigin !== null && allowOrigin !== '*' && allowOrigin === origin && !/(^|,)\s*(origin|\*)\s*(,|$)/.test(vary)) {
+  if (allowOrigin !== null && allowOrigin !== '*' && allowOrigin === origin && !variesOn(response.headers, 'origin')) {
     warnings.push({
       kind: 'echo-without-vary',
       text:

@@ -7,17 +7,13 @@
  * throw (Express's default error handler answers 500), and `auth=key` puts an authentication middleware in front of
  * the route that refuses any request without `x-api-key: secret`, preflights included (they never carry it).
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import cors, { type CorsOptions } from 'cors';
 import express from 'express';
+import { type Served, serveHttp } from './loopback.ts';
 
 export const API_KEY = 'secret';
 
-export interface Replica {
-  readonly origin: string;
-  close(): Promise<void>;
-}
+export type Replica = Served;
 
 /** `null`: no CORS middleware at all; `'defaults'`: cors() with its defaults; otherwise cors(options). */
 export async function startReplica(config: CorsOptions | 'defaults' | null): Promise<Replica> {
@@ -37,18 +33,5 @@ export async function startReplica(config: CorsOptions | 'defaults' | null): Pro
     if (Number(req.query.s ?? 200) >= 500) throw new Error('the same failure as the original API');
     res.set('cache-control', 'no-store').json({ ok: true, method: req.method });
   });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return serveHttp(app);
 }
