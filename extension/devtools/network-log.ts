@@ -34,7 +34,7 @@ const UTF8 = new TextDecoder('utf-8');
  * like the webRequest adapter, wants them decoded as UTF-8 with replacement characters for invalid bytes.
  */
 function networkText(value: string): string {
-  if (!/[\u0080-\u00ff]/.test(value) || /[^\u0000-\u00ff]/.test(value)) return value;
+  if (!/[\u0080-\u00ff]/.test(value) || /[\u0100-\uffff]/.test(value)) return value;
   return UTF8.decode(Uint8Array.from(value, (c) => c.charCodeAt(0)));
 }
 
