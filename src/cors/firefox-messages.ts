@@ -75,9 +75,9 @@ export function firefoxMessage(reason: FirefoxReason, url: string, parameter = '
   return TEMPLATES[reason].replace(/%([12])/g, (_m, n: string) => (n === '1' ? url : parameter));
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const PATTERNS = FIREFOX_REASONS.map(
-  (reason) => [reason, new RegExp(`^${escape(TEMPLATES[reason]).replace('%1', '(.*?)').replace('%2', '([^]*?)')}$`)] as const,
+  (reason) => [reason, new RegExp(`^${escapeRegExp(TEMPLATES[reason]).replace('%1', '(.*?)').replace('%2', '([^]*?)')}$`)] as const,
 );
 
 /** Reads a console message back into its reason, URL and value; null when it is not one of Firefox's CORS messages. */
@@ -92,5 +92,5 @@ export function parseFirefoxMessage(text: string): FirefoxMessage | null {
 /** The MDN page for a Firefox reason (MDN spells one slug CORSMIssingAllowCredentials). */
 export function firefoxMdnUrl(reason: FirefoxReason): string {
   const slug = reason === 'CORSMissingAllowCredentials' ? 'CORSMIssingAllowCredentials' : reason;
-  return `https://developer.mozilla.org/docs/Web/HTTP/Guides/CORS/Errors/${slug}`;
+  return `https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors/${slug}`;
 }

@@ -75,7 +75,12 @@ function checkAccess(response: ResponseFacts, origin: string, credentials: Crede
 }
 
 /** The preflight listener's own checks (CheckPreflightRequestApproved), after the access check passed. */
-function checkPreflightResponse(response: ResponseFacts, method: string, requested: readonly string[], include: boolean): FirefoxStatus | null {
+function checkPreflightResponse(
+  response: ResponseFacts,
+  method: string,
+  requested: readonly string[],
+  include: boolean,
+): FirefoxStatus | null {
   if (!isOkStatus(response.status)) return { reason: 'CORSPreflightDidNotSucceed', parameter: String(response.status) };
   const tokens = (name: string) =>
     (firefoxHeaderValue(response.headers, name) ?? '')
@@ -142,13 +147,19 @@ export function evaluateFirefox(exchange: Exchange, credentials: CredentialsMode
     const refusedUserinfo =
       followed && hasUserinfo(location) && (crossSite || !sameOrigin(origin, originOf(hop.url)) || !sameOrigin(origin, originOf(location)));
     if (!crossSite && sameOrigin(origin, originOf(hop.url))) {
+      // A same-origin-mode request is refused the moment a redirect leaves the origin, with no CORS message.
+      if (followed && request.mode === 'same-origin' && !sameOrigin(origin, originOf(location))) {
+        return verdict(i, null, 'redirect', [], { blocked: true });
+      }
       if (refusedUserinfo) return verdict(i, DID_NOT_SUCCEED, 'redirect', [[DID_NOT_SUCCEED, hop.url]]);
       continue;
     }
     // A same-origin-mode request to another origin fails before any request, with no CORS message.
     if (request.mode === 'same-origin') return verdict(i, null, 'request', [], { blocked: true });
     if (!/^https?$/.test(schemeOf(hop.url))) {
-      return verdict(i, { reason: 'CORSRequestNotHttp', parameter: '' }, 'request', [[{ reason: 'CORSRequestNotHttp', parameter: '' }, hop.url]]);
+      return verdict(i, { reason: 'CORSRequestNotHttp', parameter: '' }, 'request', [
+        [{ reason: 'CORSRequestNotHttp', parameter: '' }, hop.url],
+      ]);
     }
     crossSite = true;
 
@@ -186,7 +197,11 @@ export function evaluateFirefox(exchange: Exchange, credentials: CredentialsMode
     const access = checkAccess(response, origin, credentials);
     if (followed) {
       // A refused redirect: the reason, then the cancelled channel's "did not succeed".
-      if (access) return verdict(i, access, 'redirect', [[access, hop.url], [DID_NOT_SUCCEED, hop.url]]);
+      if (access)
+        return verdict(i, access, 'redirect', [
+          [access, hop.url],
+          [DID_NOT_SUCCEED, hop.url],
+        ]);
       if (refusedUserinfo) return verdict(i, DID_NOT_SUCCEED, 'redirect', [[DID_NOT_SUCCEED, hop.url]]);
       // Once cross-site, a redirect to another origin makes the origin opaque.
       if (!sameOrigin(originOf(hop.url), originOf(location))) origin = 'null';

@@ -26,9 +26,10 @@ describe('the Firefox corpus', () => {
 describe(`the engine's Firefox mode agrees with Firefox ${corpus.firefox}`, () => {
   test.each(corpus.scenarios.map((s) => [s.id, s] as const))('%s', (_id, scenario) => {
     const verdict = evaluateFirefox(scenario.exchange, scenario.exchange.request.credentials.mode);
-    expect(
-      { status: verdict.status, messages: verdict.messages, blocked: verdict.blocked },
-      scenario.description,
-    ).toEqual({ status: scenario.expected, messages: scenario.messages, blocked: scenario.page === 'failed' });
+    expect({ status: verdict.status, messages: verdict.messages, blocked: verdict.blocked }, scenario.description).toEqual({
+      status: scenario.expected,
+      messages: scenario.messages,
+      blocked: scenario.page === 'failed',
+    });
   });
 });
