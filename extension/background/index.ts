@@ -11,6 +11,7 @@ import { type PageHint, parseHint } from '../../src/capture/events.ts';
 import { toRecord } from '../../src/capture/records.ts';
 import { TabLog } from '../../src/capture/tab-log.ts';
 import { type Captured, ExchangeTracker, type PageSender } from '../../src/capture/tracker.ts';
+import { PANEL_PAGE } from '../panel/page.ts';
 import { browser, type Runtime } from '../platform/index.ts';
 import { HINTS_PORT, handle } from '../protocol.ts';
 import { forgetTab, showCount } from './badge.ts';
@@ -155,7 +156,7 @@ browser.runtime.onConnect.addListener((port) => {
 
 browser.action.onClicked.addListener((tab) => {
   if (tab.id === undefined) return;
-  void browser.tabs.create({ url: browser.runtime.getURL(`extension/panel/panel.html?tabId=${tab.id}`), index: (tab.index ?? 0) + 1 });
+  void browser.tabs.create({ url: browser.runtime.getURL(`${PANEL_PAGE}?tabId=${tab.id}`), index: (tab.index ?? 0) + 1 });
 });
 
 /**
