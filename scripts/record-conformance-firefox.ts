@@ -18,10 +18,10 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { FIREFOX_WARNINGS, parseFirefoxMessage } from '../src/cors/firefox-messages.ts';
 import type { Exchange } from '../src/model.ts';
 import type { FirefoxCorpus, FirefoxCorpusScenario } from '../test-support/conformance/corpus.ts';
-import { type Call, CORPUS_PORTS, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
+import { type Call, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
 import { allScenarios, type Scenario } from '../test-support/conformance/scenarios.ts';
 import { INSECURE_HOSTS, type RecordingServers, startRecordingServers } from '../test-support/conformance/server.ts';
-import { countBy, hopsFromWire, idOf, wireHeaders, writeCorpus } from '../test-support/conformance/wire.ts';
+import { corpusOrigins, countBy, hopsFromWire, idOf, printSummary, wireHeaders, writeCorpus } from '../test-support/conformance/wire.ts';
 
 const OUT = path.resolve('test-support/conformance/corpus-firefox.json');
 const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -242,12 +242,7 @@ async function main(): Promise<void> {
       browserPath: FIREFOX_PATH,
       recordedAt: new Date().toISOString(),
       recorder: 'scripts/record-conformance-firefox.ts',
-      origins: {
-        page: `http://localhost:${CORPUS_PORTS[0]} (a secure context), http://${INSECURE_HOSTS.page}:${CORPUS_PORTS[0]} (not one)`,
-        api: `http://127.0.0.1:${CORPUS_PORTS[1]} (another site), http://localhost:${CORPUS_PORTS[1]} (same site), http://${INSECURE_HOSTS.api}:${CORPUS_PORTS[1]}`,
-        other: `http://127.0.0.1:${CORPUS_PORTS[2]}, http://localhost:${CORPUS_PORTS[2]}`,
-        note: 'recorded on free ports, written with these; every host name resolves to 127.0.0.1 (network.dns.localDomains)',
-      },
+      origins: corpusOrigins('network.dns.localDomains'),
       fields: {
         'exchange.request.headers':
           'the request headers as Firefox reported them over WebDriver BiDi (network.beforeRequestSent) for the first hop, without Host, Connection, Accept-Encoding and a browser-set Accept-Language',
@@ -269,20 +264,13 @@ async function main(): Promise<void> {
       `Recorded ${out.length} scenarios with Firefox ${version} (${FIREFOX_PATH}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     console.log(`Wrote ${path.relative(process.cwd(), OUT)}`);
-    console.log('\nPer verdict:');
-    for (const [k, n] of countBy(out, (s) => s.expected?.reason ?? (s.page === 'ok' ? 'pass' : 'failed, no CORS message')))
-      console.log(`  ${String(n).padStart(4)}  ${k}`);
-    const otherFailures = out.filter((s) => !s.expected && s.page === 'failed');
-    console.log(`\n${otherFailures.length} scenario(s) failed without a CORS message:`);
-    for (const s of otherFailures) console.log(`  ${s.id}: ${s.note}`);
-    const divergent = out.filter((s) => s.wptExpects);
-    console.log(`\nFirefox differs from the web-platform-test in ${divergent.length} scenario(s)${divergent.length ? ':' : '.'}`);
-    for (const s of divergent) console.log(`  ${s.id}: ${s.note}`);
-    if (problems.length) {
-      console.log(`\n${problems.length} problem(s):`);
-      for (const p of problems) console.log(`  ${p}`);
-      process.exitCode = 1;
-    }
+    printSummary({
+      browser: 'Firefox',
+      verdicts: countBy(out, (s) => s.expected?.reason ?? (s.page === 'ok' ? 'pass' : 'failed, no CORS message')),
+      noReason: { label: 'a CORS message', scenarios: out.filter((s) => !s.expected && s.page === 'failed') },
+      wptDiffers: out.filter((s) => s.wptExpects),
+      problems,
+    });
   } finally {
     await browser.close();
     await servers.close();

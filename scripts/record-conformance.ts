@@ -15,10 +15,10 @@ import type { CDPSession, Page } from '@playwright/test';
 import type { CorsErrorStatus, CredentialsMode, Exchange } from '../src/model.ts';
 import { CHROMIUM_PATH, launch } from '../test-support/browser/browser.ts';
 import type { Corpus, CorpusScenario } from '../test-support/conformance/corpus.ts';
-import { type Call, CORPUS_PORTS, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
+import { type Call, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
 import { allScenarios, type Scenario } from '../test-support/conformance/scenarios.ts';
 import { INSECURE_HOSTS, type RecordingServers, startRecordingServers, type WireRequest } from '../test-support/conformance/server.ts';
-import { countBy, hopsFromWire, idOf, writeCorpus } from '../test-support/conformance/wire.ts';
+import { corpusOrigins, countBy, hopsFromWire, idOf, printSummary, writeCorpus } from '../test-support/conformance/wire.ts';
 
 const OUT = path.resolve('test-support/conformance/corpus.json');
 const BATCH = 8;
@@ -208,12 +208,7 @@ async function main(): Promise<void> {
       browserPath: CHROMIUM_PATH,
       recordedAt: new Date().toISOString(),
       recorder: 'scripts/record-conformance.ts',
-      origins: {
-        page: `http://localhost:${CORPUS_PORTS[0]} (a secure context), http://${INSECURE_HOSTS.page}:${CORPUS_PORTS[0]} (not one)`,
-        api: `http://127.0.0.1:${CORPUS_PORTS[1]} (another site), http://localhost:${CORPUS_PORTS[1]} (same site), http://${INSECURE_HOSTS.api}:${CORPUS_PORTS[1]}`,
-        other: `http://127.0.0.1:${CORPUS_PORTS[2]}, http://localhost:${CORPUS_PORTS[2]}`,
-        note: 'recorded on free ports, written with these; every host name resolves to 127.0.0.1',
-      },
+      origins: corpusOrigins('--host-resolver-rules'),
       fields: {
         'exchange.request.headers':
           'the request headers as Blink reported them over CDP (Network.requestWillBeSent), in its order; DevTools adds Referer, which Blink keeps apart',
@@ -234,19 +229,16 @@ async function main(): Promise<void> {
     console.log(`Wrote ${path.relative(process.cwd(), OUT)}`);
     console.log('\nPer source:');
     for (const [k, n] of count((s) => s.source)) console.log(`  ${String(n).padStart(4)}  ${k}`);
-    console.log('\nPer verdict:');
-    for (const [k, n] of count((s) => s.expected?.corsError ?? 'pass')) console.log(`  ${String(n).padStart(4)}  ${k}`);
-    const otherFailures = out.filter((s) => !s.expected && s.exchange.error && s.exchange.request.mode !== 'no-cors');
-    console.log(`\n${otherFailures.length} scenario(s) failed without a CORS error:`);
-    for (const s of otherFailures) console.log(`  ${s.id}: ${s.note}`);
-    const divergent = out.filter((s) => s.wptExpects);
-    console.log(`\nChromium differs from the web-platform-test in ${divergent.length} scenario(s)${divergent.length ? ':' : '.'}`);
-    for (const s of divergent) console.log(`  ${s.id}: ${s.note}`);
-    if (problems.length) {
-      console.log(`\n${problems.length} problem(s):`);
-      for (const p of problems) console.log(`  ${p}`);
-      process.exitCode = 1;
-    }
+    printSummary({
+      browser: 'Chromium',
+      verdicts: count((s) => s.expected?.corsError ?? 'pass'),
+      noReason: {
+        label: 'a CORS error',
+        scenarios: out.filter((s) => !s.expected && s.exchange.error && s.exchange.request.mode !== 'no-cors'),
+      },
+      wptDiffers: out.filter((s) => s.wptExpects),
+      problems,
+    });
   } finally {
     await lens.close();
     await servers.close();

@@ -1,6 +1,7 @@
 /**
- * The shape of the conformance corpus (corpus.json), written by scripts/record-conformance.ts from a real Chromium and
- * read by the engine's conformance test and the live replay (e2e/conformance-replay.spec.ts). Types only.
+ * The shape of the conformance corpora: corpus.json, written by scripts/record-conformance.ts from a real Chromium and
+ * read by the engine's conformance test and the live replay (e2e/conformance-replay.spec.ts), and corpus-firefox.json,
+ * written by scripts/record-conformance-firefox.ts from a real Firefox. Types only.
  */
 import type { FirefoxReason } from '../../src/cors/firefox-messages.ts';
 import type { CorsErrorStatus, Exchange } from '../../src/model.ts';
@@ -15,15 +16,19 @@ export interface CorpusScenario {
   readonly note?: string;
 }
 
-export interface Corpus {
-  /** The Chromium version the corpus was recorded with. */
-  readonly chromium: string;
+/** What both corpora say about their recording: the browser, when, by which script, on which origins, field by field. */
+interface RecordingHead {
   readonly product: string;
   readonly browserPath: string;
   readonly recordedAt: string;
   readonly recorder: string;
   readonly origins: Readonly<Record<string, string>>;
   readonly fields: Readonly<Record<string, string>>;
+}
+
+export interface Corpus extends RecordingHead {
+  /** The Chromium version the corpus was recorded with. */
+  readonly chromium: string;
   readonly scenarios: readonly CorpusScenario[];
 }
 
@@ -50,15 +55,9 @@ export interface FirefoxCorpusScenario {
   readonly note?: string;
 }
 
-export interface FirefoxCorpus {
+export interface FirefoxCorpus extends RecordingHead {
   /** The Firefox version the corpus was recorded with. */
   readonly firefox: string;
-  readonly product: string;
-  readonly browserPath: string;
-  readonly recordedAt: string;
-  readonly recorder: string;
-  readonly origins: Readonly<Record<string, string>>;
-  readonly fields: Readonly<Record<string, string>>;
   /** Scenarios of the Chromium corpus not recorded here, each with why. */
   readonly notRecorded: readonly { readonly id: string; readonly why: string }[];
   readonly scenarios: readonly FirefoxCorpusScenario[];

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Header } from '../../src/headers.ts';
 import type { Hop, ResponseFacts } from '../../src/model.ts';
-import type { WireRequest } from './server.ts';
+import { CORPUS_PORTS } from './replay.ts';
+import { INSECURE_HOSTS, type WireRequest } from './server.ts';
 
 /** The scenario id a recording URL carries (`id=<run>.<scenario>.<hop>`). */
 export const idOf = (url: string) => new URL(url, 'http://x.invalid').searchParams.get('id');
@@ -71,4 +72,40 @@ export function countBy<T>(items: readonly T[], key: (item: T) => string): [stri
   const m = new Map<string, number>();
   for (const item of items) m.set(key(item), (m.get(key(item)) ?? 0) + 1);
   return [...m.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+/** The origins a corpus is written with (the recorders run on free ports and rename them: replay.ts canonicalText). */
+export function corpusOrigins(resolvedBy: string): Record<string, string> {
+  const [page, api, other] = CORPUS_PORTS;
+  return {
+    page: `http://localhost:${page} (a secure context), http://${INSECURE_HOSTS.page}:${page} (not one)`,
+    api: `http://127.0.0.1:${api} (another site), http://localhost:${api} (same site), http://${INSECURE_HOSTS.api}:${api}`,
+    other: `http://127.0.0.1:${other}, http://localhost:${other}`,
+    note: `recorded on free ports, written with these; every host name resolves to 127.0.0.1 (${resolvedBy})`,
+  };
+}
+
+/** What a recorder prints when it is done: the verdicts, the failures without a CORS reason, the WPT differences. */
+export interface RecordingSummary {
+  readonly browser: string;
+  readonly verdicts: [string, number][];
+  /** Failures the browser gave no CORS reason for, and how it says it. */
+  readonly noReason: { readonly label: string; readonly scenarios: readonly { id: string; note?: string }[] };
+  readonly wptDiffers: readonly { id: string; note?: string }[];
+  readonly problems: readonly string[];
+}
+
+export function printSummary(s: RecordingSummary): void {
+  console.log('\nPer verdict:');
+  for (const [k, n] of s.verdicts) console.log(`  ${String(n).padStart(4)}  ${k}`);
+  console.log(`\n${s.noReason.scenarios.length} scenario(s) failed without ${s.noReason.label}:`);
+  for (const x of s.noReason.scenarios) console.log(`  ${x.id}: ${x.note}`);
+  const n = s.wptDiffers.length;
+  console.log(`\n${s.browser} differs from the web-platform-test in ${n} scenario(s)${n ? ':' : '.'}`);
+  for (const x of s.wptDiffers) console.log(`  ${x.id}: ${x.note}`);
+  if (s.problems.length) {
+    console.log(`\n${s.problems.length} problem(s):`);
+    for (const p of s.problems) console.log(`  ${p}`);
+    process.exitCode = 1;
+  }
 }
