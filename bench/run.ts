@@ -19,6 +19,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PANEL_PAGE } from '../extension/panel/page.ts';
 import { CHROMIUM_PATH, EXTENSION_DIR } from '../test-support/browser/browser.ts';
 import { startServers } from '../test-support/servers/cors-server.ts';
 import { coreThroughput } from './core.ts';
@@ -238,7 +239,7 @@ async function main(): Promise<void> {
   if (ONLY.has('size')) {
     const dist = EXTENSION_DIR;
     const loader = path.join(dist, 'service-worker-loader.js');
-    const panelHtml = fs.readFileSync(path.join(dist, 'extension/panel/panel.html'), 'utf8');
+    const panelHtml = fs.readFileSync(path.join(dist, PANEL_PAGE), 'utf8');
     const panelEntries = [...panelHtml.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) =>
       path.join(dist, (m[1] as string).replace(/^\//, '')),
     );
