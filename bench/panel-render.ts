@@ -4,6 +4,7 @@
  * snapshot's arrival to the rows in the DOM, and from one filter keystroke to the updated list.
  */
 
+import { PANEL_PAGE } from '../extension/paths.ts';
 import { toRecord } from '../src/capture/records.ts';
 import { launch } from '../test-support/browser/browser.ts';
 import { exchange } from '../test-support/exchange.ts';
@@ -71,7 +72,7 @@ export async function panelRender(rounds = 5): Promise<{ render: Stats; filter: 
       }).observe(document, { childList: true, subtree: true });
     })()`);
     for (let r = 0; r < rounds; r++) {
-      await page.goto(`chrome-extension://${lens.extensionId}/extension/panel/panel.html?tabId=1`);
+      await page.goto(`chrome-extension://${lens.extensionId}/${PANEL_PAGE}?tabId=1`);
       // Functions, not strings: the extension page's CSP forbids eval.
       await page.waitForFunction(() => (window as unknown as Marks).renderedAt !== undefined, undefined, { timeout: 30_000 });
       renders.push(

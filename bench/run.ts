@@ -18,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PANEL_PAGE } from '../extension/paths.ts';
 import { CHROMIUM_PATH, EXTENSION_DIR } from '../test-support/browser/browser.ts';
 import { startServers } from '../test-support/servers/cors-server.ts';
 import { BareBrowser, sleep } from './bare.ts';
@@ -363,7 +364,7 @@ async function main(): Promise<void> {
       return files;
     };
     const sw = sizes(importGraph(loader));
-    const panel = sizes(htmlEntries('extension/panel/panel.html'));
+    const panel = sizes(htmlEntries(PANEL_PAGE));
     const devtools = sizes(htmlEntries('extension/devtools/devtools.html'));
     const relay = sizes([path.join(dist, 'extension/content/relay.iife.js')]);
     const hook = sizes([path.join(dist, 'extension/content/page-hook.iife.js')]);

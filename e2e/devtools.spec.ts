@@ -4,6 +4,7 @@
  * Chromium's verdicts. Also: a panel opened after the failures shows them all.
  */
 
+import { PANEL_PAGE } from '../extension/paths.ts';
 import { launch } from '../test-support/browser/browser.ts';
 import { type Call, runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
 import { CdpClient } from '../test-support/browser/cdp-client.ts';
@@ -49,7 +50,7 @@ test('the CORS panel in real DevTools shows the inspected tab and its failures',
               `import('devtools://devtools/bundled/ui/legacy/legacy.js').then((m) => m.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(panelId)})).then(() => true, () => false)`,
             );
           }
-          for (const t of (await cdp.targets()).filter((x) => x.url.includes(`${lens.extensionId}/extension/panel/panel.html`))) {
+          for (const t of (await cdp.targets()).filter((x) => x.url.includes(`${lens.extensionId}/${PANEL_PAGE}`))) {
             const session = await cdp.attach(t.targetId);
             const s = await cdp.evaluate<PanelState>(
               session,

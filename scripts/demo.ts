@@ -6,6 +6,7 @@
  * Options: --headless, --headed, --port=<page port> (the API uses the next one). CHROMIUM_PATH overrides the browser.
  */
 import { execFileSync } from 'node:child_process';
+import { PANEL_PAGE } from '../extension/paths.ts';
 import { type FailureRecord, recordDiagnosis } from '../src/capture/records.ts';
 import type { TabSummary } from '../src/capture/tab-log.ts';
 import { suggestFixes } from '../src/fix/index.ts';
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
   } catch {
     console.log('Open DevTools (F12) and choose the CORS panel.');
   }
-  console.log(`Demo running. Panel as a page: chrome-extension://${lens.extensionId}/extension/panel/panel.html?tabId=${tabId}`);
+  console.log(`Demo running. Panel as a page: chrome-extension://${lens.extensionId}/${PANEL_PAGE}?tabId=${tabId}`);
   console.log('Close the browser window or press Ctrl+C to stop.');
   const stop = async () => {
     await lens.close().catch(() => undefined);

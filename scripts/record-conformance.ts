@@ -10,16 +10,15 @@
  *
  * The browser is CHROMIUM_PATH (default /usr/bin/chromium), without any extension. Takes well under a minute.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { CDPSession, Page } from '@playwright/test';
-import type { Header } from '../src/headers.ts';
-import type { CorsErrorStatus, CredentialsMode, Exchange, Hop, ResponseFacts } from '../src/model.ts';
+import type { CorsErrorStatus, CredentialsMode, Exchange } from '../src/model.ts';
 import { CHROMIUM_PATH, launch } from '../test-support/browser/browser.ts';
 import type { Corpus, CorpusScenario } from '../test-support/conformance/corpus.ts';
-import { type Call, CORPUS_PORTS, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
+import { type Call, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
 import { allScenarios, type Scenario } from '../test-support/conformance/scenarios.ts';
 import { INSECURE_HOSTS, type RecordingServers, startRecordingServers, type WireRequest } from '../test-support/conformance/server.ts';
+import { corpusOrigins, countBy, hopsFromWire, idOf, printSummary, writeCorpus } from '../test-support/conformance/wire.ts';
 
 const OUT = path.resolve('test-support/conformance/corpus.json');
 const BATCH = 8;
@@ -63,28 +62,6 @@ function watch(cdp: CDPSession): Map<string, CdpRequest> {
   return requests;
 }
 
-const idOf = (url: string) => new URL(url, 'http://x.invalid').searchParams.get('id');
-
-/**
- * Wire header lines the network stack adds to every request, irrelevant to CORS: left out of the corpus. User-Agent
- * and the client hints stay: their place among the page's headers is Blink's header-map order (header-order.ts).
- */
-const NOISE = new Set(['host', 'connection', 'accept-encoding']);
-
-function wireHeaders(lines: WireRequest['headers'], pageSet: ReadonlySet<string>): Header[] {
-  return lines
-    .filter(([name]) => {
-      const lower = name.toLowerCase();
-      // Accept-Language comes from the browser's settings unless the page set it.
-      return !NOISE.has(lower) && (lower !== 'accept-language' || pageSet.has(lower));
-    })
-    .map(([name, value]) => ({ name, value }));
-}
-
-function responseOf(w: WireRequest): ResponseFacts {
-  return { status: w.status, headers: w.response.map(([name, value]) => ({ name, value })) };
-}
-
 function buildExchange(
   scenario: Scenario,
   call: Call,
@@ -95,24 +72,11 @@ function buildExchange(
 ): Exchange {
   const first = req.hops[0] as CdpHop;
   const pageSet = new Set((scenario.headers ?? []).map(([n]) => n.toLowerCase()));
-  const hops: Hop[] = req.hops.map((h) => {
-    const id = idOf(h.url);
-    const wire = log.filter((w) => idOf(w.path) === id);
-    const preflightWire = wire.find(
-      (w) => w.method === 'OPTIONS' && w.headers.some(([n]) => n.toLowerCase() === 'access-control-request-method'),
-    );
-    const actualWire = wire.find((w) => w !== preflightWire);
-    const originOf = (w: WireRequest | undefined) => w?.headers.find(([n]) => n.toLowerCase() === 'origin')?.[1];
-    return {
-      url: h.url,
-      originSent: originOf(actualWire) ?? originOf(preflightWire) ?? null,
-      requestHeaders: actualWire ? wireHeaders(actualWire.headers, pageSet) : null,
-      preflight: preflightWire
-        ? { requestHeaders: wireHeaders(preflightWire.headers, pageSet), response: responseOf(preflightWire), error: null }
-        : null,
-      response: actualWire ? responseOf(actualWire) : null,
-    };
-  });
+  const hops = hopsFromWire(
+    req.hops.map((h) => h.url),
+    log,
+    pageSet,
+  );
   const credentials: CredentialsMode = call.credentials;
   return {
     request: {
@@ -244,12 +208,7 @@ async function main(): Promise<void> {
       browserPath: CHROMIUM_PATH,
       recordedAt: new Date().toISOString(),
       recorder: 'scripts/record-conformance.ts',
-      origins: {
-        page: `http://localhost:${CORPUS_PORTS[0]} (a secure context), http://${INSECURE_HOSTS.page}:${CORPUS_PORTS[0]} (not one)`,
-        api: `http://127.0.0.1:${CORPUS_PORTS[1]} (another site), http://localhost:${CORPUS_PORTS[1]} (same site), http://${INSECURE_HOSTS.api}:${CORPUS_PORTS[1]}`,
-        other: `http://127.0.0.1:${CORPUS_PORTS[2]}, http://localhost:${CORPUS_PORTS[2]}`,
-        note: 'recorded on free ports, written with these; every host name resolves to 127.0.0.1',
-      },
+      origins: corpusOrigins('--host-resolver-rules'),
       fields: {
         'exchange.request.headers':
           'the request headers as Blink reported them over CDP (Network.requestWillBeSent), in its order; DevTools adds Referer, which Blink keeps apart',
@@ -261,36 +220,25 @@ async function main(): Promise<void> {
       },
       scenarios: out,
     };
-    // One scenario per line: the file stays diffable when a new Chromium changes a few verdicts.
-    const { scenarios: list, ...head } = corpus;
-    const text = `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "scenarios": [\n${list.map((s) => `    ${JSON.stringify(s)}`).join(',\n')}\n  ]\n}\n`;
-    fs.mkdirSync(path.dirname(OUT), { recursive: true });
-    fs.writeFileSync(OUT, text);
+    writeCorpus(OUT, corpus);
 
-    const count = (key: (s: CorpusScenario) => string) => {
-      const m = new Map<string, number>();
-      for (const s of out) m.set(key(s), (m.get(key(s)) ?? 0) + 1);
-      return [...m.entries()].sort((a, b) => b[1] - a[1]);
-    };
+    const count = (key: (s: CorpusScenario) => string) => countBy(out, key);
     console.log(
       `Recorded ${out.length} scenarios with Chromium ${version} (${browserVersion.product}, ${CHROMIUM_PATH}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     console.log(`Wrote ${path.relative(process.cwd(), OUT)}`);
     console.log('\nPer source:');
     for (const [k, n] of count((s) => s.source)) console.log(`  ${String(n).padStart(4)}  ${k}`);
-    console.log('\nPer verdict:');
-    for (const [k, n] of count((s) => s.expected?.corsError ?? 'pass')) console.log(`  ${String(n).padStart(4)}  ${k}`);
-    const otherFailures = out.filter((s) => !s.expected && s.exchange.error && s.exchange.request.mode !== 'no-cors');
-    console.log(`\n${otherFailures.length} scenario(s) failed without a CORS error:`);
-    for (const s of otherFailures) console.log(`  ${s.id}: ${s.note}`);
-    const divergent = out.filter((s) => s.wptExpects);
-    console.log(`\nChromium differs from the web-platform-test in ${divergent.length} scenario(s)${divergent.length ? ':' : '.'}`);
-    for (const s of divergent) console.log(`  ${s.id}: ${s.note}`);
-    if (problems.length) {
-      console.log(`\n${problems.length} problem(s):`);
-      for (const p of problems) console.log(`  ${p}`);
-      process.exitCode = 1;
-    }
+    printSummary({
+      browser: 'Chromium',
+      verdicts: count((s) => s.expected?.corsError ?? 'pass'),
+      noReason: {
+        label: 'a CORS error',
+        scenarios: out.filter((s) => !s.expected && s.exchange.error && s.exchange.request.mode !== 'no-cors'),
+      },
+      wptDiffers: out.filter((s) => s.wptExpects),
+      problems,
+    });
   } finally {
     await lens.close();
     await servers.close();

@@ -38,7 +38,7 @@ describe('words', () => {
     expect(d.explanation).toContain('case-sensitive');
     expect(d.firefox).toEqual({
       key: 'CORSMissingAllowCredentials',
-      text: 'Reason: expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’',
+      text: `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${API}. (Reason: expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’).`,
       mdnUrl: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors/CORSMIssingAllowCredentials',
     });
   });

@@ -1,14 +1,18 @@
 /**
- * Exchange in, diagnosis out: Chromium's verdict (engine), in Chromium's and Firefox's words (catalog), with the
- * headers at fault, the look-alikes that are not CORS rule violations, and the warnings worth knowing.
+ * Exchange in, diagnosis out: Chromium's verdict (engine) in Chromium's words (catalog), Firefox's own verdict and
+ * words (cors/firefox.ts), whether the two differ, the headers at fault, the look-alikes that are not CORS rule
+ * violations, and the warnings worth knowing.
  */
 import { evaluate, type Verdict } from './cors/engine.ts';
+import { evaluateFirefox, type FirefoxVerdict } from './cors/firefox.ts';
+import { firefoxMdnUrl } from './cors/firefox-messages.ts';
 import { unsafeRequestHeaders } from './cors/safelist.ts';
-import { consoleMessage, ERRORS, type MessageContext, mdnUrl } from './explain/catalog.ts';
+import { compareVerdicts } from './divergence.ts';
+import { consoleMessage, ERRORS, type MessageContext } from './explain/catalog.ts';
 import { lookalikeOf, lookalikeText } from './explain/lookalikes.ts';
 import { warningsFor } from './explain/warnings.ts';
 import { clampText, headerValue, headerValues } from './headers.ts';
-import type { CorsErrorCode, Credentials, Diagnosis, Exchange, HeaderFinding, Hop, Note, ResponseFacts } from './model.ts';
+import type { CorsErrorCode, Credentials, Diagnosis, Exchange, FirefoxReason, HeaderFinding, Hop, Note, ResponseFacts } from './model.ts';
 
 /** The error Chromium ends a CORS-blocked request with. */
 export const CORS_NET_ERROR = 'net::ERR_FAILED';
@@ -46,6 +50,9 @@ export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
   const notes = notesFor(exchange, verdict, credentials);
   const warnings = warningsFor(exchange, credentials);
   const lookalike = lookalikeOf(exchange, verdict, credentials);
+  const firefoxVerdict = evaluateFirefox(exchange, credentials.mode);
+  const firefox = firefoxReason(firefoxVerdict);
+  const browsers = compareVerdicts(exchange, verdict, firefoxVerdict);
 
   if (!verdict.status) {
     const text = lookalike ? lookalikeText(lookalike, exchange, verdict) : null;
@@ -56,7 +63,8 @@ export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
       hop: verdict.hop,
       origin: verdict.origin,
       consoleMessage: '',
-      firefox: null,
+      firefox,
+      divergence: browsers,
       title: text?.title ?? (verdict.corsApplied ? 'Passed the CORS checks' : 'Not a cross-origin request'),
       explanation: text?.explanation ?? '',
       headers: [],
@@ -70,7 +78,6 @@ export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
   const code = verdict.status.corsError;
   const info = ERRORS[code];
   const ctx = messageContext(exchange, verdict, hop);
-  const firefoxText = info.firefox(ctx);
   const lookalikeExplanation = lookalike ? lookalikeText(lookalike, exchange, verdict) : null;
   return {
     verdict: 'fail',
@@ -82,7 +89,8 @@ export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
       consoleMessage(code, ctx, exchange.request.url, hop?.url ?? exchange.request.url, exchange.request.origin),
       4096,
     ),
-    firefox: info.firefoxKey ? { key: info.firefoxKey, text: `Reason: ${firefoxText}`, mdnUrl: mdnUrl(info.firefoxKey) } : null,
+    firefox,
+    divergence: browsers,
     title: clampText(lookalikeExplanation?.title ?? info.title(ctx), 200),
     explanation: lookalikeExplanation ? lookalikeExplanation.explanation : info.explain(ctx),
     ...(lookalikeExplanation ? { rule: info.explain(ctx) } : {}),
@@ -92,6 +100,12 @@ export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
     notes,
     warnings,
   };
+}
+
+/** Firefox's own verdict on the exchange: its first message, word for word, and the MDN page for it. */
+function firefoxReason(v: FirefoxVerdict): FirefoxReason | null {
+  if (!v.status) return null;
+  return { key: v.status.reason, text: clampText(v.messages[0] ?? '', 4096), mdnUrl: firefoxMdnUrl(v.status.reason) };
 }
 
 function responseAt(verdict: Verdict, hop: Hop | undefined): ResponseFacts | null {
@@ -213,7 +227,7 @@ function findings(
         needed:
           code === 'InvalidAllowHeadersPreflightResponse'
             ? 'comma-separated header names'
-            : `a list including ${header}${include ? " ('*' is literal with credentials)" : header === 'authorization' ? ' (by name: other browsers never let * cover it)' : " (or '*')"}`,
+            : `a list including ${header}${include ? " ('*' is literal with credentials)" : header === 'authorization' ? " (by name: the Fetch standard never lets '*' cover it)" : " (or '*')"}`,
       });
       break;
     }

@@ -3,6 +3,7 @@
  * a diagnosis (the browser's verdict, in the browser's words, with the headers at fault and a plain explanation)
  * comes out. Plain data both ways, so it can be stored, sent between extension contexts and tested as tables.
  */
+import type { Divergence } from './divergence.ts';
 import type { HeaderList } from './headers.ts';
 
 /** Fetch request credentials mode; 'unknown' when nothing observed tells it. */
@@ -131,10 +132,11 @@ export interface HeaderFinding {
   readonly needed: string;
 }
 
+/** Firefox's own verdict on an exchange (cors/firefox.ts), when it blocks the request with a CORS reason. */
 export interface FirefoxReason {
   /** The MDN page name, e.g. CORSMissingAllowCredentials. */
   readonly key: string;
-  /** The reason as Firefox prints it in its console, with this exchange's values filled in. */
+  /** The message Firefox prints in its console for it, word for word. */
   readonly text: string;
   readonly mdnUrl: string;
 }
@@ -174,7 +176,10 @@ export interface Diagnosis {
   readonly origin: string;
   /** Chromium's console message, full text. */
   readonly consoleMessage: string;
+  /** Firefox's verdict, also when Chromium's differs; null when Firefox reports no CORS reason. */
   readonly firefox: FirefoxReason | null;
+  /** Whether Chromium and Firefox decide this exchange alike, and how they differ. */
+  readonly divergence: Divergence;
   /** One-line summary for the list. */
   readonly title: string;
   /** Plain-language explanation for someone meeting CORS for the first time. */

@@ -28,6 +28,12 @@ export interface Verdict {
   readonly location: string | null;
   /** The exchange lacks the response the verdict would need (the request failed before, or capture missed it). */
   readonly incomplete: boolean;
+  /**
+   * Whether Chromium ends the request with a network error: a CORS error, or a refusal it reports without one (a
+   * same-origin-mode request to another origin, a redirect to a URL with credentials while still same-origin, a
+   * response Chromium cannot parse), or the exchange's own error when the verdict lacks the response to say.
+   */
+  readonly blocked: boolean;
 }
 
 const PREFLIGHT_ACCESS: Record<AccessError, CorsErrorCode> = {
@@ -139,6 +145,7 @@ export function evaluate(exchange: Exchange, credentials: CredentialsMode): Verd
     origin,
     corsApplied: corsFlag,
     preflightCached,
+    blocked: status !== null,
     ...extra,
   });
 
@@ -159,6 +166,11 @@ export function evaluate(exchange: Exchange, credentials: CredentialsMode): Verd
       if (location !== null && hasUserinfo(location) && (origin === 'null' || !sameOrigin(origin, originOf(location)))) {
         return verdict(i, fail('RedirectContainsCredentials'), 'redirect', { location });
       }
+      // To the same origin Blink itself refuses to follow it (CDP blockedReason 'origin', no CorsError; recorded:
+      // m-redirect-page-to-page-userinfo). Firefox follows it.
+      if (location !== null && hasUserinfo(location)) {
+        return verdict(i, null, 'redirect', { location, blocked: true });
+      }
       if (location !== null) origin = nextOrigin(origin, hop.url, location);
       continue;
     }
@@ -166,13 +178,13 @@ export function evaluate(exchange: Exchange, credentials: CredentialsMode): Verd
     // first URL, and a redirect there is not followed (CDP blockedReason 'origin', console "Unsafe attempt to load
     // URL ..."). The network service never sees it, so Chromium reports no CorsError (recorded:
     // m-redirect-same-origin-mode), although network::mojom::CorsError has DisallowedByMode for it.
-    if (request.mode === 'same-origin') return verdict(i, null, 'request');
+    if (request.mode === 'same-origin') return verdict(i, null, 'request', { blocked: true });
     if (i === 0 && !CORS_ENABLED_SCHEMES.has(schemeOf(hop.url))) {
       return verdict(i, fail('CorsDisabledScheme'), 'request');
     }
 
     if (hop.preflight) {
-      if (hop.preflight.response && isInvalidHttpResponse(hop.preflight.response)) return verdict(i, null, 'preflight');
+      if (hop.preflight.response && isInvalidHttpResponse(hop.preflight.response)) return verdict(i, null, 'preflight', { blocked: true });
       const order = blinkHeaderOrder({
         requestHeaders: request.headers,
         requested: requestedHeaderNames(hop),
@@ -180,14 +192,14 @@ export function evaluate(exchange: Exchange, credentials: CredentialsMode): Verd
       });
       const preflightStatus = checkPreflight(hop, origin, request.method, credentials, order);
       if (preflightStatus) return verdict(i, preflightStatus, 'preflight');
-      if (!hop.preflight.response) return verdict(i, null, 'preflight', { incomplete: true });
+      if (!hop.preflight.response) return verdict(i, null, 'preflight', { incomplete: true, blocked: exchange.error !== null });
     } else if (reasons.length > 0 && hop.response) {
       preflightCached = true;
     }
 
     const response = hop.response;
-    if (!response) return verdict(i, null, null, { incomplete: exchange.error !== null });
-    if (isInvalidHttpResponse(response)) return verdict(i, null, 'response');
+    if (!response) return verdict(i, null, null, { incomplete: exchange.error !== null, blocked: exchange.error !== null });
+    if (isInvalidHttpResponse(response)) return verdict(i, null, 'response', { blocked: true });
 
     const location = redirectLocation(hop);
     if (location !== null && (i < exchange.hops.length - 1 || exchange.error !== null)) {
@@ -202,7 +214,7 @@ export function evaluate(exchange: Exchange, credentials: CredentialsMode): Verd
     if (!access.ok) return verdict(i, fail(access.error, access.failedParameter), 'response');
     return verdict(i, null, null);
   }
-  return verdict(exchange.hops.length - 1, null, null, { incomplete: exchange.error !== null });
+  return verdict(exchange.hops.length - 1, null, null, { incomplete: exchange.error !== null, blocked: exchange.error !== null });
 }
 
 /** The Location of a redirect response, resolved against the hop URL; null when the response is not a redirect. */

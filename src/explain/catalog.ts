@@ -1,8 +1,7 @@
 /**
  * The words for each CORS error: Chromium's console text (as Chromium 156 prints it, checked live by the e2e suite),
- * the Firefox reason and its MDN page, a one-line title and a plain explanation.
+ * a one-line title and a plain explanation. Firefox's words come from its own mode (cors/firefox.ts).
  * Chromium: third_party/blink/renderer/platform/loader/cors/cors_error_string.cc.
- * Firefox: dom/locales/en-US/chrome/security/security.properties. MDN: /Web/HTTP/Guides/CORS/Errors.
  */
 import type { CorsErrorCode, Initiator } from '../model.ts';
 
@@ -26,8 +25,6 @@ export interface MessageContext {
 export interface ErrorInfo {
   /** The message after "has been blocked by CORS policy: " (without the preflight prefix). */
   readonly chromium: (c: MessageContext) => string;
-  readonly firefoxKey: string | null;
-  readonly firefox: (c: MessageContext) => string;
   readonly title: (c: MessageContext) => string;
   readonly explain: (c: MessageContext) => string;
 }
@@ -45,8 +42,6 @@ export function consoleQuote(value: string): string {
 }
 const XHR_HINT = ' The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.';
 const PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control check: ";
-
-const quote = (s: string) => `‘${s}’`;
 
 /** How the page asked for credentials, in the words of its API. */
 export function credentialsSwitch(initiator: Initiator): string {
@@ -72,8 +67,6 @@ const accessInfo = {
     chromium: (c) =>
       "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'." +
       (c.initiator === 'xhr' ? XHR_HINT : ''),
-    firefoxKey: 'CORSNotSupportingCredentials',
-    firefox: () => `Credential is not supported if the CORS header ${quote('Access-Control-Allow-Origin')} is ${quote('*')}`,
     title: () => "Credentials sent, but the server allows any origin ('*')",
     explain: (c) =>
       `The page sent this request with credentials (${credentialsSwitch(c.initiator)}): cookies, HTTP authentication or client certificates. ` +
@@ -84,8 +77,6 @@ const accessInfo = {
   },
   MissingAllowOriginHeader: {
     chromium: () => "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
-    firefoxKey: 'CORSMissingAllowOrigin',
-    firefox: (c) => `CORS header ${quote('Access-Control-Allow-Origin')} missing${c.status ? `. Status code: ${c.status}` : ''}`,
     title: () => 'The server did not send Access-Control-Allow-Origin',
     explain: (c) =>
       `The page at ${c.origin} asked ${originLabel(c.url)} for this resource, which is on another origin. ` +
@@ -97,8 +88,6 @@ const accessInfo = {
   MultipleAllowOriginValues: {
     chromium: (c) =>
       `The 'Access-Control-Allow-Origin' header contains multiple values '${consoleQuote(c.failedParameter)}', but only one is allowed.${validValueHint(c)}`,
-    firefoxKey: 'CORSMultipleAllowOriginNotAllowed',
-    firefox: () => `Multiple CORS header ${quote('Access-Control-Allow-Origin')} not allowed`,
     title: () => 'Access-Control-Allow-Origin has several values',
     explain: (c) =>
       `Access-Control-Allow-Origin must hold exactly one origin (or '*'). This response carries '${c.failedParameter}'. ` +
@@ -109,8 +98,6 @@ const accessInfo = {
   InvalidAllowOriginValue: {
     chromium: (c) =>
       `The 'Access-Control-Allow-Origin' header contains the invalid value '${consoleQuote(c.failedParameter)}'.${validValueHint(c)}`,
-    firefoxKey: 'CORSAllowOriginNotMatchingOrigin',
-    firefox: (c) => `CORS header ${quote('Access-Control-Allow-Origin')} does not match ${quote(c.failedParameter)}`,
     title: () => 'Access-Control-Allow-Origin is not a valid origin',
     explain: (c) =>
       `Access-Control-Allow-Origin must be an origin written in full, scheme and host (and port when not the default), ` +
@@ -120,8 +107,6 @@ const accessInfo = {
   AllowOriginMismatch: {
     chromium: (c) =>
       `The 'Access-Control-Allow-Origin' header has a value '${consoleQuote(c.failedParameter)}' that is not equal to the supplied origin.${validValueHint(c)}`,
-    firefoxKey: 'CORSAllowOriginNotMatchingOrigin',
-    firefox: (c) => `CORS header ${quote('Access-Control-Allow-Origin')} does not match ${quote(c.failedParameter)}`,
     title: (c) => `Access-Control-Allow-Origin is '${c.failedParameter}', not ${c.origin}`,
     explain: (c) => mismatchExplanation(c),
   },
@@ -129,8 +114,6 @@ const accessInfo = {
     chromium: (c) =>
       `The value of the 'Access-Control-Allow-Credentials' header in the response is '${consoleQuote(c.failedParameter)}' which must be 'true' when the request's credentials mode is 'include'.` +
       (c.initiator === 'xhr' ? XHR_HINT : ''),
-    firefoxKey: 'CORSMissingAllowCredentials',
-    firefox: () => `expected ${quote('true')} in CORS header ${quote('Access-Control-Allow-Credentials')}`,
     title: (c) =>
       c.allowCredentials === null
         ? 'Credentials sent, but Access-Control-Allow-Credentials is missing'
@@ -203,8 +186,6 @@ export const ERRORS: Record<CorsErrorCode, ErrorInfo> = {
   PreflightInvalidAllowCredentials: preflightVariant('InvalidAllowCredentials'),
   PreflightInvalidStatus: {
     chromium: () => 'It does not have HTTP ok status.',
-    firefoxKey: 'CORSPreflightDidNotSucceed',
-    firefox: (c) => `CORS preflight response did not succeed${c.status ? `. Status code: ${c.status}` : ''}`,
     title: (c) => `Preflight answered ${c.status ?? 'with an error'}, not 2xx`,
     explain: (c) =>
       `Before sending this ${c.method} request the browser sent an OPTIONS request (a preflight) to ask permission. ` +
@@ -220,8 +201,6 @@ export const ERRORS: Record<CorsErrorCode, ErrorInfo> = {
   },
   PreflightDisallowedRedirect: {
     chromium: () => 'Redirect is not allowed for a preflight request.',
-    firefoxKey: 'CORSExternalRedirectNotAllowed',
-    firefox: () => 'CORS request external redirect not allowed',
     title: () => 'Preflight was redirected',
     explain: (c) =>
       `The server answered the OPTIONS preflight with a redirect (HTTP ${c.status ?? '3xx'}). Browsers never follow ` +
@@ -230,8 +209,6 @@ export const ERRORS: Record<CorsErrorCode, ErrorInfo> = {
   },
   InvalidAllowMethodsPreflightResponse: {
     chromium: () => 'Cannot parse Access-Control-Allow-Methods response header field in preflight response.',
-    firefoxKey: 'CORSInvalidAllowMethod',
-    firefox: (c) => `invalid token ${quote(c.failedParameter)} in CORS header ${quote('Access-Control-Allow-Methods')}`,
     title: () => 'Access-Control-Allow-Methods cannot be parsed',
     explain: () =>
       'Access-Control-Allow-Methods must be a comma-separated list of method names (GET, PUT, DELETE). The preflight ' +
@@ -240,8 +217,6 @@ export const ERRORS: Record<CorsErrorCode, ErrorInfo> = {
   },
   InvalidAllowHeadersPreflightResponse: {
     chromium: () => 'Cannot parse Access-Control-Allow-Headers response header field in preflight response.',
-    firefoxKey: 'CORSInvalidAllowHeader',
-    firefox: (c) => `invalid token ${quote(c.failedParameter)} in CORS header ${quote('Access-Control-Allow-Headers')}`,
     title: () => 'Access-Control-Allow-Headers cannot be parsed',
     explain: () =>
       'Access-Control-Allow-Headers must be a comma-separated list of header names (Content-Type, Authorization). The ' +
@@ -250,8 +225,6 @@ export const ERRORS: Record<CorsErrorCode, ErrorInfo> = {
   },
   MethodDisallowedByPreflightResponse: {
     chromium: (c) => `Method ${c.failedParameter} is not allowed by Access-Control-Allow-Methods in preflight response.`,
-    firefoxKey: 'CORSMethodNotFound',
-    firefox: () => `Did not find method in CORS header ${quote('Access-Control-Allow-Methods')}`,
     title: (c) => `Method ${c.failedParameter} not allowed by the preflight`,
     explain: (c) =>
       `Methods other than GET, HEAD and POST need the server's permission first: the browser sent an OPTIONS request ` +
@@ -263,23 +236,18 @@ export const ERRORS: Record<CorsErrorCode, ErrorInfo> = {
   },
   HeaderDisallowedByPreflightResponse: {
     chromium: (c) => `Request header field ${c.failedParameter} is not allowed by Access-Control-Allow-Headers in preflight response.`,
-    firefoxKey: 'CORSMissingAllowHeaderFromPreflight',
-    firefox: (c) =>
-      `header ${quote(c.failedParameter)} is not allowed according to header ${quote('Access-Control-Allow-Headers')} from CORS preflight response`,
     title: (c) => `Header ${c.failedParameter} not allowed by the preflight`,
     explain: (c) =>
       `The page set the request header '${c.failedParameter}', which is not one of the few headers a simple request may ` +
       `carry, so the browser asked the server first with an OPTIONS request (a preflight). The answer's ` +
       `Access-Control-Allow-Headers does not list '${c.failedParameter}'.` +
       (c.failedParameter === 'authorization'
-        ? " List Authorization by name: with credentials '*' is not a wildcard at all, and without them only Chromium still lets '*' cover Authorization (the Fetch standard and Firefox do not)."
+        ? " List Authorization by name: with credentials '*' is not a wildcard at all, and without them the Fetch standard says '*' never covers Authorization (Chromium and Firefox still let it, Firefox with a warning that this will stop)."
         : ''),
   },
   RedirectContainsCredentials: {
     chromium: (c) =>
       `Redirect location '${c.failedParameter}' contains a username and password, which is disallowed for cross-origin requests.`,
-    firefoxKey: null,
-    firefox: () => '',
     title: () => 'Redirected to a URL containing a user name and password',
     explain: (c) =>
       `The server redirected this cross-origin request to ${c.location ?? 'a URL'} that embeds credentials ` +
@@ -289,8 +257,6 @@ export const ERRORS: Record<CorsErrorCode, ErrorInfo> = {
   CorsDisabledScheme: {
     chromium: () =>
       'Cross origin requests are only supported for protocol schemes: chrome, chrome-extension, chrome-untrusted, data, http, https, isolated-app.',
-    firefoxKey: 'CORSRequestNotHttp',
-    firefox: () => 'CORS request not HTTP',
     title: () => 'Scheme does not support CORS',
     explain: (c) =>
       `The request (or a redirect) targets ${c.location ?? c.url}, whose scheme does not support cross-origin requests. ` +
@@ -298,16 +264,12 @@ export const ERRORS: Record<CorsErrorCode, ErrorInfo> = {
   },
   DisallowedByMode: {
     chromium: () => 'Cross origin requests are not allowed by request mode.',
-    firefoxKey: null,
-    firefox: () => '',
     title: () => "Cross-origin request with mode 'same-origin'",
     explain: () =>
       "The page asked for mode: 'same-origin', which forbids any other origin. Use mode 'cors' (the default) if the other server allows it.",
   },
   InvalidResponse: {
     chromium: () => 'The response is invalid.',
-    firefoxKey: 'CORSDidNotSucceed',
-    firefox: () => 'CORS request did not succeed',
     title: () => 'The preflight failed at the network level',
     explain: () => 'The preflight request did not get a valid HTTP response (connection refused, reset, TLS error).',
   },
@@ -316,8 +278,6 @@ export const ERRORS: Record<CorsErrorCode, ErrorInfo> = {
   LocalNetworkAccessPermissionDenied: localNetwork('The user denied the local network access permission.'),
   NoCorsRedirectModeNotFollow: {
     chromium: () => 'Request mode is "no-cors" but the redirect mode is not "follow".',
-    firefoxKey: null,
-    firefox: () => '',
     title: () => "no-cors request with redirect mode other than 'follow'",
     explain: () => "A 'no-cors' request must use redirect: 'follow'.",
   },
@@ -326,8 +286,6 @@ export const ERRORS: Record<CorsErrorCode, ErrorInfo> = {
 function localNetwork(what: string): ErrorInfo {
   return {
     chromium: () => what,
-    firefoxKey: null,
-    firefox: () => '',
     title: () => 'Local network access blocked',
     explain: () =>
       `${what} Chromium restricts requests from public websites to private or local addresses (Local Network Access). This is not decided by CORS headers alone.`,
@@ -368,12 +326,4 @@ export function consoleMessage(code: CorsErrorCode, c: MessageContext, initialUr
   const redirected = initialUrl !== finalUrl ? ` (redirected from '${initialUrl}')` : '';
   const prefix = hasPreflightPrefix(code) ? PREFLIGHT_PREFIX : '';
   return `Access to ${resourceKind(c.initiator)} at '${finalUrl}'${redirected} from origin '${pageOrigin}' has been blocked by CORS policy: ${prefix}${ERRORS[code].chromium(c)}`;
-}
-
-const MDN_BASE = 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors/';
-
-/** MDN's page for a Firefox reason key (its slug keeps MDN's historical typo for CORSMIssingAllowCredentials). */
-export function mdnUrl(key: string | null): string {
-  if (key === null) return 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS';
-  return MDN_BASE + (key === 'CORSMissingAllowCredentials' ? 'CORSMIssingAllowCredentials' : key);
 }

@@ -5,6 +5,9 @@
  */
 import type { Page } from '@playwright/test';
 
+/** What running triggers needs of a page: Playwright's Page has it, and the Firefox recorder adapts puppeteer's. */
+export type PageEvaluator = Pick<Page, 'evaluate'>;
+
 /** Request headers: a record, or name/value pairs kept in their order (and with repeated names). */
 export type TriggerHeaders = Readonly<Record<string, string>> | readonly (readonly [string, string])[];
 
@@ -42,7 +45,7 @@ export type Trigger =
  * Runs the triggers in the page, all at once; resolves with one word per trigger: 'ok', 'failed', 'timeout' (nothing
  * after timeoutMs) or what a worker or frame reported.
  */
-export function runTriggers(page: Page, triggers: readonly Trigger[], timeoutMs = 8000): Promise<string[]> {
+export function runTriggers(page: PageEvaluator, triggers: readonly Trigger[], timeoutMs = 8000): Promise<string[]> {
   return page.evaluate(
     ({ list, timeoutMs }) =>
       Promise.all(

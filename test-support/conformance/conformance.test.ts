@@ -26,6 +26,9 @@ describe(`the engine agrees with Chromium ${corpus.chromium}`, () => {
   test.each(corpus.scenarios.map((s) => [s.id, s] as const))('%s', (_id, scenario) => {
     const verdict = evaluate(scenario.exchange, scenario.exchange.request.credentials.mode);
     expect(verdict.status, scenario.description).toEqual(scenario.expected);
+    // Failed or not, as the page saw it: an opaque no-cors response ends in net::ERR_ABORTED but reaches the page.
+    const opaque = scenario.exchange.request.mode === 'no-cors';
+    expect(verdict.blocked, `${scenario.description}: blocked`).toBe(scenario.exchange.error !== null && !opaque);
   });
 });
 

@@ -4,8 +4,7 @@
  * replay through the extension (e2e/conformance-replay.spec.ts), so that the replay makes the very requests the corpus
  * recorded; also the renaming the recorder applies before writing the corpus.
  */
-import type { Page } from '@playwright/test';
-import { runTriggers, type Trigger } from '../browser/triggers.ts';
+import { type PageEvaluator, runTriggers, type Trigger } from '../browser/triggers.ts';
 import type { Scenario, Step } from './scenarios.ts';
 import type { RecordingServers } from './server.ts';
 
@@ -85,7 +84,7 @@ const triggerOf = ({ api, url, method, headers, body, credentials, mode }: Call)
       : { kind: 'fetch', url, method, headers, body, credentials, mode };
 
 /** Runs the calls in the page, all at once; resolves with 'ok', 'failed' or 'timeout' (after 15 s) per call. */
-export function runCalls(page: Page, calls: readonly Call[]): Promise<string[]> {
+export function runCalls(page: PageEvaluator, calls: readonly Call[]): Promise<string[]> {
   return runTriggers(page, calls.map(triggerOf), 15_000);
 }
 

@@ -99,6 +99,18 @@ function matrix(): Scenario[] {
       step: { at: 'api', h: value === undefined ? {} : { [ACAO]: value } },
     });
   }
+  // The same lines under the header's usual spelling: Firefox counts repeated Access-Control-Allow-Origin lines by
+  // the name as the server wrote it, so only these can show its "multiple" reason.
+  const canonicalAcao = 'Access-Control-Allow-Origin';
+  add('acao-two-lines-usual-case', 'GET, two Access-Control-Allow-Origin lines (page origin twice), the name in its usual case', {
+    step: { at: 'api', h: { [canonicalAcao]: ['$PAGE', '$PAGE'] } },
+  });
+  add('acao-empty-and-star-usual-case', "GET, Access-Control-Allow-Origin lines '' and '*', the name in its usual case", {
+    step: { at: 'api', h: { [canonicalAcao]: ['', '*'] } },
+  });
+  add('acao-usual-case-and-lower', 'GET, Access-Control-Allow-Origin page origin, then access-control-allow-origin page origin', {
+    step: { at: 'api', h: { [canonicalAcao]: '$PAGE', [ACAO]: '$PAGE' } },
+  });
   // Access-Control-Allow-Credentials with credentials 'include'.
   const credentialValues: [string, string | string[] | undefined][] = [
     ['absent', undefined],

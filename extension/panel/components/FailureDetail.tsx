@@ -58,6 +58,11 @@ export function FailureDetail({ record, stack, onStack }: { record: FailureRecor
           )}
         </div>
       )}
+      {d.divergence.text && (
+        <p class="divergence" data-testid="divergence">
+          <span class="label">Other browser</span> {d.divergence.text}
+        </p>
+      )}
       <p class="explanation" data-testid="explanation">
         {d.explanation}
       </p>
