@@ -129,6 +129,11 @@ export interface HeaderFinding {
   readonly received: readonly string[];
   /** What would have passed, in words or as a value. */
   readonly needed: string;
+  /**
+   * fault: must change for the request to pass; ok: already right; browser: sent by the browser, shown for
+   * comparison; advice: not checked by the browser, but recommended with the fix.
+   */
+  readonly state: 'fault' | 'ok' | 'browser' | 'advice';
 }
 
 export interface FirefoxReason {
