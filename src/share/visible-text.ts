@@ -8,7 +8,7 @@
 /** Characters never shown raw: C0 and C1 controls, DEL, bidi controls, zero-width and line/paragraph separators. */
 const HIDDEN =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters made visible
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\ufff9-\ufffb]/g;
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb]/g;
 
 const NAMES: Readonly<Record<number, string>> = {
   9: 'CHARACTER TABULATION',
