@@ -21,7 +21,7 @@ describe('header lines as text', () => {
   test('a line without a colon or with a bad name is reported, not applied', () => {
     const { headers, errors } = parseHeaders('Vary: Origin\nnonsense\nbad name: x\n\n', 'response line');
     expect(headers).toEqual([{ name: 'Vary', value: 'Origin' }]);
-    expect(errors).toEqual(["response line 2: no colon (write Name: value)", "response line 3: 'bad name' is not a header name"]);
+    expect(errors).toEqual(['response line 2: no colon (write Name: value)', "response line 3: 'bad name' is not a header name"]);
   });
   test('statuses', () => {
     expect(parseStatus('204')).toBe(204);
@@ -74,7 +74,10 @@ describe('editing', () => {
       response: { status: '200', headers: `${draft.response?.headers}\nAccess-Control-Allow-Credentials: true` },
     });
     expect(after.diagnosis.verdict).toBe('pass');
-    const typo = runWhatIf(ex, d.credentials, { ...draft, response: { status: '200', headers: 'Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Credentials: TRUE' } });
+    const typo = runWhatIf(ex, d.credentials, {
+      ...draft,
+      response: { status: '200', headers: 'Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Credentials: TRUE' },
+    });
     expect(typo.diagnosis.status?.corsError).toBe('InvalidAllowCredentials');
     expect(typo.diagnosis.consoleMessage).toContain("is 'TRUE'");
   });

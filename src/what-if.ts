@@ -6,8 +6,8 @@
  */
 import { evaluate } from './cors/engine.ts';
 import { explain } from './diagnose.ts';
-import { headerList, methodList, PREFLIGHT_MAX_AGE } from './fix/stacks/common.ts';
 import { requirementsFor } from './fix/requirements.ts';
+import { headerList, methodList, PREFLIGHT_MAX_AGE } from './fix/stacks/common.ts';
 import type { Header, HeaderList } from './headers.ts';
 import type { CorsErrorCode, Credentials, Diagnosis, Exchange, Hop, ResponseFacts } from './model.ts';
 
@@ -94,7 +94,9 @@ export function applyDraft(exchange: Exchange, draft: WhatIfDraft, errors: strin
   const hops = exchange.hops.map((h, i): Hop => {
     if (i !== draft.hop) return h;
     const preflight =
-      h.preflight && draft.preflight ? { ...h.preflight, response: readMessage(draft.preflight, 'preflight', errors), error: null } : h.preflight;
+      h.preflight && draft.preflight
+        ? { ...h.preflight, response: readMessage(draft.preflight, 'preflight', errors), error: null }
+        : h.preflight;
     const response = draft.response ? readMessage(draft.response, 'response', errors) : h.response;
     return { ...h, preflight, response };
   });
@@ -129,7 +131,10 @@ export function fixableByHeaders(code: CorsErrorCode): boolean {
 /** The header lines without the CORS headers and Vary (and Location, for a preflight that must not redirect), then `extra`. */
 function replaceCorsHeaders(text: string, extra: readonly string[], dropLocation: boolean): string {
   const kept = text.split(/\r?\n/).filter((line) => {
-    const name = line.slice(0, Math.max(0, line.indexOf(':'))).trim().toLowerCase();
+    const name = line
+      .slice(0, Math.max(0, line.indexOf(':')))
+      .trim()
+      .toLowerCase();
     return line.trim() !== '' && !name.startsWith('access-control-') && name !== 'vary' && !(dropLocation && name === 'location');
   });
   return [...kept, ...extra].join('\n');
@@ -145,7 +150,11 @@ export function suggestedDraft(exchange: Exchange, diagnosis: Diagnosis, draft: 
   const code = diagnosis.status?.corsError;
   if (!code || !fixableByHeaders(code) || diagnosis.origin === 'null') return null;
   const r = requirementsFor(exchange, diagnosis);
-  const common = [`Access-Control-Allow-Origin: ${r.origin}`, ...(r.credentials ? ['Access-Control-Allow-Credentials: true'] : []), 'Vary: Origin'];
+  const common = [
+    `Access-Control-Allow-Origin: ${r.origin}`,
+    ...(r.credentials ? ['Access-Control-Allow-Credentials: true'] : []),
+    'Vary: Origin',
+  ];
   const preflightLines = [
     ...common,
     `Access-Control-Allow-Methods: ${methodList(r).join(', ')}`,
