@@ -64,24 +64,24 @@ type Check = (value: unknown, path: string) => void;
 const fail = (path: string, what: string): never => {
   throw new Invalid(`${path}: ${what}`);
 };
-const describe = (v: unknown) =>
+const describeValue = (v: unknown) =>
   v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : JSON.stringify(v);
 const str: Check = (v, p) => {
-  if (typeof v !== 'string') fail(p, `expected text, found ${describe(v)}`);
+  if (typeof v !== 'string') fail(p, `expected text, found ${describeValue(v)}`);
 };
 const int: Check = (v, p) => {
-  if (!Number.isInteger(v)) fail(p, `expected a whole number, found ${describe(v)}`);
+  if (!Number.isInteger(v)) fail(p, `expected a whole number, found ${describeValue(v)}`);
 };
 const num: Check = (v, p) => {
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(p, `expected a number, found ${describe(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(p, `expected a number, found ${describeValue(v)}`);
 };
 const bool: Check = (v, p) => {
-  if (typeof v !== 'boolean') fail(p, `expected true or false, found ${describe(v)}`);
+  if (typeof v !== 'boolean') fail(p, `expected true or false, found ${describeValue(v)}`);
 };
 const oneOf =
   (values: readonly string[]): Check =>
   (v, p) => {
-    if (typeof v !== 'string' || !values.includes(v)) fail(p, `expected one of ${values.join(', ')}, found ${describe(v)}`);
+    if (typeof v !== 'string' || !values.includes(v)) fail(p, `expected one of ${values.join(', ')}, found ${describeValue(v)}`);
   };
 const nullable =
   (check: Check): Check =>
@@ -96,7 +96,7 @@ const optional =
 const list =
   (check: Check, min = 0): Check =>
   (v, p) => {
-    if (!Array.isArray(v)) return fail(p, `expected a list, found ${describe(v)}`);
+    if (!Array.isArray(v)) return fail(p, `expected a list, found ${describeValue(v)}`);
     if (v.length < min) fail(p, `expected at least ${min} entries`);
     v.forEach((item, i) => {
       check(item, `${p}[${i}]`);
@@ -105,11 +105,11 @@ const list =
 const object =
   (fields: Record<string, Check>): Check =>
   (v, p) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, `expected an object, found ${describe(v)}`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, `expected an object, found ${describeValue(v)}`);
     for (const [key, check] of Object.entries(fields)) check((v as Record<string, unknown>)[key], `${p}.${key}`);
   };
 const literalTrue: Check = (v, p) => {
-  if (v !== true) fail(p, `expected true, found ${describe(v)}`);
+  if (v !== true) fail(p, `expected true, found ${describeValue(v)}`);
 };
 
 const headerList = list(object({ name: str, value: str, redacted: optional(literalTrue), truncatedFrom: optional(int) }));
@@ -185,12 +185,12 @@ export function parseLog(text: string): ParsedLog {
   if (d.version !== LOG_VERSION) {
     return {
       ok: false,
-      error: `This log is version ${describe(d.version)}; this CORS Lens reads version ${LOG_VERSION}. Update the extension to read newer logs.`,
+      error: `This log is version ${describeValue(d.version)}; this CORS Lens reads version ${LOG_VERSION}. Update the extension to read newer logs.`,
     };
   }
   try {
     object({ exportedAt: str, generator: str, page: object({ url: str, tabId: nullable(int) }) })(d, 'log');
-    if (!Array.isArray(d.records)) fail('log.records', `expected a list, found ${describe(d.records)}`);
+    if (!Array.isArray(d.records)) fail('log.records', `expected a list, found ${describeValue(d.records)}`);
     const records = d.records as unknown[];
     if (records.length > MAX_IMPORT_RECORDS) fail('log.records', `more than ${MAX_IMPORT_RECORDS} records`);
     const ids = new Set<string>();
