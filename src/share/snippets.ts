@@ -7,26 +7,24 @@
 import { isAuthorHeaderName } from '../cors/safelist.ts';
 import { type Header, type HeaderList, hasHeader } from '../headers.ts';
 import type { Exchange, Hop } from '../model.ts';
-import { hasHidden, markerOf } from './visible-text.ts';
+import { hasHidden, markerOf, replaceHidden } from './visible-text.ts';
 
 /** Shown where a value was withheld at capture, or never seen (a request the browser did not send). */
 export const NOT_STORED = '<value not stored>';
 export const NOT_CAPTURED = '<value not captured>';
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what needs escaping here
-const SHELL_ESCAPE =
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb\\']/g;
-
 /** A POSIX shell word: single quotes, or bash's $'...' with escapes when the value holds hidden characters. */
 export function shellQuote(value: string): string {
   if (!hasHidden(value)) return `'${value.replaceAll("'", `'\\''`)}'`;
-  return `$'${value.replace(SHELL_ESCAPE, (ch) => (ch === '\\' || ch === "'" ? `\\${ch}` : markerOf(ch)))}'`;
+  return `$'${replaceHidden(
+    value.replace(/[\\']/g, (ch) => `\\${ch}`),
+    markerOf,
+  )}'`;
 }
 
 /** A JavaScript string literal, with hidden characters (U+2028 and bidi controls too) as \u escapes. */
 export function jsString(value: string): string {
-  const json = JSON.stringify(value);
-  return hasHidden(json) ? json.replace(SHELL_ESCAPE, (ch) => (ch === '\\' || ch === "'" ? ch : markerOf(ch))) : json;
+  return replaceHidden(JSON.stringify(value), markerOf);
 }
 
 /** Headers curl writes itself, or that only describe the connection. */

@@ -76,3 +76,8 @@ export function visibleParts(text: string): TextPart[] {
 export function visibleText(text: string): string {
   return hasHidden(text) ? text.replace(HIDDEN, markerOf) : text;
 }
+
+/** The string with every hidden character replaced by what `escapeOne` makes of it (a language's own escape). */
+export function replaceHidden(text: string, escapeOne: (ch: string) => string): string {
+  return hasHidden(text) ? text.replace(HIDDEN, escapeOne) : text;
+}
