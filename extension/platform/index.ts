@@ -24,3 +24,40 @@ export function inspectedTabId(search: string): number | null {
   const id = param === null ? Number.NaN : Number(param);
   return Number.isInteger(id) && id >= 0 ? id : null;
 }
+
+interface DevtoolsPanels {
+  themeName?: string;
+  setThemeChangeHandler?: (handler: (theme: string) => void) => void;
+}
+
+function devtoolsApi(): { panels?: DevtoolsPanels; inspectedWindow?: { tabId?: number; reload?: (options?: object) => void } } | undefined {
+  return (browser as { devtools?: ReturnType<typeof devtoolsApi> }).devtools;
+}
+
+/**
+ * Follows DevTools' theme when the panel runs inside DevTools: calls `onTheme` with whether it is dark, now and on
+ * every change. Returns false as a page, where the system's preference applies.
+ */
+export function watchDevtoolsTheme(onTheme: (dark: boolean) => void): boolean {
+  const panels = devtoolsApi()?.panels;
+  if (typeof panels?.themeName !== 'string') return false;
+  onTheme(panels.themeName === 'dark');
+  panels.setThemeChangeHandler?.((theme) => onTheme(theme === 'dark'));
+  return true;
+}
+
+/** Reloads a tab: the inspected page through DevTools when the panel is inside it, otherwise through tabs. */
+export async function reloadTab(tabId: number): Promise<void> {
+  const inspected = devtoolsApi()?.inspectedWindow;
+  if (inspected?.tabId === tabId && inspected.reload) {
+    inspected.reload({});
+    return;
+  }
+  await browser.tabs.reload(tabId);
+}
+
+/** "CORS Lens 0.1.0": what wrote an export or a report. */
+export function productName(): string {
+  const manifest = browser.runtime.getManifest();
+  return `${manifest.name} ${manifest.version}`;
+}
