@@ -10,7 +10,8 @@ export function CodeBlock({ code, label, testId }: { code: string; label: string
         <span>{label}</span>
         <CopyButton text={code} label="Copy" what={label} testId={`copy-${testId}`} />
       </div>
-      <pre data-testid={`snippet-${testId}`}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a snippet wider than the pane scrolls, and the keyboard must reach it */}
+      <pre data-testid={`snippet-${testId}`} tabIndex={0}>
         <code>
           <Text value={code} multiline />
         </code>

@@ -1,4 +1,4 @@
-/** A button that copies text and says so ("Copied"), for a moment, in its own label and to screen readers. */
+/** A button that copies text and says so ("Copied"), for a moment, in its own label. `what` names the copy for tooling. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { copyText } from '../copy.ts';
 
@@ -25,14 +25,8 @@ export function CopyButton({
     timer.current = setTimeout(() => setState('idle'), 1500);
   };
   return (
-    <button
-      type="button"
-      class={className}
-      data-testid={testId}
-      onClick={onCopy}
-      aria-label={state === 'idle' ? `Copy ${what}` : undefined}
-    >
-      <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select and copy' : label}</span>
+    <button type="button" class={className} data-testid={testId} onClick={onCopy} data-what={what}>
+      {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select and copy' : label}
     </button>
   );
 }

@@ -89,9 +89,9 @@ export function FailureDetail({ record, count, firstTime, stack, onStack, onRelo
               Jump to fix
             </button>
           )}
-          <CopyButton text={share.curl} label="Copy as cURL" what="as cURL: the preflight and the request" testId="copy-curl" />
-          <CopyButton text={share.fetch} label="Copy as fetch" what="as fetch" testId="copy-fetch" />
-          <CopyButton text={share.report} label="Copy report" what="a Markdown report" testId="copy-report" />
+          <CopyButton text={share.curl} label="Copy as cURL" what="the preflight and the request, for curl" testId="copy-curl" />
+          <CopyButton text={share.fetch} label="Copy as fetch" what="fetch() for the page's console" testId="copy-fetch" />
+          <CopyButton text={share.report} label="Copy report" what="Markdown for an issue tracker" testId="copy-report" />
           {canWhatIf && (
             <button type="button" class="text-button" aria-pressed={whatIf} data-testid="what-if" onClick={() => setWhatIf(!whatIf)}>
               What if…
