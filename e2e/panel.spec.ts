@@ -406,7 +406,10 @@ test.describe('the panel as a workbench', () => {
             onMessage: { addListener: (f: (m: unknown) => void) => listeners.push(f) },
             onDisconnect: { addListener: () => {} },
             disconnect: () => {},
-            postMessage: () => setTimeout(() => listeners.forEach((f) => f({ type: 'snapshot', snapshot })), 0),
+            postMessage: () =>
+              setTimeout(() => {
+                for (const f of listeners) f({ type: 'snapshot', snapshot });
+              }, 0),
           };
         }) as unknown as typeof chrome.runtime.connect;
       },
