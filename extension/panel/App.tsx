@@ -75,6 +75,23 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
     [shown, group, preserved],
   );
   const counts = useMemo(() => countsOf(records), [records]);
+  // The filter's fields, built in the background in slices of a few ms, so a keystroke only matches.
+  const listRoot = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    let next = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    listRoot.current?.removeAttribute('data-indexed');
+    const slice = () => {
+      const end = performance.now() + 6;
+      while (next < records.length && performance.now() < end) filterFields(records[next++] as ShownRecord);
+      if (next < records.length) timer = setTimeout(slice, 0);
+      else listRoot.current?.setAttribute('data-indexed', String(records.length));
+    };
+    timer = setTimeout(slice, 0);
+    return () => {
+      if (timer) clearTimeout(timer);
+    };
+  }, [records]);
   // A row hidden by the filter (or gone) shows no detail.
   const current = items.find((i): i is RowItem<ShownRecord> => i.type === 'row' && i.id === selected) ?? null;
   const record = current ? (current.records[current.records.length - 1] as ShownRecord) : null;
@@ -127,7 +144,7 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
   const menuTarget = menuRecord ? (menuRecord.records[menuRecord.records.length - 1] as ShownRecord) : null;
 
   return (
-    <div class="app">
+    <div class="app" ref={listRoot}>
       <div class="toolbar">
         <button
           type="button"

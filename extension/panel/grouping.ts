@@ -58,7 +58,7 @@ export function buildItems<R>(records: readonly R[], o: ItemOptions<R>): ListIte
     else {
       const fresh = [r];
       groups.set(key, fresh);
-      items.push({ type: 'row', id: `${loads}:${key}`, records: fresh });
+      items.push({ type: 'row', id: loads > 1 ? `${loads}:${key}` : key, records: fresh });
     }
   }
   return items;

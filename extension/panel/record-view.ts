@@ -29,6 +29,7 @@ export type ShownSummary = TabSummary & { readonly detailedCapture?: boolean };
 const diagnoses = new WeakMap<object, Diagnosis>();
 const titles = new WeakMap<object, string>();
 const fields = new WeakMap<object, FilterFields>();
+const keys = new WeakMap<object, string>();
 
 /** The record's full diagnosis, worded once. */
 export function diagnosisOf(record: ShownRecord): Diagnosis {
@@ -80,15 +81,25 @@ export function splitUrl(url: string): { host: string; path: string } {
 
 /** Identical failures share this: the kind, method, URL without its query, and code (or title). */
 export function groupKey(record: ShownRecord): string {
-  const url = record.exchange.request.url;
-  const cut = url.search(/[?#]/);
-  return `${record.kind}\n${record.exchange.request.method}\n${cut < 0 ? url : url.slice(0, cut)}\n${codeOf(record) || titleOf(record)}`;
+  let key = keys.get(record);
+  if (key === undefined) {
+    const url = record.exchange.request.url;
+    const cut = url.search(/[?#]/);
+    key = `${record.kind}\n${record.exchange.request.method}\n${cut < 0 ? url : url.slice(0, cut)}\n${codeOf(record) || titleOf(record)}`;
+    keys.set(record, key);
+  }
+  return key;
 }
 
 /** The page load a record belongs to, when it tells (top-level frame); null for frames and workers. */
 export function navigationKey(record: ShownRecord): string | null {
   if (record.pageUrl !== undefined) return record.pageUrl;
   return record.frameId === 0 ? record.documentId : null;
+}
+
+/** Whether the filter's fields of a record are built (the panel builds them in the background, see App). */
+export function hasFilterFields(record: ShownRecord): boolean {
+  return fields.has(record);
 }
 
 /** What the filter reads, built once per record: titles, codes, status, method, host, header names and values. */

@@ -102,8 +102,13 @@ export function FailureList({ items, selected, onSelect, onMenu, showTime }: Lis
     resize.observe(el);
     return () => resize.disconnect();
   }, []);
-  const rowIds = items.flatMap((i) => (i.type === 'row' ? [i.id] : []));
-  const selectedAt = selected === null ? -1 : items.findIndex((i) => i.id === selected);
+  let selectedAt = -1;
+  const rowIds: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as ListItem<ShownRecord>;
+    if (item.id === selected) selectedAt = i;
+    if (item.type === 'row') rowIds.push(item.id);
+  }
   // Keep the selection in view when the keyboard moves it (every item is ROW_HEIGHT tall).
   useLayoutEffect(() => {
     const el = scroller.current;
