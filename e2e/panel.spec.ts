@@ -294,7 +294,7 @@ test.describe('the panel as a workbench', () => {
     // A U+202E in a header value: shown as a marker, and no text (the value's or the panel's own) is reversed.
     await row(urls.rlo).click();
     await expect(panel.getByTestId('console-message')).toContainText('\\u202E');
-    expect(await panel.evaluate(() => /[\u202a-\u202e\u2066-\u2069]/.test(document.body.innerText))).toBe(false);
+    expect(await panel.evaluate(() => /[\u202a-\u202e\u2066-\u2069]/.test(document.body.textContent ?? ''))).toBe(false);
     for (const sel of ['[data-testid="console-message"]', '[data-testid="explanation"]', '[data-testid="findings"]', '[role="listbox"]']) {
       const r = await reversedCharacters(panel, sel);
       expect(r.checked, sel).toBeGreaterThan(20);

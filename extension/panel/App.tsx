@@ -158,7 +158,6 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
           <Icon name="clear" />
         </button>
         <span class="sep" />
-        {/* biome-ignore lint/a11y/noLabelWithoutControl: the input is inside the label */}
         <label class="filter">
           <span class="sr-only">Filter</span>
           <input
