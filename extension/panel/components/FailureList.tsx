@@ -5,6 +5,7 @@
  * DOM; a longer list renders only the items in view plus a margin, so 10,000 rows cost what 60 do.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { visibleText } from '../../../src/share/visible-text.ts';
 import type { ListItem } from '../grouping.ts';
 import { moveSelection } from '../grouping.ts';
 import { codeOf, type ShownRecord, splitUrl, statusOf, timeOfDay, titleOf } from '../record-view.ts';
@@ -59,7 +60,7 @@ function Row({
         onMenu(id, e.clientX, e.clientY);
       }}
     >
-      <span title={r.exchange.request.url}>
+      <span title={visibleText(r.exchange.request.url)}>
         {records.length > 1 && (
           <span class="bubble" data-testid="group-count" title={`${records.length} identical`}>
             {records.length}
