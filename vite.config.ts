@@ -1,5 +1,6 @@
 import { crx } from '@crxjs/vite-plugin';
 import { defineConfig } from 'vite';
+import { PANEL_PAGE } from './extension/paths.ts';
 import manifest from './manifest.json' with { type: 'json' };
 
 // The built extension lands in dist/ (load it unpacked). The panel page is opened by devtools.panels.create and
@@ -10,7 +11,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'chrome120',
-    rollupOptions: { input: { panel: 'extension/panel/panel.html' } },
+    rollupOptions: { input: { panel: PANEL_PAGE } },
   },
   server: { port: 5173, strictPort: true },
 });

@@ -382,7 +382,7 @@ test.describe('the panel as a workbench', () => {
       kind: 'warning',
       exchange: exchange({ response: { headers: { 'access-control-allow-origin': 'https://app.example' } }, error: null }),
     };
-    const noDetails = { ...record('m1', { url: 'https://api.example/v2/other' }), detailsSource: 'none' };
+    const noDetails = { ...record('m1', { url: 'https://api.example/v2/other' }), uncaptured: true };
     const summary = (detailedCapture: boolean) => ({
       tabId: 4242,
       documentId: null,

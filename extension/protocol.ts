@@ -1,23 +1,39 @@
 /**
  * The one message protocol between the extension's contexts: one-shot commands (a map from name to payload and
- * reply types, with typed send/handle) and the panel's live port. No untyped payloads; the only `unknown` is the
- * page relay's hint, which the worker validates because a page can forge it.
+ * reply types, with typed send/handle), and two long-lived ports: the panel's live view and the devtools page's
+ * network log. No untyped payloads; the only `unknown` is what a page relay sends, which the worker validates
+ * because a compromised page could forge it.
+ *
+ * Who may send what is decided by the worker from what the browser says of the sender (service.ts): commands other
+ * than `reports` and both ports are accepted only from the extension's own pages, never from a content script.
  *
  * The helpers take the runtime they use, so the page relay can pass the browser's native one and stay free of
  * webextension-polyfill (it runs in every frame of every page).
  */
+import type { LoggedExchange } from '../src/capture/har.ts';
 import type { FailureRecord } from '../src/capture/records.ts';
 import type { TabSnapshot, TabSummary } from '../src/capture/tab-log.ts';
 
+/**
+ * How much CORS Lens sees of a tab's failures now: 'devtools' (DevTools is open on it: every detail, from its network
+ * log), 'detailed' (the extension's own detailed capture: the panel is open as a page, or the user turned it on for
+ * the tab's site), 'counting' (only that requests failed: the badge and a row without details).
+ */
+export type CaptureState = 'devtools' | 'detailed' | 'counting';
+
 export interface Commands {
-  /** From the page relay: what the page said about its calls, in order. Validated by the worker. */
-  hints: { payload: unknown; reply: { received: true; armed: boolean } };
-  /** The tab's log. */
-  snapshot: { payload: { tabId: number }; reply: TabSnapshot };
+  /** From a page relay: the page's calls that failed (and event streams it closed). Validated by the worker. */
+  reports: { payload: unknown; reply: { received: true } };
+  /** The tab's log, and how much is captured on the tab now. */
+  snapshot: { payload: { tabId: number }; reply: TabSnapshot & { readonly capture: CaptureState } };
   /** Empty the tab's log. */
   clear: { payload: { tabId: number }; reply: undefined };
   /** Keep the tab's log across navigations. */
   preserve: { payload: { tabId: number; preserve: boolean }; reply: undefined };
+  /** Turn always-on detailed capture on or off for a site (an origin); replies with the sites it is on for. */
+  detailOrigin: { payload: { origin: string; on: boolean }; reply: { origins: readonly string[] } };
+  /** The sites with always-on detailed capture. */
+  settings: { payload: null; reply: { origins: readonly string[] } };
   /** Readiness probe: resolves once the worker has its listeners and its restored state. */
   ready: { payload: null; reply: { ready: true; tabs: number } };
 }
@@ -30,26 +46,14 @@ interface Envelope<K extends CommandName = CommandName> {
   readonly payload: Commands[K]['payload'];
 }
 
-function isEnvelope(message: unknown): message is Envelope {
+/** Whether a message is one of ours (a command envelope). */
+export function isEnvelope(message: unknown): message is Envelope {
   return typeof message === 'object' && message !== null && (message as { channel?: unknown }).channel === 'cors-lens';
 }
 
 /** What send() needs of a runtime: a promise-returning sendMessage (polyfilled or native). */
 export interface MessageRuntime {
   sendMessage(message: unknown): Promise<unknown>;
-}
-
-/** A long-lived port as the page relay sees it (the browser's native one). */
-export interface HintPort {
-  postMessage(message: unknown): void;
-  disconnect(): void;
-  onMessage: { addListener(listener: (message: unknown) => void): void };
-  onDisconnect: { addListener(listener: () => void): void };
-}
-
-/** What handle() needs of a runtime: onMessage whose listeners may answer with a promise (the polyfill's). */
-export interface HandlerRuntime<Sender> {
-  onMessage: { addListener(listener: (message: unknown, sender: Sender) => Promise<unknown> | undefined): void };
 }
 
 export type Send = <K extends CommandName>(type: K, payload: Commands[K]['payload']) => Promise<Commands[K]['reply']>;
@@ -66,44 +70,41 @@ export type Handlers<Sender> = {
   [K in CommandName]: (payload: Commands[K]['payload'], sender: Sender) => Promise<Commands[K]['reply']> | Commands[K]['reply'];
 };
 
-/** Registers the worker's command handlers. Call synchronously at the worker's top level. */
-export function handle<Sender>(runtime: HandlerRuntime<Sender>, handlers: Handlers<Sender>): void {
-  runtime.onMessage.addListener((message, from) => {
-    if (!isEnvelope(message) || !Object.hasOwn(handlers, message.type)) return undefined;
-    const handler = handlers[message.type] as (payload: unknown, sender: Sender) => unknown;
-    return Promise.resolve(handler(message.payload, from));
-  });
+/** Dispatches one message to its handler; undefined when it is not a command (the runtime then answers nothing). */
+export function dispatch<Sender>(handlers: Handlers<Sender>, message: unknown, from: Sender): Promise<unknown> | undefined {
+  if (!isEnvelope(message) || !Object.hasOwn(handlers, message.type)) return undefined;
+  const handler = handlers[message.type] as (payload: unknown, sender: Sender) => unknown;
+  return Promise.resolve(handler(message.payload, from));
 }
-
-/** Worker to a tab's page relays (tabs.sendMessage): whether the tab has detailed capture. */
-export interface ArmedMessage {
-  readonly channel: 'cors-lens';
-  readonly type: 'armed';
-  readonly payload: boolean;
-}
-
-export function isArmedMessage(message: unknown): message is ArmedMessage {
-  const m = message as Partial<ArmedMessage> | null;
-  return typeof m === 'object' && m !== null && m.channel === 'cors-lens' && m.type === 'armed' && typeof m.payload === 'boolean';
-}
-
-/**
- * Name of the long-lived port from a page relay to the worker: the page's call starts, one batch per task, no reply
- * expected (a message over a port costs the browser a fraction of a sendMessage round trip). The worker posts an
- * ArmedMessage back when it has news. Failure reports, which must not be lost, go as the `hints` command instead.
- */
-export const HINTS_PORT = 'cors-lens/hints';
 
 /** Name of the long-lived port from a panel to the worker. */
 export const PANEL_PORT = 'cors-lens/panel';
 
-/** Panel to worker, over PANEL_PORT. */
-export type PanelMessage = { readonly type: 'subscribe'; readonly tabId: number };
+/** Panel to worker, over PANEL_PORT. `asPage`: the panel is open as a page (not in DevTools) and wants details. */
+export type PanelMessage = { readonly type: 'subscribe'; readonly tabId: number; readonly asPage: boolean };
 
 /** Worker to panel, over PANEL_PORT. */
 export type WorkerMessage =
-  | { readonly type: 'snapshot'; readonly snapshot: TabSnapshot }
+  | { readonly type: 'snapshot'; readonly snapshot: TabSnapshot; readonly capture: CaptureState }
   | { readonly type: 'record'; readonly record: FailureRecord; readonly summary: TabSummary }
   | { readonly type: 'reset'; readonly summary: TabSummary }
   | { readonly type: 'retracted'; readonly id: string; readonly summary: TabSummary }
+  | { readonly type: 'capture'; readonly capture: CaptureState }
   | { readonly type: 'batch'; readonly messages: readonly WorkerMessage[] };
+
+/** Name of the long-lived port from the devtools page (open while DevTools is open on a tab) to the worker. */
+export const DEVTOOLS_PORT = 'cors-lens/devtools';
+
+/** One exchange from DevTools' network log, with an id unique to the devtools page that saw it. */
+export interface LoggedItem extends LoggedExchange {
+  readonly id: string;
+}
+
+/**
+ * Devtools page to worker, over DEVTOOLS_PORT: first which tab it inspects, then batches of what the network log
+ * showed (failures, and cross-origin requests that passed). After a reconnect the recent items are sent again; the
+ * worker ignores those it already has.
+ */
+export type DevtoolsMessage =
+  | { readonly type: 'inspect'; readonly tabId: number }
+  | { readonly type: 'logged'; readonly items: readonly LoggedItem[] };

@@ -108,22 +108,73 @@ describe('any exchange', () => {
       }),
       { numRuns: 400 },
     );
-  });
+  }, 60_000); // CPU-bound (huge headers): correctness, not speed, so a generous limit on a loaded machine
 
   test('a stored record never holds a secret value, whatever the headers', () => {
     const secret = fc.string({ minLength: 12, maxLength: 40 }).map((s) => `SECRET-${s}`);
+    // Every kind of credential header, including names no list of secret headers would know.
+    const credentialHeader = fc.constantFrom(
+      'Cookie',
+      'Authorization',
+      'Authentication',
+      'Proxy-Authorization',
+      'Ocp-Apim-Subscription-Key',
+      'X-Sentry-Auth',
+      'X-Jwt',
+      'X-Access-Key',
+      'X-Bearer',
+      'Referer',
+      'X-Whatever',
+    );
     fc.assert(
-      fc.property(anyExchange, secret, (exchange, value) => {
+      fc.property(anyExchange, secret, credentialHeader, (exchange, value, name) => {
         const withSecrets: Exchange = {
           ...exchange,
           request: {
             ...exchange.request,
-            headers: [...exchange.request.headers, { name: 'Cookie', value }, { name: 'Authorization', value }],
+            headers: [...exchange.request.headers, { name, value }, { name: 'Authorization', value }],
           },
           hops: exchange.hops.map((h) => ({
             ...h,
-            requestHeaders: [...(h.requestHeaders ?? []), { name: 'cookie', value }, { name: 'X-Api-Key', value }],
-            response: h.response ? { ...h.response, headers: [...h.response.headers, { name: 'Set-Cookie', value }] } : null,
+            requestHeaders: [...(h.requestHeaders ?? []), { name: 'cookie', value }, { name, value }],
+            response: h.response
+              ? {
+                  ...h.response,
+                  headers: [...h.response.headers, { name: 'Set-Cookie', value }, { name: 'WWW-Authenticate', value }, { name, value }],
+                }
+              : null,
+          })),
+        };
+        const record = toRecord(captured(withSecrets));
+        if (record) expect(JSON.stringify(record)).not.toContain(value);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('a stored record never holds a secret planted in a URL: query values, user info, fragment, Location', () => {
+    const token = fc.stringMatching(/^[A-Za-z0-9]{6,30}$/).map((s) => `tok${s}9Z`);
+    const param = fc.constantFrom(
+      'access_token',
+      'token',
+      'api_key',
+      'apiKey',
+      'password',
+      'code',
+      'client_secret',
+      'X-Amz-Signature',
+      'sig',
+    );
+    fc.assert(
+      fc.property(anyExchange, token, param, (exchange, value, name) => {
+        const url = (u: string) => `${u.replace('://', `://alice:${value}@`)}?${name}=${value}#access_token=${value}`;
+        const withSecrets: Exchange = {
+          ...exchange,
+          request: { ...exchange.request, url: url(exchange.request.url) },
+          hops: exchange.hops.map((h) => ({
+            ...h,
+            url: url(h.url),
+            response: h.response ? { ...h.response, headers: [...h.response.headers, { name: 'Location', value: url(API) }] } : null,
           })),
         };
         const record = toRecord(captured(withSecrets));

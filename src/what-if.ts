@@ -35,9 +35,12 @@ export interface WhatIfResult {
 /** A header name: an HTTP token. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** Header lines as text, one `Name: value` each; a value withheld as a secret reads as such. */
+/**
+ * Header lines as text, one `Name: value` each. A value that was not kept reads as such (the NUL byte redaction
+ * keeps, because it makes the response invalid, stays).
+ */
 export function formatHeaders(headers: HeaderList): string {
-  return headers.map((h) => `${h.name}: ${h.redacted ? '(value not stored)' : h.value}`).join('\n');
+  return headers.map((h) => `${h.name}: ${h.redacted && h.value === '' ? '(value not stored)' : h.value}`).join('\n');
 }
 
 /**

@@ -1,32 +1,33 @@
-/** The toolbar badge: the number of CORS failures on each tab, updated at most every BADGE_DELAY_MS per tab. */
+/** The toolbar badge: the number of CORS failures on each tab, updated at most once per BADGE_DELAY_MS. */
 import type { TabSummary } from '../../src/capture/tab-log.ts';
-import { browser } from '../platform/index.ts';
 
 const BADGE_DELAY_MS = 50;
-const pending = new Map<number, number>();
-let timer: ReturnType<typeof setTimeout> | null = null;
 
 export function badgeText(count: number): string {
   if (count <= 0) return '';
   return count > 999 ? '999+' : String(count);
 }
 
-export function showCount(summary: TabSummary): void {
-  pending.set(summary.tabId, summary.count);
-  if (timer === null) timer = setTimeout(flushBadges, BADGE_DELAY_MS);
-}
+export class Badge {
+  private readonly pending = new Map<number, number>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
 
-export function forgetTab(tabId: number): void {
-  pending.delete(tabId);
-}
+  /** `paint` sets one tab's badge (the platform's; a closed tab's rejection is its business). */
+  constructor(private readonly paint: (tabId: number, text: string) => void) {}
 
-function flushBadges(): void {
-  timer = null;
-  const updates = [...pending];
-  pending.clear();
-  for (const [tabId, count] of updates) {
-    // The tab may have closed in the meantime; that rejection is expected.
-    browser.action.setBadgeText({ tabId, text: badgeText(count) }).catch(() => {});
-    if (count > 0) browser.action.setBadgeBackgroundColor({ tabId, color: '#c5221f' }).catch(() => {});
+  show(summary: TabSummary): void {
+    this.pending.set(summary.tabId, summary.count);
+    this.timer ??= setTimeout(() => this.flush(), BADGE_DELAY_MS);
+  }
+
+  forget(tabId: number): void {
+    this.pending.delete(tabId);
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const updates = [...this.pending];
+    this.pending.clear();
+    for (const [tabId, count] of updates) this.paint(tabId, badgeText(count));
   }
 }

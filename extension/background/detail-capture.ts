@@ -1,7 +1,8 @@
 /**
  * Detailed capture, armed per tab (src/capture/arming.ts explains why). For each armed tab, onSendHeaders and
- * onHeadersReceived with extraHeaders, filtered to that tab; for requests outside any tab (shared and service
- * workers) one more pair, filtered to tab -1, while any tab is armed; or one unfiltered pair when armed everywhere.
+ * onHeadersReceived with extraHeaders, filtered to that tab. Requests outside any tab (shared and service workers)
+ * get none: a filter of tab -1 does not mean "no tab" to Chromium, it matches every request of the browser
+ * (measured: arming one tab that way gave details of every other tab), so it would slow the whole browser down.
  * These listeners are added while the worker runs, so they do not wake a stopped worker: the always-on error
  * listener (index.ts) and the page relay do, and the worker then re-arms from the stored state.
  */
@@ -17,8 +18,7 @@ interface Registration {
   readonly headers: HeadersListener;
 }
 
-/** 'all' for the unfiltered pair, else a tab id (-1: requests without a tab). */
-type Key = number | 'all';
+type Key = number;
 
 export class DetailCapture {
   private readonly registered = new Map<Key, Registration>();
@@ -26,8 +26,8 @@ export class DetailCapture {
   constructor(private readonly observe: (event: RequestEvent) => void) {}
 
   /** Makes the registered listeners match the armed tabs. */
-  apply(tabs: readonly number[], everywhere: boolean): void {
-    const wanted = new Set<Key>(everywhere ? ['all'] : tabs.length > 0 ? [...tabs, -1] : []);
+  apply(tabs: readonly number[]): void {
+    const wanted = new Set<Key>(tabs.filter((t) => t >= 0));
     for (const [key, r] of this.registered) {
       if (wanted.has(key)) continue;
       browser.webRequest.onSendHeaders.removeListener(r.send);
@@ -43,7 +43,7 @@ export class DetailCapture {
           this.observe(headersEvent(d));
         },
       };
-      const filter = key === 'all' ? { urls: ['<all_urls>'], types: CORS_TYPES } : { urls: ['<all_urls>'], types: CORS_TYPES, tabId: key };
+      const filter = { urls: ['<all_urls>'], types: CORS_TYPES, tabId: key };
       browser.webRequest.onSendHeaders.addListener(r.send, filter, SEND_OPTIONS);
       browser.webRequest.onHeadersReceived.addListener(r.headers, filter, HEADERS_OPTIONS);
       this.registered.set(key, r);
@@ -52,6 +52,6 @@ export class DetailCapture {
 
   /** Whether detailed events for this tab are being received now. */
   watching(tabId: number): boolean {
-    return this.registered.has('all') || this.registered.has(tabId);
+    return this.registered.has(tabId);
   }
 }

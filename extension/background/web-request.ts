@@ -1,10 +1,13 @@
 /**
- * Adapter from chrome.webRequest to the core's plain request events. Only what the tracker needs is copied out of
- * each event. Filters keep navigations (never CORS) from being dispatched to the worker at all. There is no
- * onCompleted listener: a record is only made when the verdict is certain, and the tracker's tables expire.
+ * Adapter from chrome.webRequest to the core's plain request events. Only what a diagnosis needs is copied out of
+ * each event, already redacted (src/redact.ts): header values from the allowlist, names only for the rest, URLs
+ * without secrets. So the worker never holds a secret past the listener, and what it holds per request is bounded
+ * whatever a server sends. Filters keep navigations (never CORS) from being dispatched to the worker at all. There is
+ * no onCompleted listener: a record is only made when the verdict is certain, and the tracker's tables expire.
  */
-import type { RequestEvent, RequestEventBase } from '../../src/capture/events.ts';
+import type { ErrorEvent, RequestEvent, RequestEventBase } from '../../src/capture/events.ts';
 import type { Header, HeaderList } from '../../src/headers.ts';
+import { keptUrl, redactHeaders, redactRequestHeaders } from '../../src/redact.ts';
 import type { WebRequest } from '../platform/index.ts';
 
 /** Request types that can be CORS requests. main_frame and sub_frame are navigations; ping, csp_report, websocket never CORS. */
@@ -12,7 +15,7 @@ export const CORS_TYPES: WebRequest.ResourceType[] = ['xmlhttprequest', 'font', 
 
 export const FILTER: WebRequest.RequestFilter = { urls: ['<all_urls>'], types: CORS_TYPES };
 
-/** extraHeaders is required to see Origin, Cookie and CORS-blocked responses at all (capture-findings). */
+/** extraHeaders is required to see Origin, Cookie and CORS-blocked responses at all (docs/capture.md). */
 export const SEND_OPTIONS = ['requestHeaders', 'extraHeaders'] as WebRequest.OnSendHeadersOptions[];
 export const HEADERS_OPTIONS = ['responseHeaders', 'extraHeaders'] as WebRequest.OnHeadersReceivedOptions[];
 
@@ -31,7 +34,7 @@ interface Details {
 function base(d: Details): RequestEventBase {
   return {
     requestId: d.requestId,
-    url: d.url,
+    url: keptUrl(d.url),
     method: d.method,
     type: d.type,
     tabId: d.tabId,
@@ -50,7 +53,7 @@ const UTF8 = new TextDecoder('utf-8');
  * engine as it is for Chromium's URL parser (recorded: an Access-Control-Allow-Origin with the byte 0xE9 is
  * InvalidAllowOriginValue, e2e/reliability.spec.ts).
  */
-function headers(list: WebRequest.HttpHeaders | undefined): HeaderList {
+function decoded(list: WebRequest.HttpHeaders | undefined): HeaderList {
   if (!list) return [];
   return list.map(
     (h): Header => ({
@@ -61,14 +64,18 @@ function headers(list: WebRequest.HttpHeaders | undefined): HeaderList {
 }
 
 export function sendEvent(d: WebRequest.OnSendHeadersDetailsType): RequestEvent {
-  return { ...base(d as Details), kind: 'send', requestHeaders: headers(d.requestHeaders) };
+  return { ...base(d as Details), kind: 'send', requestHeaders: redactRequestHeaders(decoded(d.requestHeaders)) };
 }
 
 export function headersEvent(d: WebRequest.OnHeadersReceivedDetailsType): RequestEvent {
-  return { ...base(d as Details), kind: 'headers', statusCode: d.statusCode, responseHeaders: headers(d.responseHeaders) };
+  return {
+    ...base(d as Details),
+    kind: 'headers',
+    statusCode: d.statusCode,
+    responseHeaders: redactHeaders(decoded(d.responseHeaders), 'response'),
+  };
 }
 
-/** `watched`: whether the tab had detailed capture when the error came (only then were its headers seen). */
-export function errorEvent(d: WebRequest.OnErrorOccurredDetailsType, watched: boolean): RequestEvent {
-  return { ...base(d as Details), kind: 'error', error: d.error, watched };
+export function errorEvent(d: WebRequest.OnErrorOccurredDetailsType): ErrorEvent {
+  return { ...base(d as Details), kind: 'error', error: d.error };
 }

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { STACK_IDS, type StackId } from '../../src/fix/index.ts';
 import { type ExportedLog, exportFileName, exportLog, parseLog } from '../../src/share/export.ts';
-import { productName, reloadTab, send } from '../platform/index.ts';
+import { productName, reloadInspected, send } from '../platform/index.ts';
 import { FailureDetail, shareTexts } from './components/FailureDetail.tsx';
 import { FailureList } from './components/FailureList.tsx';
 import { Icon } from './components/Icons.tsx';
@@ -295,7 +295,7 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
                             type="button"
                             class="text-button primary"
                             data-testid="reload-with-details"
-                            onClick={() => void reloadTab(tabId)}
+                            onClick={() => void reloadInspected(tabId)}
                           >
                             Reload the page with details captured
                           </button>
@@ -328,7 +328,7 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
                 firstTime={(current.records[0] as ShownRecord).time}
                 stack={stack}
                 onStack={chooseStack}
-                onReload={imported || tabId === null ? null : () => void reloadTab(tabId)}
+                onReload={imported || tabId === null ? null : () => void reloadInspected(tabId)}
               />
             ) : (
               <p class="empty">Select a request to see why the browser blocked it and how to fix it.</p>

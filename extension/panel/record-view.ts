@@ -10,13 +10,9 @@ import type { Diagnosis } from '../../src/model.ts';
 import type { LogRecord } from '../../src/share/log-record.ts';
 import type { FilterFields } from './filter.ts';
 
-/** Fields the capture may add to a record. All optional: today's records have none of them. */
+/** Fields the capture may add to a record. All optional. */
 export interface RecordExtras {
-  /** Where the details came from: DevTools' network log, the detailed capture, or nowhere ("details missing"). */
-  readonly detailsSource?: 'devtools' | 'detailed' | 'none';
-  /** Set when the record was cut to fit storage; a string says what was cut. */
-  readonly trimmed?: boolean | string;
-  /** The top-level page the request belongs to (for navigation separators). */
+  /** The top-level page the request belongs to (for navigation separators); the document id stands in without it. */
   readonly pageUrl?: string;
 }
 
@@ -42,9 +38,17 @@ export function diagnosisOf(record: ShownRecord): Diagnosis {
   return d;
 }
 
-/** Whether the headers that decide the verdict were not captured for this record. */
+/** Whether the headers that decide the verdict were not captured for this record ("details missing"). */
 export function detailsMissing(record: ShownRecord): boolean {
-  return record.uncaptured || record.detailsSource === 'none';
+  return record.uncaptured;
+}
+
+/** Where the details came from, in words; null when missing or not said. */
+export function detailsSourceOf(record: ShownRecord): string | null {
+  if (detailsMissing(record)) return null;
+  if (record.source === 'devtools') return "DevTools' network log";
+  if (record.source === 'webrequest') return 'the detailed capture';
+  return null;
 }
 
 /** The row's one-line title, without wording the whole diagnosis (a list may hold thousands). */
@@ -134,8 +138,9 @@ export function captureActive(summary: ShownSummary | null): boolean | null {
 
 /** The trimmed note of a record, or null. */
 export function trimmedNote(record: ShownRecord): string | null {
-  if (record.trimmed === undefined || record.trimmed === false) return null;
-  return typeof record.trimmed === 'string' ? record.trimmed : 'Some headers or values of this request were trimmed to fit storage.';
+  return record.trimmed
+    ? 'This record was trimmed to fit storage: some long values, header lines or middle redirects were left out (the verdict was made on everything).'
+    : null;
 }
 
 /** "1 CORS failure", "2 CORS failures". */

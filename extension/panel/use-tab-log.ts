@@ -6,22 +6,26 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { FailureRecord } from '../../src/capture/records.ts';
 import type { TabSummary } from '../../src/capture/tab-log.ts';
-import { browser } from '../platform/index.ts';
-import { PANEL_PORT, type PanelMessage, type WorkerMessage } from '../protocol.ts';
+import { browser, inDevtools } from '../platform/index.ts';
+import { type CaptureState, PANEL_PORT, type PanelMessage, type WorkerMessage } from '../protocol.ts';
 
 export interface TabLogView {
   readonly summary: TabSummary | null;
   readonly records: readonly FailureRecord[];
   readonly connected: boolean;
+  /** How much the worker captures on the tab now; null until it said. */
+  readonly capture: CaptureState | null;
 }
 
 /** Applies one message from the worker (a batch in one pass: records are found through an index, not a scan). */
 export function applyMessage(view: TabLogView, message: WorkerMessage): TabLogView {
-  if (message.type === 'snapshot') return { summary: message.snapshot.summary, records: message.snapshot.records, connected: true };
+  if (message.type === 'snapshot')
+    return { summary: message.snapshot.summary, records: message.snapshot.records, connected: true, capture: message.capture };
   const messages = message.type === 'batch' ? message.messages : [message];
   let records = [...view.records];
   let index: Map<string, number> | null = null;
   let summary = view.summary;
+  let capture = view.capture;
   for (const m of messages) {
     switch (m.type) {
       case 'reset':
@@ -47,15 +51,18 @@ export function applyMessage(view: TabLogView, message: WorkerMessage): TabLogVi
         summary = m.summary;
         break;
       }
+      case 'capture':
+        capture = m.capture;
+        break;
       default:
         break;
     }
   }
-  return { ...view, summary, records };
+  return { ...view, summary, records, capture };
 }
 
 export function useTabLog(tabId: number | null): TabLogView {
-  const [view, setView] = useState<TabLogView>({ summary: null, records: [], connected: false });
+  const [view, setView] = useState<TabLogView>({ summary: null, records: [], connected: false, capture: null });
   useEffect(() => {
     if (tabId === null) return;
     let port: ReturnType<typeof browser.runtime.connect> | null = null;
@@ -84,7 +91,8 @@ export function useTabLog(tabId: number | null): TabLogView {
         retry = setTimeout(connect, delay);
         delay = Math.min(delay * 2, 2000);
       });
-      const subscribe: PanelMessage = { type: 'subscribe', tabId };
+      // A panel open as a page asks for detailed capture on its tab; in DevTools the network log has the details.
+      const subscribe: PanelMessage = { type: 'subscribe', tabId, asPage: !inDevtools() };
       port.postMessage(subscribe);
     };
     connect();

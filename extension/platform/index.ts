@@ -17,12 +17,33 @@ export const send: Send = sender(browser.runtime);
  * tab (from the toolbar button, or by a test). Null when neither is available.
  */
 export function inspectedTabId(search: string): number | null {
-  const devtools = (browser as { devtools?: { inspectedWindow?: { tabId?: number } } }).devtools;
-  const fromDevtools = devtools?.inspectedWindow?.tabId;
-  if (typeof fromDevtools === 'number') return fromDevtools;
+  const fromDevtools = devtoolsTabId();
+  if (fromDevtools !== null) return fromDevtools;
   const param = new URLSearchParams(search).get('tabId');
   const id = param === null ? Number.NaN : Number(param);
   return Number.isInteger(id) && id >= 0 ? id : null;
+}
+
+function devtoolsTabId(): number | null {
+  const devtools = (browser as { devtools?: { inspectedWindow?: { tabId?: number } } }).devtools;
+  const id = devtools?.inspectedWindow?.tabId;
+  return typeof id === 'number' ? id : null;
+}
+
+/** Whether this page runs inside DevTools (the panel there), rather than as a page of its own. */
+export function inDevtools(): boolean {
+  return devtoolsTabId() !== null;
+}
+
+/**
+ * Reloads the inspected page so that its requests run again with details captured: from DevTools through
+ * inspectedWindow (DevTools' network log then sees them), from a panel page through the tabs API (its tab has
+ * detailed capture while the panel is open).
+ */
+export async function reloadInspected(tabId: number): Promise<void> {
+  const devtools = (browser as { devtools?: { inspectedWindow?: { reload(options?: object): void } } }).devtools;
+  if (inDevtools() && devtools?.inspectedWindow) devtools.inspectedWindow.reload({});
+  else await browser.tabs.reload(tabId);
 }
 
 interface DevtoolsPanels {
@@ -30,30 +51,16 @@ interface DevtoolsPanels {
   setThemeChangeHandler?: (handler: (theme: string) => void) => void;
 }
 
-function devtoolsApi(): { panels?: DevtoolsPanels; inspectedWindow?: { tabId?: number; reload?: (options?: object) => void } } | undefined {
-  return (browser as { devtools?: ReturnType<typeof devtoolsApi> }).devtools;
-}
-
 /**
  * Follows DevTools' theme when the panel runs inside DevTools: calls `onTheme` with whether it is dark, now and on
  * every change. Returns false as a page, where the system's preference applies.
  */
 export function watchDevtoolsTheme(onTheme: (dark: boolean) => void): boolean {
-  const panels = devtoolsApi()?.panels;
+  const panels = (browser as { devtools?: { panels?: DevtoolsPanels } }).devtools?.panels;
   if (typeof panels?.themeName !== 'string') return false;
   onTheme(panels.themeName === 'dark');
   panels.setThemeChangeHandler?.((theme) => onTheme(theme === 'dark'));
   return true;
-}
-
-/** Reloads a tab: the inspected page through DevTools when the panel is inside it, otherwise through tabs. */
-export async function reloadTab(tabId: number): Promise<void> {
-  const inspected = devtoolsApi()?.inspectedWindow;
-  if (inspected?.tabId === tabId && inspected.reload) {
-    inspected.reload({});
-    return;
-  }
-  await browser.tabs.reload(tabId);
 }
 
 /** "CORS Lens 0.1.0": what wrote an export or a report. */

@@ -1,51 +1,36 @@
-/** Arming: reasons per tab, survival through JSON (a worker restart), development origins. */
 import { describe, expect, test } from 'vitest';
-import { Arming, isDevelopmentOrigin } from './arming.ts';
+import { DetailOrigins } from './arming.ts';
 
-describe('Arming', () => {
-  test('a tab is armed while any of its reasons holds', () => {
-    const a = new Arming();
-    expect(a.isArmed(1)).toBe(false);
-    expect(a.arm(1, 'panel')).toBe(true);
-    expect(a.arm(1, 'panel')).toBe(false);
-    a.arm(1, 'dev-origin');
-    a.disarm(1, 'panel');
-    expect(a.armedTabs()).toEqual([1]);
-    a.disarm(1, 'dev-origin');
-    expect(a.armedTabs()).toEqual([]);
+describe('DetailOrigins', () => {
+  test('turns sites on and off, and says when something changed', () => {
+    const d = new DetailOrigins();
+    expect(d.set('http://localhost:8801', true)).toBe(true);
+    expect(d.set('http://localhost:8801', true)).toBe(false);
+    expect(d.has('http://localhost:8801')).toBe(true);
+    expect(d.set('http://localhost:8801', false)).toBe(true);
+    expect(d.has('http://localhost:8801')).toBe(false);
   });
-  test('everywhere arms every tab', () => {
-    const a = new Arming();
-    a.setEverywhere(true);
-    expect(a.isArmed(99)).toBe(true);
-  });
-  test('survives JSON (a worker restart), and ignores what it does not know', () => {
-    const a = new Arming();
-    a.arm(2, 'dev-origin');
-    a.arm(1, 'panel');
-    const b = new Arming(JSON.parse(JSON.stringify(a)));
-    expect(b.armedTabs()).toEqual([1, 2]);
-    expect(b.reasons(1)).toEqual(['panel']);
-    expect(new Arming({ everywhere: false, tabs: { x: ['panel'], 5: ['bogus' as never] } }).armedTabs()).toEqual([]);
-  });
-});
 
-test.each([
-  ['http://localhost:3000/', true],
-  ['http://127.0.0.1:8080/app', true],
-  ['http://[::1]:5173/', true],
-  ['http://app.localhost/', true],
-  ['https://shop.test/', true],
-  ['http://printer.local/', true],
-  ['http://10.1.2.3/', true],
-  ['http://192.168.1.20:8000/', true],
-  ['http://172.20.0.5/', true],
-  ['file:///home/me/index.html', true],
-  ['https://www.example.com/', false],
-  ['https://app.example.com:8443/', false],
-  ['http://172.32.0.1/', false],
-  ['chrome://extensions/', false],
-  ['not a url', false],
-])('isDevelopmentOrigin(%s) is %s', (url, dev) => {
-  expect(isDevelopmentOrigin(url)).toBe(dev);
+  test.each(['http://localhost:8801/', 'http://localhost:8801/path', 'file:///etc', 'javascript:alert(1)', 'null', '*', ''])(
+    'refuses %j: only an origin can be a site',
+    (origin) => {
+      const d = new DetailOrigins();
+      expect(d.set(origin, true)).toBe(false);
+      expect(d.toJSON()).toEqual([]);
+    },
+  );
+
+  test('reads back only valid origins from storage', () => {
+    const d = new DetailOrigins();
+    d.load(['https://app.example', 42, 'https://app.example/x', { a: 1 }, 'http://127.0.0.1:3000']);
+    expect(d.toJSON()).toEqual(['http://127.0.0.1:3000', 'https://app.example']);
+    d.load('not a list');
+    expect(d.toJSON()).toEqual([]);
+  });
+
+  test('remembers at most 100 sites', () => {
+    const d = new DetailOrigins();
+    for (let i = 0; i < 150; i++) d.set(`http://site${i}.example`, true);
+    expect(d.toJSON()).toHaveLength(100);
+  });
 });

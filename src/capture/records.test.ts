@@ -1,7 +1,7 @@
 /** Which failures become rows, and what a stored row may contain. */
 import { describe, expect, test } from 'vitest';
 import { API, captured, exchange, PAGE } from '../../test-support/exchange.ts';
-import { recordCode, recordDiagnosis, toRecord } from './records.ts';
+import { fitRecord, MAX_RECORD_BYTES, recordCode, recordDiagnosis, toRecord } from './records.ts';
 
 describe('toRecord', () => {
   test('a CORS failure is a counted row with its diagnosis', () => {
@@ -92,4 +92,51 @@ test('a failure on a tab without detailed capture is counted and says how to get
   expect(r?.kind).toBe('cors');
   expect(r?.notWatched).toBe(true);
   expect(r && recordDiagnosis(r).explanation).toContain('watching the tab in detail');
+});
+
+describe('fitRecord', () => {
+  test('a record made of the worst a server can send stays under the cap, keeps its verdict and says it was trimmed', () => {
+    const big = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`x-h${i}`, 'v'.repeat(2000)]));
+    const x = exchange({
+      response: {
+        status: 302,
+        headers: { ...big, location: `${API}/0`, 'access-control-allow-origin': PAGE, 'access-control-allow-credentials': 'true' },
+      },
+      redirects: Array.from({ length: 19 }, (_, i) => ({
+        url: `${API}/${i}`,
+        response:
+          i === 18
+            ? { status: 200, headers: { ...big, 'access-control-allow-origin': '*' } }
+            : {
+                status: 302,
+                headers: {
+                  ...big,
+                  location: `${API}/${i + 1}`,
+                  'access-control-allow-origin': PAGE,
+                  'access-control-allow-credentials': 'true',
+                },
+              },
+      })),
+      credentials: 'include',
+      error: 'net::ERR_FAILED',
+    });
+    const record = toRecord(captured(x));
+    expect(record).not.toBeNull();
+    expect(JSON.stringify(record).length).toBeLessThanOrEqual(MAX_RECORD_BYTES);
+    expect(record?.trimmed).toBe(true);
+    expect(record?.judgement.verdict.status?.corsError).toBe('WildcardOriginNotAllowed');
+    // The hop at fault is still there, with the header that decided it.
+    const last = record?.exchange.hops.at(-1);
+    expect(last?.response?.headers.find((h) => h.name === 'access-control-allow-origin')?.value).toBe('*');
+  });
+
+  test('an ordinary record is not touched', () => {
+    const record = toRecord(
+      captured(
+        exchange({ credentials: 'include', response: { headers: { 'access-control-allow-origin': PAGE } }, error: 'net::ERR_FAILED' }),
+      ),
+    );
+    expect(record?.trimmed).toBeUndefined();
+    expect(record && fitRecord(record)).toBe(record);
+  });
 });

@@ -7,9 +7,10 @@
 import { evaluate, redirectLocation } from '../cors/engine.ts';
 import { CORS_NET_ERROR, explain, type Judgement, judge } from '../diagnose.ts';
 import { lookalikeOf } from '../explain/lookalikes.ts';
-import { clampText, type HeaderList, sanitizeHeaders } from '../headers.ts';
-import type { Diagnosis, Exchange } from '../model.ts';
+import { clampText, type HeaderList } from '../headers.ts';
+import type { Diagnosis, Exchange, Hop } from '../model.ts';
 import { originOf, sameOrigin } from '../origin.ts';
+import { redactExchange, redactUrl } from '../redact.ts';
 import type { Captured } from './tracker.ts';
 
 export interface FailureRecord {
@@ -31,49 +32,70 @@ export interface FailureRecord {
   readonly uncaptured: boolean;
   /** Known only from the page's report: the browser's events for it were lost while the worker restarted. */
   readonly pageReported?: true;
-  /** The tab had no detailed capture armed when it failed (arming.ts): only the error was seen. */
+  /** Nothing was watching the tab's details when it failed (DevTools closed, no detailed capture): only the error was seen. */
   readonly notWatched?: true;
+  /** Where the details came from: DevTools' network log, or the extension's own detailed capture (webRequest). */
+  readonly source?: 'devtools' | 'webrequest';
+  /** Shortened to fit MAX_RECORD_BYTES: long values cut, the least useful headers and middle redirects left out. */
+  readonly trimmed?: true;
+  /** The id of the DevTools network log exchange the details came from (a devtools page sends it again after a restart). */
+  readonly detailsId?: string;
 }
+
+/** Most bytes one stored record takes (as JSON): whatever a server sends, one failure costs at most this much. */
+export const MAX_RECORD_BYTES = 16 * 1024;
 
 /** Errors that are never worth a row: cancellations and DevTools' own cache probes. */
 const IGNORED_ERRORS = new Set(['net::ERR_ABORTED', 'net::ERR_CACHE_MISS', 'net::ERR_BLOCKED_BY_CLIENT']);
 
-const MAX_URL = 4096;
-
-/** Request headers the browser adds to everything; they never bear on CORS, so they are not stored. */
-const NOISE = /^(sec-ch-|user-agent$|accept-encoding$|priority$|upgrade-insecure-requests$|connection$|host$)/i;
-
-function storedRequestHeaders(headers: HeaderList): HeaderList {
-  return sanitizeHeaders(headers.filter((h) => !NOISE.test(h.name)));
+/**
+ * Makes a record fit MAX_RECORD_BYTES, in steps that lose the least first: header lines whose values were not kept
+ * (only their names), then long values, then the redirects between the first hop, the hop at fault and the last.
+ * The verdict was made on the full data before; the record says it was trimmed.
+ */
+export function fitRecord(record: FailureRecord, maxBytes = MAX_RECORD_BYTES): FailureRecord {
+  if (JSON.stringify(record).length <= maxBytes) return record;
+  const steps: ((h: HeaderList) => HeaderList)[] = [
+    (h) => h.filter((x) => !x.redacted || x.value === '\0').slice(0, 48),
+    (h) =>
+      h.map((x) => (x.value.length > 256 ? { ...x, value: x.value.slice(0, 256), truncatedFrom: x.truncatedFrom ?? x.value.length } : x)),
+    (h) =>
+      h
+        .slice(0, 16)
+        .map((x) => (x.value.length > 64 ? { ...x, value: x.value.slice(0, 64), truncatedFrom: x.truncatedFrom ?? x.value.length } : x)),
+  ];
+  let current: FailureRecord = { ...record, trimmed: true };
+  for (const step of steps) {
+    current = { ...current, exchange: mapHeaders(current.exchange, step) };
+    if (JSON.stringify(current).length <= maxBytes) return current;
+  }
+  const keep = new Set([0, record.judgement.verdict.hop, record.exchange.hops.length - 1]);
+  const hops = current.exchange.hops.filter((_, i) => keep.has(i));
+  current = {
+    ...current,
+    exchange: { ...current.exchange, hops, request: { ...current.exchange.request, url: clampText(current.exchange.request.url, 512) } },
+  };
+  current = {
+    ...current,
+    exchange: { ...current.exchange, hops: current.exchange.hops.map((h) => ({ ...h, url: clampText(h.url, 512) })) },
+  };
+  return current;
 }
 
-/** The exchange as it may be stored and shown: secrets withheld, long values shortened, browser noise left out. */
-export function sanitizeExchange(exchange: Exchange): Exchange {
-  return {
-    request: {
-      ...exchange.request,
-      url: clampText(exchange.request.url, MAX_URL),
-      method: clampText(exchange.request.method, 64),
-      origin: clampText(exchange.request.origin, 512),
-      headers: storedRequestHeaders(exchange.request.headers),
-    },
-    hops: exchange.hops.map((hop) => ({
-      url: clampText(hop.url, MAX_URL),
-      originSent: hop.originSent === null ? null : clampText(hop.originSent, 512),
-      requestHeaders: hop.requestHeaders ? storedRequestHeaders(hop.requestHeaders) : null,
-      preflight: hop.preflight
-        ? {
-            requestHeaders: storedRequestHeaders(hop.preflight.requestHeaders),
-            response: hop.preflight.response
-              ? { status: hop.preflight.response.status, headers: sanitizeHeaders(hop.preflight.response.headers) }
-              : null,
-            error: hop.preflight.error,
-          }
-        : null,
-      response: hop.response ? { status: hop.response.status, headers: sanitizeHeaders(hop.response.headers) } : null,
-    })),
-    error: exchange.error,
-  };
+function mapHeaders(exchange: Exchange, f: (h: HeaderList) => HeaderList): Exchange {
+  const hop = (h: Hop): Hop => ({
+    ...h,
+    requestHeaders: h.requestHeaders ? f(h.requestHeaders) : null,
+    preflight: h.preflight
+      ? {
+          ...h.preflight,
+          requestHeaders: f(h.preflight.requestHeaders),
+          response: h.preflight.response ? { ...h.preflight.response, headers: f(h.preflight.response.headers) } : null,
+        }
+      : null,
+    response: h.response ? { ...h.response, headers: f(h.response.headers) } : null,
+  });
+  return { ...exchange, request: { ...exchange.request, headers: f(exchange.request.headers) }, hops: exchange.hops.map(hop) };
 }
 
 /** Whether a request left its origin: a hop on another origin, or a redirect pointing to one it did not follow. */
@@ -101,7 +123,7 @@ function storedJudgement({ verdict, credentials }: Judgement): Judgement {
       ...verdict,
       status,
       origin: clampText(verdict.origin, 512),
-      location: verdict.location === null ? null : clampText(verdict.location, MAX_URL),
+      location: verdict.location === null ? null : clampText(redactUrl(verdict.location), 4096),
       preflightReasons: verdict.preflightReasons.slice(0, 20).map((r) => ({ ...r, name: clampText(r.name, 256) })),
     },
   };
@@ -132,7 +154,7 @@ export function toRecord(captured: Captured): FailureRecord | null {
   } else if (lookalikeOf(exchange, judgement.verdict, judgement.credentials) === null) {
     return null;
   }
-  return {
+  return fitRecord({
     id: captured.recordId,
     tabId: captured.tabId,
     frameId: captured.frameId,
@@ -140,12 +162,13 @@ export function toRecord(captured: Captured): FailureRecord | null {
     time: captured.time,
     type: captured.type,
     kind,
-    exchange: sanitizeExchange(exchange),
+    exchange: redactExchange(exchange),
     judgement: storedJudgement(judgement),
     uncaptured,
     ...(captured.pageReported ? { pageReported: true as const } : {}),
     ...(uncaptured && !captured.watched ? { notWatched: true as const } : {}),
-  };
+    ...(!uncaptured && captured.source ? { source: captured.source } : {}),
+  });
 }
 
 /** The judgement with the credentials mode as observed so far, without inferring it from a refusal not yet seen. */

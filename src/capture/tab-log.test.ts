@@ -74,7 +74,7 @@ describe('TabLog', () => {
     const adding = Array.from({ length: 95 }, (_, i) => log.add(record(`r${i}`)));
     expect(store.inFlight).toBe(1);
     // When that write completes, the next one carries the other 94: no record waits for more than one write.
-    await new Promise((r) => setTimeout(r, 3));
+    while (store.writes - before < 2) await new Promise((r) => setTimeout(r, 1));
     expect([...store.data.keys()].filter((k) => k.startsWith('rec:'))).toHaveLength(95);
     await Promise.all(adding);
     await log.flush();
@@ -104,8 +104,8 @@ describe('TabLog', () => {
     const store = new FakeStore();
     const log = new TabLog(store);
     for (let i = 0; i < 10; i++) void log.add(record(`r${i}`));
-    // Nothing awaited, no flush: the process dies here. What reached the store is the records themselves.
-    await new Promise((r) => setTimeout(r, 5));
+    // Nothing awaited, no flush: the process dies once the record writes land. What reached the store is the records.
+    while (store.inFlight > 0 || store.writes < 2) await new Promise((r) => setTimeout(r, 1));
     const restored = new TabLog(store);
     expect((await restored.snapshot(1)).records).toHaveLength(10);
     expect(restored.summary(1).count).toBe(10);
@@ -128,15 +128,21 @@ describe('TabLog', () => {
     expect((await new TabLog(store).snapshot(1)).summary).toMatchObject({ count: snap.records.length, dropped: snap.summary.dropped });
   });
 
-  test('the storage budget keeps all tabs together under it', async () => {
+  test('each tab keeps under its own byte budget, and only drops its own records to stay there', async () => {
     const one = JSON.stringify(record('x')).length + 300;
-    const log = new TabLog(new FakeStore(), { maxRecordsPerTab: 100, maxBytesTotal: one * 120 });
-    for (let i = 0; i < 100; i++) await log.add(record(`a${i}`, 1));
-    for (let i = 0; i < 100; i++) await log.add(record(`b${i}`, 2));
-    const total = (await log.snapshot(1)).records.length + (await log.snapshot(2)).records.length;
-    expect(total).toBeLessThanOrEqual(120);
-    expect(total).toBeGreaterThan(100);
-    expect(log.summary(1).dropped + log.summary(2).dropped).toBe(200 - total);
+    const log = new TabLog(new FakeStore(), { maxRecordsPerTab: 500, maxBytesPerTab: one * 60 });
+    // The victim tab logs 40 failures; then another tab adds a few huge ones (fewer rows than the victim has).
+    for (let i = 0; i < 40; i++) await log.add(record(`v${i}`, 1));
+    const big = `http://x/${'a'.repeat(one * 20)}`;
+    const huge = (id: string) =>
+      record(id, 2, { exchange: { ...record(id).exchange, request: { ...record(id).exchange.request, url: big } } });
+    for (let i = 0; i < 10; i++) await log.add(huge(`e${i}`));
+    expect((await log.snapshot(1)).records).toHaveLength(40);
+    expect(log.summary(1).dropped).toBe(0);
+    const flood = await log.snapshot(2);
+    expect(flood.records.length).toBeLessThan(10);
+    expect(log.summary(2).dropped).toBe(10 - flood.records.length);
+    expect(flood.records.reduce((n, r) => n + JSON.stringify(r).length, 0)).toBeLessThanOrEqual(one * 60);
   });
 
   test('a record with the same id replaces the earlier one', async () => {

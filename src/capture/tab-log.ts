@@ -48,8 +48,12 @@ export interface TabLogOptions {
   readonly maxRecordsPerTab?: number;
   /** Look-alike records kept per tab, within maxRecordsPerTab. */
   readonly maxLookalikesPerTab?: number;
-  /** Estimated storage bytes for all records of all tabs: chrome.storage.session holds 10 MiB in all. */
-  readonly maxBytesTotal?: number;
+  /**
+   * Estimated storage bytes for one tab's records. A tab only ever drops its own oldest records to stay under it, so
+   * no page, however much it fails, can push another tab's failures out (chrome.storage.session holds 10 MiB in all;
+   * past that, writes fail and the records stay in memory, see flush).
+   */
+  readonly maxBytesPerTab?: number;
 }
 
 export const SUMMARY_PREFIX = 'tab:';
@@ -85,6 +89,8 @@ interface TabState {
   /** In order of arrival (after a restart: of request start time). */
   entries: Entry[];
   byId: Map<string, number>;
+  /** Estimated storage bytes of the entries. */
+  bytes: number;
 }
 
 function emptySummary(tabId: number): TabSummary {
@@ -113,7 +119,6 @@ export class TabLog {
   private readonly listeners: ((change: TabChange) => void)[] = [];
   private writing: Promise<void> | null = null;
   private scheduled = false;
-  private bytesTotal = 0;
   /** Tabs that closed: a record still in flight for one of them must not bring its log back. */
   private readonly closed = new Set<number>();
   private readonly options: Required<TabLogOptions>;
@@ -124,7 +129,7 @@ export class TabLog {
     private readonly store: KeyValueStore,
     options: TabLogOptions = {},
   ) {
-    this.options = { maxRecordsPerTab: 500, maxLookalikesPerTab: 100, maxBytesTotal: 8 * 1024 * 1024, ...options };
+    this.options = { maxRecordsPerTab: 500, maxLookalikesPerTab: 100, maxBytesPerTab: 1024 * 1024, ...options };
     this.ready = this.restore();
   }
 
@@ -150,6 +155,7 @@ export class TabLog {
           summary: { ...emptySummary(value.tabId), ...value, count: 0, lookalikes: 0 },
           entries: [],
           byId: new Map(),
+          bytes: 0,
         });
       } else if (key.startsWith(RECORD_PREFIX)) {
         const record = parseStored(value);
@@ -173,7 +179,7 @@ export class TabLog {
   private state(tabId: number): TabState {
     let state = this.tabs.get(tabId);
     if (!state) {
-      state = { summary: emptySummary(tabId), entries: [], byId: new Map() };
+      state = { summary: emptySummary(tabId), entries: [], byId: new Map(), bytes: 0 };
       this.tabs.set(tabId, state);
     }
     return state;
@@ -246,7 +252,7 @@ export class TabLog {
     const [gone] = state.entries.splice(at, 1);
     reindex(state);
     if (gone) {
-      this.bytesTotal -= gone.bytes;
+      state.bytes -= gone.bytes;
       state.summary = counted(state.summary, gone.record, -1);
     }
     const key = recordKey(tabId, id);
@@ -262,6 +268,28 @@ export class TabLog {
     return (this.tabs.get(tabId)?.entries ?? []).some(
       ({ record: r }) => r.documentId === documentId && r.exchange.request.method === method && r.exchange.request.url === url,
     );
+  }
+
+  /** The tab's record with this id, if it has one (call after `ready`). */
+  record(tabId: number, id: string): FailureRecord | undefined {
+    return this.find(tabId, id);
+  }
+
+  /** Whether the tab's log holds a record made from this DevTools exchange (call after `ready`). */
+  hasDetails(tabId: number, detailsId: string): boolean {
+    return (this.tabs.get(tabId)?.entries ?? []).some((e) => e.record.detailsId === detailsId);
+  }
+
+  /**
+   * The oldest CORS failure of the tab listed without its details, for this method and (last) URL, that started
+   * within `windowMs` of `time`: the row DevTools' exchange of the same request completes (call after `ready`).
+   */
+  findUndetailed(tabId: number, method: string, url: string, time: number, windowMs: number): FailureRecord | undefined {
+    for (const { record: r } of this.tabs.get(tabId)?.entries ?? []) {
+      if (r.kind !== 'cors' || !r.uncaptured || r.exchange.request.method !== method || Math.abs(r.time - time) > windowMs) continue;
+      if ((r.exchange.hops.at(-1)?.url ?? r.exchange.request.url) === url) return r;
+    }
+    return undefined;
   }
 
   /** Whether the tab's log holds a record with this id (false until the log is restored). */
@@ -280,13 +308,13 @@ export class TabLog {
     if (at !== undefined) {
       const previous = state.entries[at] as Entry;
       state.entries[at] = entry;
-      this.bytesTotal += entry.bytes - previous.bytes;
+      state.bytes += entry.bytes - previous.bytes;
       state.summary = counted(counted(state.summary, previous.record, -1), entry.record, 1);
       return;
     }
     state.byId.set(entry.record.id, state.entries.length);
     state.entries.push(entry);
-    this.bytesTotal += entry.bytes;
+    state.bytes += entry.bytes;
     state.summary = counted(state.summary, entry.record, 1);
   }
 
@@ -338,8 +366,8 @@ export class TabLog {
       const key = recordKey(tabId, e.record.id);
       this.dirty.delete(key);
       this.forget(key);
-      this.bytesTotal -= e.bytes;
     }
+    state.bytes = 0;
     state.entries = [];
     state.byId.clear();
     state.summary = { ...state.summary, count: 0, lookalikes: 0, dropped: 0, generation: state.summary.generation + 1 };
@@ -352,12 +380,9 @@ export class TabLog {
     const overTab = state.entries.length - this.options.maxRecordsPerTab;
     // Dropped a twentieth at a time, not one by one: a long burst then costs one re-index per twenty failures.
     if (overTab > 0) this.dropOldest(state, Math.max(overTab, Math.ceil(this.options.maxRecordsPerTab / 20)));
-    while (this.bytesTotal > this.options.maxBytesTotal) {
-      // Over the storage budget: drop from the tab holding the most, oldest first.
-      let largest: TabState | null = null;
-      for (const t of this.tabs.values()) if (t.entries.length > (largest?.entries.length ?? 0)) largest = t;
-      if (!largest) break;
-      this.dropOldest(largest, Math.max(1, Math.ceil(largest.entries.length / 20)));
+    // Over the tab's byte budget: its own oldest go, a twentieth at a time. Never another tab's.
+    while (state.bytes > this.options.maxBytesPerTab && state.entries.length > 0) {
+      this.dropOldest(state, Math.max(1, Math.ceil(state.entries.length / 20)));
     }
   }
 
@@ -380,7 +405,7 @@ export class TabLog {
       const key = recordKey(summary.tabId, e.record.id);
       this.dirty.delete(key);
       this.forget(key);
-      this.bytesTotal -= e.bytes;
+      state.bytes -= e.bytes;
       summary = counted(summary, e.record, -1);
     }
     reindex(state);

@@ -39,6 +39,8 @@ export interface Captured {
   readonly pageReported?: true;
   /** False when the tab had no detailed capture armed: only the error was seen (arming.ts). */
   readonly watched: boolean;
+  /** Where the details came from, when there are any. */
+  readonly source?: 'devtools' | 'webrequest';
 }
 
 export interface TrackerOptions {

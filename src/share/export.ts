@@ -1,11 +1,11 @@
 /**
  * The exported log: a versioned JSON document of one tab's records, as stored (already redacted at capture), and
  * its reader. An imported file is untrusted: every field the panel and the engine read is checked, with a message
- * that says where the file is wrong, and its exchanges go through the same sanitizing as storage before they are
- * shown. The format is documented in docs/export-format.md; bump LOG_VERSION on any incompatible change.
+ * that says where the file is wrong, and its exchanges go through the same redaction as storage (src/redact.ts) before
+ * they are shown. The format is documented in docs/export-format.md; bump LOG_VERSION on any incompatible change.
  */
-import { sanitizeExchange } from '../capture/records.ts';
 import { CORS_ERRORS } from '../model.ts';
+import { redactExchange } from '../redact.ts';
 import type { LogRecord } from './log-record.ts';
 
 export const LOG_FORMAT = 'cors-lens-log';
@@ -203,7 +203,7 @@ export function parseLog(text: string): ParsedLog {
       ids.add(rec.id);
     });
     // Redacted like storage: whatever the file holds, secrets and oversized values go the way capture sends them.
-    const clean = (records as LogRecord[]).map((r) => ({ ...r, exchange: sanitizeExchange(r.exchange) }));
+    const clean = (records as LogRecord[]).map((r) => ({ ...r, exchange: redactExchange(r.exchange) }));
     if (Number.isNaN(Date.parse(d.exportedAt as string))) fail('log.exportedAt', 'expected a date and time (ISO 8601)');
     const log = exportLog(clean, d.page as ExportedLog['page'], new Date(d.exportedAt as string), d.generator as string);
     return { ok: true, log };

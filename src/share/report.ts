@@ -49,7 +49,7 @@ const STATE: Record<Diagnosis['headers'][number]['state'], string> = {
 
 function headerBlock(title: string, headers: HeaderList | null | undefined): string[] {
   if (!headers) return [];
-  const text = headers.map((h) => `${h.name}: ${h.redacted ? '(present, value not stored)' : h.value}`).join('\n');
+  const text = headers.map((h) => `${h.name}: ${h.redacted && h.value === '' ? '(value not stored)' : h.value}`).join('\n');
   return [`**${title}**`, '', codeBlock(text, 'http'), ''];
 }
 
@@ -108,7 +108,7 @@ export function markdownReport({ exchange, diagnosis: d, fix, time, generator }:
   out.push(
     '</details>',
     '',
-    `_Reported by ${generator}. Secret header values (cookies, credentials, tokens) are never stored or reported._`,
+    `_Reported by ${generator}. Only the header values a CORS diagnosis reads were kept (the others by name only), and secrets in URLs were redacted._`,
   );
   return out.join('\n');
 }

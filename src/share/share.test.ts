@@ -48,8 +48,10 @@ describe('copy as cURL and as fetch', () => {
     expect(preflight).toContain(`-H 'origin: ${PAGE}'`);
     expect(preflight).toContain("-H 'access-control-request-method: PUT'");
     expect(request).toContain("-X 'PUT'");
-    expect(request).toContain("-H 'x-request-id: abc'");
-    expect(request).toContain('# cookie: sent by the browser; its value is not stored');
+    // Only allowlisted values are stored: other headers keep their names, and the command says so.
+    expect(request).toContain("-H 'x-request-id: <value not stored>'");
+    expect(request).toContain("-H 'content-type: application/json'");
+    expect(request).toContain("# <value not stored>: only the header's name was kept");
     expect(text).not.toContain('secret-cookie');
   });
   test('a request the browser never sent: values it did not send are placeholders', () => {
@@ -71,7 +73,8 @@ describe('copy as cURL and as fetch', () => {
     expect(text).toContain(`await fetch("https://api.example/v1/items", {`);
     expect(text).toContain('method: "PUT"');
     expect(text).toContain("credentials: 'include'");
-    expect(text).toContain('"x-request-id": "abc"');
+    expect(text).toContain('"x-request-id": "<value not stored>", // not stored: put yours here');
+    expect(text).toContain('"content-type": "application/json"');
     expect(text).not.toContain('cookie');
     expect(fetchSnippet(exchange())).toBe(
       `// Run in the DevTools console of a page on ${PAGE}: the browser adds Origin and the preflight itself.\nawait fetch("https://api.example/v1/items");`,

@@ -31,18 +31,19 @@ export function jsString(value: string): string {
 const CURL_OWN = new Set(['host', 'content-length', 'connection', 'accept-encoding']);
 
 function curlCommand(method: string, url: string, origin: string, headers: HeaderList, unknownValues: boolean): string {
-  const notes: string[] = [];
   const lines: string[] = [
     `curl -i ${method === 'GET' ? '' : method === 'HEAD' ? '--head ' : `-X ${shellQuote(method)} `}${shellQuote(url)}`,
   ];
   const add = (h: Header) => lines.push(`-H ${shellQuote(`${h.name}: ${h.value}`)}`);
   if (!hasHeader(headers, 'origin')) add({ name: 'Origin', value: origin });
+  let withheld = false;
   for (const h of headers) {
     if (CURL_OWN.has(h.name.toLowerCase())) continue;
-    if (h.redacted) notes.push(`# ${h.name}: sent by the browser; its value is not stored (add it here to send yours)`);
-    else add({ name: h.name, value: h.value === '' && unknownValues ? NOT_CAPTURED : h.value });
+    withheld ||= h.redacted === true;
+    add({ name: h.name, value: h.redacted ? NOT_STORED : h.value === '' && unknownValues ? NOT_CAPTURED : h.value });
   }
-  return [...notes, lines.join(' \\\n  ')].join('\n');
+  const note = withheld ? [`# ${NOT_STORED}: only the header's name was kept; put your own value there.`] : [];
+  return [...note, lines.join(' \\\n  ')].join('\n');
 }
 
 /** The hop's Origin: what the browser sent there, or the page's origin. */

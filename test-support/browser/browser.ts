@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from '@playwright/test';
+import { PANEL_PAGE } from '../../extension/paths.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const EXTENSION_DIR = path.resolve(process.env.CORS_LENS_EXTENSION ?? 'dist');
@@ -119,7 +120,7 @@ export async function launch(options: LaunchOptions = {}): Promise<Lens> {
     },
     async openPanel(tabId, options = {}) {
       const panel = await context.newPage();
-      await panel.goto(`chrome-extension://${extensionId}/extension/panel/panel.html?tabId=${tabId}${options.group ? '' : '&group=0'}`);
+      await panel.goto(`chrome-extension://${extensionId}/${PANEL_PAGE}?tabId=${tabId}${options.group ? '' : '&group=0'}`);
       return panel;
     },
     async stopWorker() {

@@ -7,7 +7,7 @@ import { detectStack, type StackId, suggestFixes } from '../../../src/fix/index.
 import { markdownReport } from '../../../src/share/report.ts';
 import { curlCommands, fetchSnippet } from '../../../src/share/snippets.ts';
 import { productName } from '../../platform/index.ts';
-import { detailsMissing, diagnosisOf, type ShownRecord, timeOfDay, trimmedNote } from '../record-view.ts';
+import { detailsMissing, detailsSourceOf, diagnosisOf, type ShownRecord, timeOfDay, trimmedNote } from '../record-view.ts';
 import { CodeBlock } from './CodeBlock.tsx';
 import { CopyButton } from './CopyButton.tsx';
 import { HeaderTable } from './HeaderTable.tsx';
@@ -115,6 +115,7 @@ export function FailureDetail({ record, count, firstTime, stack, onStack, onRelo
         from <Text value={exchange.request.origin} class="origin" />, credentials <strong>{d.credentials.mode}</strong> (
         {CREDENTIALS_SOURCE[d.credentials.source]}){exchange.hops.length > 1 && <span>, redirected {exchange.hops.length - 1}×</span>}, at{' '}
         {timeOfDay(record.time)}
+        {detailsSourceOf(record) && <span class="muted"> · details from {detailsSourceOf(record)}</span>}
       </p>
       {missing && onReload && (
         <div class="missing" data-testid="details-missing">

@@ -1,0 +1,511 @@
+/**
+ * The service worker's logic: every decision the worker makes, given its platform (storage, badge, tabs, detailed
+ * capture) as a parameter so that all of it is unit-tested with fakes (service.test.ts). The entry file (index.ts)
+ * only registers listeners and hands events here.
+ *
+ * Where failures and their details come from (docs/capture.md):
+ * - the browser's error event (webRequest.onErrorOccurred, always on, the one listener that costs little): a
+ *   failure exists, on which tab; it makes the row and counts it on the badge;
+ * - DevTools' network log, while DevTools is open on the tab (the devtools page, DEVTOOLS_PORT): the headers, the
+ *   preflight and the redirects, joined with the error's row by tab, method and URL;
+ * - the extension's own detailed capture (webRequest with extraHeaders), only on tabs where the user asked for it:
+ *   the panel opened as a page, or a site the user turned it on for; never while DevTools is open on the tab;
+ * - the page relay: how the page asked (credentials mode), for its own frame's failed calls.
+ */
+import { DetailOrigins } from '../../src/capture/arming.ts';
+import type { ErrorEvent, PageHint, RequestEvent } from '../../src/capture/events.ts';
+import { parseHint } from '../../src/capture/events.ts';
+import { type FailureRecord, toRecord } from '../../src/capture/records.ts';
+import { type KeyValueStore, TabLog, type TabSummary } from '../../src/capture/tab-log.ts';
+import { type Captured, ExchangeTracker, type PageSender } from '../../src/capture/tracker.ts';
+import type { Exchange } from '../../src/model.ts';
+import { originOf } from '../../src/origin.ts';
+import { keptUrl } from '../../src/redact.ts';
+import {
+  type CaptureState,
+  type Commands,
+  DEVTOOLS_PORT,
+  type DevtoolsMessage,
+  dispatch,
+  type Handlers,
+  type LoggedItem,
+  PANEL_PORT,
+  type PanelMessage,
+} from '../protocol.ts';
+import { Badge } from './badge.ts';
+import { PanelHub } from './panels.ts';
+import { isExtensionPage, type PortLike, type SenderLike } from './ports.ts';
+
+/** What the worker needs of the browser. The real one is built in index.ts; tests pass fakes. */
+export interface WorkerPlatform {
+  /** chrome.storage.session: the tab logs, the arming, the last activity. */
+  readonly session: KeyValueStore;
+  /** chrome.storage.local: the user's settings (sites with always-on detailed capture). */
+  readonly settings: KeyValueStore;
+  /** chrome-extension://<id>: what the extension's own pages have as origin. */
+  readonly extensionOrigin: string;
+  now(): number;
+  setBadge(tabId: number, text: string): void;
+  /** The open tabs and their top-level URLs. */
+  openTabs(): Promise<{ id: number; url: string }[]>;
+  /** The tabs showing a document (any frame) of this origin: where a shared or service worker's failures are listed. */
+  tabsShowingOrigin(origin: string): Promise<number[]>;
+  /** The extension's own detailed capture (extraHeaders listeners), filtered to these tabs. */
+  readonly detailCapture: { apply(tabs: readonly number[]): void; watching(tabId: number): boolean };
+}
+
+const ARMED_KEY = 'armed';
+/** When the worker last handled a request event (written at most once a second). */
+const ACTIVITY_KEY = 'activity';
+const SETTINGS_KEY = 'detailOrigins';
+/** The browser stops an idle worker after 30 s without events; a worker stopped sooner was stopped mid-traffic. */
+const IDLE_STOP_MS = 30_000;
+/** How long an exchange from DevTools waits for the error event of its request before it makes the row itself. */
+const HOLD_MS = 1500;
+/** How far apart (ms) a row and DevTools' exchange of the same request may start. */
+const JOIN_WINDOW_MS = 60_000;
+/** Most exchanges from DevTools waiting per tab. */
+const MAX_HELD = 200;
+
+interface Held {
+  readonly item: LoggedItem;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+export class LensService {
+  readonly log: TabLog;
+  private readonly tracker: ExchangeTracker;
+  private readonly startedAt: number;
+  private readonly badge: Badge;
+  private readonly panels: PanelHub;
+  private readonly detailOrigins = new DetailOrigins();
+  /** Tabs DevTools is open on (their devtools page's ports). */
+  private readonly devtools = new Map<number, Set<PortLike>>();
+  /** The top-level origin of each tab. */
+  private readonly tabOrigins = new Map<number, string>();
+  /** The tabs whose detailed capture is on, as last applied. */
+  private armed: number[] = [];
+  /** The capture state open panels were last told, per tab. */
+  private readonly toldStates = new Map<number, CaptureState>();
+  private readonly held = new Map<number, Held[]>();
+  /** Page reports seen lately (a relay may send one twice when the worker answered late). */
+  private readonly seenReports = new Set<string>();
+  private activityWritten = 0;
+  /** Resolves once the stored state is read back and applied. */
+  readonly ready: Promise<void>;
+  readonly handlers: Handlers<SenderLike>;
+
+  constructor(private readonly platform: WorkerPlatform) {
+    this.startedAt = platform.now();
+    this.tracker = new ExchangeTracker({ startedAt: this.startedAt });
+    this.log = new TabLog(platform.session);
+    this.badge = new Badge((tabId, text) => platform.setBadge(tabId, text));
+    this.panels = new PanelHub(() => this.applyArming());
+    this.log.onChange((change) => {
+      this.panels.publish(change);
+      if (change.type === 'removed') this.badge.forget(change.tabId);
+      else this.badge.show(change.summary);
+    });
+    this.handlers = this.commandHandlers();
+    this.ready = this.restore();
+  }
+
+  private async restore(): Promise<void> {
+    const stored = await this.platform.session.get([ARMED_KEY, ACTIVITY_KEY]).catch(() => ({}) as Record<string, unknown>);
+    // Stopped within 30 s of its last event: stopped mid-traffic, and the events handed to it while it stopped were
+    // lost; the pages' failure reports fill them in for a while.
+    const lastActivity = stored[ACTIVITY_KEY];
+    if (typeof lastActivity === 'number' && this.startedAt - lastActivity < IDLE_STOP_MS) this.tracker.openBlindSpot(this.platform.now());
+    // Detailed capture resumes at once where it was on; the panels and devtools pages reconnect by themselves.
+    const armed = stored[ARMED_KEY];
+    if (Array.isArray(armed)) this.platform.detailCapture.apply(armed.filter((t): t is number => Number.isInteger(t)));
+    const settings = await this.platform.settings.get([SETTINGS_KEY]).catch(() => ({}) as Record<string, unknown>);
+    this.detailOrigins.load(settings[SETTINGS_KEY]);
+    const tabs = await this.platform.openTabs().catch(() => []);
+    for (const tab of tabs) this.tabOrigins.set(tab.id, originOf(tab.url));
+    this.applyArming();
+    await this.log.ready;
+    // Drop the logs of tabs that closed while the worker was stopped, and repaint the badges.
+    const open = new Set(tabs.map((t) => t.id));
+    for (const summary of this.log.summaries()) {
+      if (open.has(summary.tabId)) this.badge.show(summary);
+      else void this.log.remove(summary.tabId);
+    }
+  }
+
+  // ---- Capture state --------------------------------------------------------------------------------------------
+
+  /** How much is captured on a tab now (see CaptureState). */
+  captureState(tabId: number): CaptureState {
+    if ((this.devtools.get(tabId)?.size ?? 0) > 0) return 'devtools';
+    return this.armed.includes(tabId) ? 'detailed' : 'counting';
+  }
+
+  /**
+   * Brings detailed capture in line with what is wanted: on the tabs with a panel open as a page or on a site the
+   * user turned it on for, unless DevTools is open on the tab (its network log has the details for free).
+   */
+  private applyArming(): void {
+    const wanted = new Set(this.panels.pageTabs());
+    for (const [tabId, origin] of this.tabOrigins) if (this.detailOrigins.has(origin)) wanted.add(tabId);
+    const armed = [...wanted].filter((t) => (this.devtools.get(t)?.size ?? 0) === 0).sort((a, b) => a - b);
+    if (armed.join() !== this.armed.join()) {
+      this.armed = armed;
+      this.platform.detailCapture.apply(armed);
+      void this.platform.session.set({ [ARMED_KEY]: armed }).catch(() => undefined);
+    }
+    // Open panels say how much is captured on their tab: tell them when that changed.
+    for (const tabId of this.panels.tabs()) {
+      const state = this.captureState(tabId);
+      if (this.toldStates.get(tabId) !== state) this.panels.capture(tabId, state);
+      this.toldStates.set(tabId, state);
+    }
+  }
+
+  // ---- Browser events -----------------------------------------------------------------------------------------------
+
+  /** webRequest.onErrorOccurred, adapted (web-request.ts). */
+  onError(event: ErrorEvent): void {
+    void this.ready.then(() => this.observe({ ...event, watched: this.platform.detailCapture.watching(event.tabId) }));
+  }
+
+  /** onSendHeaders / onHeadersReceived of the detailed capture, adapted. */
+  onDetailEvent(event: RequestEvent): void {
+    this.observe(event);
+  }
+
+  private observe(event: RequestEvent): void {
+    this.record(this.tracker.handle(event));
+    const now = this.platform.now();
+    if (now - this.activityWritten >= 1000) {
+      this.activityWritten = now;
+      void this.platform.session.set({ [ACTIVITY_KEY]: now }).catch(() => undefined);
+    }
+  }
+
+  onNavigation(tabId: number, frameId: number, documentId: string | null, url: string): void {
+    if (frameId !== 0) return;
+    this.tabOrigins.set(tabId, originOf(url));
+    void this.log.navigate(tabId, documentId, keptUrl(url));
+    this.applyArming();
+  }
+
+  onTabRemoved(tabId: number): void {
+    void this.log.remove(tabId);
+    this.tabOrigins.delete(tabId);
+    this.held.delete(tabId);
+    this.applyArming();
+  }
+
+  // ---- Records ------------------------------------------------------------------------------------------------------
+
+  private record(captured: Captured | null): void {
+    if (!captured) return;
+    if (captured.phase === 'completed') {
+      // The request went out after all (its preflight passed): take back what the preflight's response recorded.
+      if (captured.tabId >= 0) void this.log.retract(captured.tabId, captured.recordId);
+      return;
+    }
+    // Already recorded when its response arrived, and the error event tells nothing new: keep the handler short.
+    if (captured.settled && this.log.has(captured.tabId, captured.recordId)) return;
+    if (captured.tabId < 0) {
+      // A shared or service worker's request: shown on every tab of the worker's origin, never on another site's.
+      void this.platform.tabsShowingOrigin(captured.exchange.request.origin).then((tabIds) => {
+        for (const tabId of tabIds) this.record({ ...captured, tabId, frameId: -1, documentId: null });
+      });
+      return;
+    }
+    const stored = this.log.record(captured.tabId, captured.recordId);
+    if (captured.amended && stored?.source === 'devtools') {
+      // The page told how it asked, after DevTools' details came: judge those details again with it.
+      this.add(this.withCredentials(stored, captured.exchange.request.credentials));
+      return;
+    }
+    const failure = toRecord(captured);
+    if (!failure) return;
+    if (failure.uncaptured) {
+      const held = this.takeHeld(failure.tabId, failure.exchange.request.method, failure.exchange.request.url, failure.time);
+      if (held) {
+        this.add(this.joined(failure, held));
+        return;
+      }
+    }
+    this.add(failure);
+  }
+
+  private add(record: FailureRecord | null): void {
+    if (record) void this.log.add(record);
+  }
+
+  /** A stored record judged again with the credentials mode the page stated. */
+  private withCredentials(record: FailureRecord, credentials: Exchange['request']['credentials']): FailureRecord | null {
+    if (credentials.source !== 'page') return null;
+    const exchange = { ...record.exchange, request: { ...record.exchange.request, credentials } };
+    return toRecord({ ...capturedOf(record, exchange), source: 'devtools' });
+  }
+
+  /** A row without details joined with DevTools' exchange of the same request. */
+  private joined(row: FailureRecord, item: LoggedItem): FailureRecord | null {
+    const stated = row.exchange.request;
+    const logged = item.exchange.request;
+    const exchange: Exchange = {
+      ...item.exchange,
+      request: {
+        ...logged,
+        // The error event knows the requesting origin even when no Origin header was sent; the page knows the mode.
+        origin: logged.origin === 'null' ? stated.origin : logged.origin,
+        credentials: stated.credentials.source === 'page' ? stated.credentials : logged.credentials,
+        initiator: stated.credentials.source === 'page' ? stated.initiator : logged.initiator,
+      },
+      error: item.exchange.error ?? row.exchange.error,
+    };
+    const record = toRecord({ ...capturedOf(row, exchange), source: 'devtools' });
+    // Passed by the headers DevTools saw: the error was not a CORS refusal; the row goes.
+    if (!record) void this.log.retract(row.tabId, row.id);
+    return record ? { ...record, detailsId: item.id } : null;
+  }
+
+  // ---- DevTools' network log -------------------------------------------------------------------------------------
+
+  private async onLogged(tabId: number, items: readonly LoggedItem[]): Promise<void> {
+    await this.ready;
+    await this.log.ready;
+    for (const item of items) {
+      if (this.log.hasDetails(tabId, item.id) || this.isHeld(tabId, item.id)) continue;
+      const row = this.log.findUndetailed(tabId, item.method, item.url, item.started, JOIN_WINDOW_MS);
+      if (row) this.add(this.joined(row, item));
+      else this.hold(tabId, item);
+    }
+  }
+
+  private isHeld(tabId: number, id: string): boolean {
+    return (this.held.get(tabId) ?? []).some((h) => h.item.id === id);
+  }
+
+  /** Waits for the error event of the request; if it never comes (lost in a restart), the exchange makes the row. */
+  private hold(tabId: number, item: LoggedItem): void {
+    const list = this.held.get(tabId) ?? [];
+    const timer = setTimeout(() => {
+      const waiting = this.held.get(tabId);
+      const at = waiting?.findIndex((h) => h.item.id === item.id) ?? -1;
+      if (!waiting || at < 0) return;
+      waiting.splice(at, 1);
+      this.add(this.fromLog(tabId, item));
+    }, HOLD_MS);
+    list.push({ item, timer });
+    if (list.length > MAX_HELD) {
+      const dropped = list.shift();
+      if (dropped) clearTimeout(dropped.timer);
+    }
+    this.held.set(tabId, list);
+  }
+
+  private takeHeld(tabId: number, method: string, url: string, time: number): LoggedItem | null {
+    const list = this.held.get(tabId);
+    const at =
+      list?.findIndex((h) => h.item.method === method && h.item.url === url && Math.abs(h.item.started - time) < JOIN_WINDOW_MS) ?? -1;
+    if (!list || at < 0) return null;
+    const [held] = list.splice(at, 1);
+    if (!held) return null;
+    clearTimeout(held.timer);
+    return held.item;
+  }
+
+  /** A row made from DevTools' exchange alone: the browser's error event for it was lost (a worker restart). */
+  private fromLog(tabId: number, item: LoggedItem): FailureRecord | null {
+    const summary = this.log.summary(tabId);
+    const exchange =
+      item.exchange.request.origin === 'null' && summary.pageUrl
+        ? { ...item.exchange, request: { ...item.exchange.request, origin: originOf(summary.pageUrl) } }
+        : item.exchange;
+    const record = toRecord({
+      phase: 'error',
+      recordId: `dt:${item.id}`,
+      requestId: `dt:${item.id}`,
+      tabId,
+      frameId: 0,
+      documentId: null,
+      type: RESOURCE_TYPES[item.resourceType] ?? 'other',
+      time: item.started,
+      exchange,
+      amended: false,
+      settled: false,
+      watched: true,
+      source: 'devtools',
+    });
+    return record ? { ...record, detailsId: item.id } : null;
+  }
+
+  // ---- Page reports -----------------------------------------------------------------------------------------------
+
+  /**
+   * What a page relay reported of its frame's failed calls. The sender's tab, frame and document come from the
+   * browser, not from the page: a report can only describe its own frame's calls. A report refines a failure the
+   * browser reported; it makes a row of its own only in the blind spot after a restart (tracker.pageFailure).
+   */
+  private async onReports(payload: unknown, sender: SenderLike): Promise<void> {
+    const { documentId, origin } = sender;
+    const tabId = sender.tab?.id;
+    if (!Array.isArray(payload) || !documentId || tabId === undefined || isExtensionPage(sender, this.platform.extensionOrigin)) return;
+    const from: PageSender = { tabId, frameId: sender.frameId ?? 0, documentId, origin: origin ?? 'null' };
+    await this.ready;
+    for (const item of payload.slice(0, 200)) {
+      const parsed = parseHint(item);
+      if (!parsed) continue;
+      const report: PageHint = { ...parsed, url: keptUrl(parsed.url) };
+      const key = `${documentId} ${report.startedAt ?? ''} ${report.method} ${report.url} ${report.outcome ?? ''}`;
+      if (this.seenReports.has(key)) continue;
+      this.seenReports.add(key);
+      if (this.seenReports.size > 1000) this.seenReports.delete(this.seenReports.values().next().value as string);
+      if (report.outcome === 'failed' && (await this.pageFailure(from, report))) continue;
+      this.record(this.tracker.hint(documentId, report, this.platform.now()));
+    }
+  }
+
+  /** A failed call in a restart's blind spot, recorded from the page's report. Returns whether it was. */
+  private async pageFailure(from: PageSender, report: PageHint): Promise<boolean> {
+    const captured = this.tracker.pageFailure(from, report, this.platform.now());
+    if (!captured) return false;
+    if (await this.log.hasRequest(from.tabId, from.documentId, report.method, report.url)) return true;
+    this.record(captured);
+    return true;
+  }
+
+  // ---- Ports and commands -------------------------------------------------------------------------------------------
+
+  onConnect(port: PortLike): void {
+    // Only the extension's own pages may watch a tab's log or speak for DevTools; a content script's port is closed.
+    if (!isExtensionPage(port.sender, this.platform.extensionOrigin)) {
+      port.disconnect();
+      return;
+    }
+    if (port.name === PANEL_PORT) this.onPanelPort(port);
+    else if (port.name === DEVTOOLS_PORT) this.onDevtoolsPort(port);
+    else port.disconnect();
+  }
+
+  private onPanelPort(port: PortLike): void {
+    port.onMessage.addListener(async (message: unknown) => {
+      const m = message as PanelMessage;
+      if (m?.type !== 'subscribe' || !Number.isInteger(m.tabId)) return;
+      await this.ready;
+      await this.log.ready;
+      this.toldStates.set(m.tabId, this.captureState(m.tabId));
+      // A panel opened as a page arms its tab; it is then told the new state like every open panel.
+      this.panels.subscribe(port, m.tabId, m.asPage === true, this.log.snapshotNow(m.tabId), this.captureState(m.tabId));
+    });
+    port.onDisconnect.addListener(() => this.panels.unsubscribe(port));
+  }
+
+  private onDevtoolsPort(port: PortLike): void {
+    let tabId: number | null = null;
+    port.onMessage.addListener((message: unknown) => {
+      const m = message as DevtoolsMessage;
+      if (m?.type === 'inspect' && Number.isInteger(m.tabId) && tabId === null) {
+        tabId = m.tabId;
+        const set = this.devtools.get(tabId) ?? new Set();
+        set.add(port);
+        this.devtools.set(tabId, set);
+        if (set.size === 1) this.applyArming();
+      } else if (m?.type === 'logged' && tabId !== null && Array.isArray(m.items)) {
+        void this.onLogged(tabId, m.items.slice(0, 500));
+      }
+    });
+    port.onDisconnect.addListener(() => {
+      if (tabId === null) return;
+      const set = this.devtools.get(tabId);
+      set?.delete(port);
+      if (set?.size === 0) {
+        this.devtools.delete(tabId);
+        this.applyArming();
+      }
+    });
+  }
+
+  /** Handles one-shot messages; undefined for anything that is not a command. */
+  onMessage(message: unknown, sender: SenderLike): Promise<unknown> | undefined {
+    return dispatch(this.handlers, message, sender);
+  }
+
+  private commandHandlers(): Handlers<SenderLike> {
+    const fromExtension = <K extends keyof Commands>(
+      handler: (payload: Commands[K]['payload']) => Promise<Commands[K]['reply']>,
+    ): ((payload: Commands[K]['payload'], sender: SenderLike) => Promise<Commands[K]['reply']>) => {
+      return (payload, sender) => {
+        if (!isExtensionPage(sender, this.platform.extensionOrigin))
+          return Promise.reject(new Error('CORS Lens: not allowed from this sender'));
+        return handler(payload);
+      };
+    };
+    return {
+      reports: async (payload, sender) => {
+        await this.onReports(payload, sender);
+        return { received: true };
+      },
+      snapshot: fromExtension<'snapshot'>(async ({ tabId }) => {
+        await this.ready;
+        return { ...(await this.log.snapshot(tabId)), capture: this.captureState(tabId) };
+      }),
+      clear: fromExtension<'clear'>(async ({ tabId }) => {
+        await this.log.clear(tabId);
+        return undefined;
+      }),
+      preserve: fromExtension<'preserve'>(async ({ tabId, preserve }) => {
+        await this.log.setPreserve(tabId, preserve === true);
+        return undefined;
+      }),
+      detailOrigin: fromExtension<'detailOrigin'>(async ({ origin, on }) => {
+        await this.ready;
+        if (this.detailOrigins.set(origin, on === true)) {
+          await this.platform.settings.set({ [SETTINGS_KEY]: this.detailOrigins.toJSON() }).catch(() => undefined);
+          this.applyArming();
+        }
+        return { origins: this.detailOrigins.toJSON() };
+      }),
+      settings: fromExtension<'settings'>(async () => {
+        await this.ready;
+        return { origins: this.detailOrigins.toJSON() };
+      }),
+      ready: async () => {
+        await Promise.all([this.log.ready, this.ready]);
+        return { ready: true, tabs: this.log.summaries().length };
+      },
+    };
+  }
+
+  /** The summary of a tab's log (for tests and the demo). */
+  summary(tabId: number): TabSummary {
+    return this.log.summary(tabId);
+  }
+}
+
+/** webRequest resource types for DevTools' `_resourceType`. */
+const RESOURCE_TYPES: Record<string, string> = {
+  fetch: 'xmlhttprequest',
+  xhr: 'xmlhttprequest',
+  eventsource: 'xmlhttprequest',
+  script: 'script',
+  stylesheet: 'stylesheet',
+  image: 'image',
+  font: 'font',
+  media: 'media',
+};
+
+/** A stored record as a capture again, with another exchange, to be judged anew. */
+function capturedOf(record: FailureRecord, exchange: Exchange): Captured {
+  return {
+    phase: 'error',
+    recordId: record.id,
+    requestId: record.id,
+    tabId: record.tabId,
+    frameId: record.frameId,
+    documentId: record.documentId,
+    type: record.type,
+    time: record.time,
+    exchange,
+    amended: false,
+    settled: false,
+    watched: true,
+    ...(record.pageReported ? { pageReported: true as const } : {}),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * DevTools' network log as a detail source. While DevTools is open on a tab it records every request of the tab
+ * anyway; this reads each finished entry (chrome.devtools.network.onRequestFinished), keeps what CORS needs
+ * (src/capture/har.ts assembles preflights, redirects and the request into an exchange), and sends each failed
+ * request's exchange to the worker, which joins it with the browser's error event for the same request. No
+ * `extraHeaders` webRequest listener is needed while DevTools is open, and the page pays nothing for it.
+ *
+ * The worker can stop at any time: the port then closes, and the last minute's exchanges are sent again on the new
+ * one (the worker ignores the ones it already has), so a restart loses nothing seen here.
+ */
+import { HarAssembler, type HarEntry, type LoggedExchange } from '../../src/capture/har.ts';
+import type { HeaderList } from '../../src/headers.ts';
+import { keptUrl, redactExchange } from '../../src/redact.ts';
+import { browser, type Runtime } from '../platform/index.ts';
+import { DEVTOOLS_PORT, type DevtoolsMessage, type LoggedItem } from '../protocol.ts';
+
+/** A HAR entry as chrome.devtools.network delivers it (Chromium's own fields start with `_`). */
+interface RawEntry {
+  startedDateTime?: string;
+  _resourceType?: string;
+  _initiator?: { type?: string; url?: string } | null;
+  request?: { method?: string; url?: string; headers?: { name: string; value: string }[] };
+  response?: { status?: number; headers?: { name: string; value: string }[]; _error?: string | null };
+}
+
+const RESEND_MS = 60_000;
+const SETTLE_MS = 60;
+
+function headerList(list: { name: string; value: string }[] | undefined): HeaderList {
+  return (list ?? []).map((h) => ({ name: String(h.name), value: String(h.value) }));
+}
+
+/** The fields the assembler reads, for the entries that can matter; null for the rest (most of a page's requests). */
+export function toEntry(raw: RawEntry): HarEntry | null {
+  const type = raw._resourceType ?? 'other';
+  const status = raw.response?.status ?? 0;
+  const error = raw.response?._error || null;
+  const requestHeaders = raw.request?.headers ?? [];
+  const relevant =
+    type === 'preflight' ||
+    error !== null ||
+    (status >= 300 && status < 400) ||
+    requestHeaders.some((h) => h.name.length === 6 && h.name.toLowerCase() === 'origin');
+  if (!relevant || !raw.request?.url) return null;
+  return {
+    started: Date.parse(raw.startedDateTime ?? '') || Date.now(),
+    resourceType: type,
+    preflightFor: type === 'preflight' ? (raw._initiator?.url ?? null) : null,
+    method: String(raw.request.method ?? 'GET'),
+    url: String(raw.request.url),
+    requestHeaders: headerList(requestHeaders),
+    status,
+    responseHeaders: headerList(raw.response?.headers),
+    error,
+  };
+}
+
+export function watchNetworkLog(tabId: number): void {
+  const assembler = new HarAssembler({ settleMs: SETTLE_MS });
+  const instance = Math.random().toString(36).slice(2, 10);
+  let counter = 0;
+  let recent: { item: LoggedItem; at: number }[] = [];
+  let port: Runtime.Port | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const post = (message: DevtoolsMessage) => {
+    try {
+      port?.postMessage(message);
+    } catch {
+      // The port closed under us: onDisconnect reconnects and sends again.
+    }
+  };
+
+  const connect = () => {
+    const opened = browser.runtime.connect({ name: DEVTOOLS_PORT });
+    port = opened;
+    opened.onDisconnect.addListener(() => {
+      if (port !== opened) return;
+      port = null;
+      setTimeout(connect, 100);
+    });
+    post({ type: 'inspect', tabId });
+    const now = Date.now();
+    recent = recent.filter((r) => now - r.at < RESEND_MS);
+    if (recent.length > 0) post({ type: 'logged', items: recent.map((r) => r.item) });
+  };
+
+  const drain = () => {
+    timer = null;
+    const now = Date.now();
+    const items: LoggedItem[] = assembler
+      .take(now)
+      .filter((x: LoggedExchange) => x.exchange.error !== null)
+      .map((x) => ({ ...x, url: keptUrl(x.url), id: `${instance}:${++counter}`, exchange: redactExchange(x.exchange) }));
+    if (items.length > 0) {
+      for (const item of items) recent.push({ item, at: now });
+      if (recent.length > 500) recent = recent.slice(-500);
+      post({ type: 'logged', items });
+    }
+    if (assembler.pending) timer = setTimeout(drain, SETTLE_MS);
+  };
+
+  const take = (raw: RawEntry) => {
+    const entry = toEntry(raw);
+    if (!entry) return;
+    assembler.add(entry, Date.now());
+    if (timer === null) timer = setTimeout(drain, SETTLE_MS);
+  };
+
+  browser.devtools.network.onRequestFinished.addListener(take as (request: unknown) => void);
+  connect();
+}
