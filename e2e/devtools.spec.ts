@@ -120,6 +120,17 @@ test('docked right the split stacks, undocked it does not; keys typed in DevTool
   await page.goto(`${servers.pageOrigin}/docked-${Date.now()}`);
   const tabId = await lens.tabIdOf(page);
   const oracle = await attachOracle(lens.context, page);
+  // The panel shown before any request, so its tab's details are captured from the first one.
+  const panelOfTab = async (): Promise<{ session: string; layout: Layout } | null> => {
+    await showPanels();
+    for (const t of (await cdp.targets()).filter((x) => x.url.includes(`${lens.extensionId}/extension/panel/panel.html`))) {
+      const session = await cdp.attach(t.targetId);
+      const l = await cdp.evaluate<Layout>(session, LAYOUT).catch(() => null);
+      if (l?.tabId === tabId) return { session, layout: l };
+    }
+    return null;
+  };
+  await expect.poll(async () => (await panelOfTab()) !== null, { timeout: 45_000 }).toBe(true);
   const path = (name: string) => scenarioUrl(servers.crossSite, { h: {} }, name).replace('/cors?', `/t/${name}?`);
   const calls: Call[] = [
     { api: 'fetch', credentials: false, url: path('twice') },
@@ -133,22 +144,19 @@ test('docked right the split stacks, undocked it does not; keys typed in DevTool
   await runCalls(page, calls);
   const verdicts = await oracle.settle(calls.map((c) => c.url));
   let panel = '';
-  let front = '';
   let layout: Layout | null = null;
   await expect
     .poll(
       async () => {
-        const fronts = await showPanels();
-        for (const t of (await cdp.targets()).filter((x) => x.url.includes(`${lens.extensionId}/extension/panel/panel.html`))) {
-          const session = await cdp.attach(t.targetId);
-          const l = await cdp.evaluate<Layout>(session, LAYOUT);
-          if (l.tabId === tabId && l.rows.length === 2) [panel, front, layout] = [session, fronts[0] ?? '', l];
-        }
+        const found = await panelOfTab();
+        if (found?.layout.rows.length === 2) [panel, layout] = [found.session, found.layout];
         return layout !== null;
       },
       { timeout: 45_000 },
     )
     .toBe(true);
+  // One DevTools window is open: the one of this tab.
+  const front = (await showPanels())[0] ?? '';
   const docked = layout as Layout | null;
   // Docked right: narrow, stacked, 12px text, DevTools' light theme; the two identical failures are one row of 2.
   expect(docked?.width).toBeLessThan(640);

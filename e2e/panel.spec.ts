@@ -26,7 +26,10 @@ import { expect, freshTab, storedRecords, test } from './fixtures.ts';
 const latin1 = (utf8: string) => Buffer.from(utf8, 'utf8').toString('latin1');
 const ECHO = { 'access-control-allow-origin': '$ORIGIN' };
 
-/** A scenario URL on its own path, so identical failures (same path) group and others do not. */
+/**
+ * A scenario URL on its own path, so identical failures (same path) group and others do not. Tags stay short: a
+ * query value of 20 letters and digits looks like a token and is redacted in storage.
+ */
 const at = (api: string, path: string, spec: Parameters<typeof scenarioUrl>[1]) =>
   scenarioUrl(api, spec, path).replace('/cors?', `/t/${path}?`);
 
@@ -102,6 +105,8 @@ test.describe('the panel as a workbench', () => {
       error: at(api, 'report', { h: {}, s: 500 }),
       rlo: at(api, 'rtl', { h: { 'access-control-allow-origin': latin1('http://a.example\u202Elive.evil') } }),
     };
+    // The panel open first: its tab then has detailed capture before any request.
+    const panel = await lens.openPanel(tabId, { group: true });
     const triggers: Trigger[] = [
       ...urls.missing.map((url) => ({ kind: 'fetch' as const, url })),
       { kind: 'fetch', url: urls.put, method: 'PUT', headers: { 'x-request-id': 'wb-1' } },
@@ -125,7 +130,6 @@ test.describe('the panel as a workbench', () => {
       'InvalidAllowOriginValue',
     ]);
 
-    const panel = await lens.openPanel(tabId, { group: true });
     await lens.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: servers.pageOrigin });
     const row = (url: string) => panel.locator(`[role="option"][data-url="${url}"]`);
 
@@ -284,7 +288,7 @@ test.describe('the panel as a workbench', () => {
     await panel.getByTestId('what-if-apply').click();
     await expect(verdict).toHaveAttribute('data-verdict', 'pass');
     const spec = (text: string) => Object.fromEntries(parseHeaders(text).headers.map((h) => [h.name, h.value]));
-    const suggested = at(api, 'orders-fixed', {
+    const suggested = at(api, 'fixed', {
       p: spec(await panel.getByTestId('what-if-preflight').inputValue()),
       h: spec(await panel.getByTestId('what-if-response').inputValue()),
     });
@@ -352,11 +356,11 @@ test.describe('the panel as a workbench', () => {
       await runTriggers(page, [{ kind: 'fetch', url }]);
       return url;
     };
-    const first = await fail('first-load');
+    const first = await fail('load1');
     await expect(panel.locator('[role="option"]')).toHaveCount(1);
     await expect(panel.getByTestId('navigation')).toHaveCount(0);
     await page.goto(`${servers.pageOrigin}/preserve-second-${Date.now()}`);
-    const second = await fail('second-load');
+    const second = await fail('load2');
     await expect(panel.locator('[role="option"]')).toHaveCount(2);
     const items = await panel
       .locator('[role="listbox"] > [data-testid="navigation"], [role="listbox"] > [role="option"]')
