@@ -11,6 +11,7 @@ import { FailureList } from './components/FailureList.tsx';
 import { Icon } from './components/Icons.tsx';
 import { Menu } from './components/Menu.tsx';
 import { Split } from './components/Split.tsx';
+import { Text } from './components/Text.tsx';
 import { copyText } from './copy.ts';
 import { countsOf } from './counts.ts';
 import { matches, parseFilter } from './filter.ts';
@@ -246,9 +247,12 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
       {imported && (
         <div class="banner" data-testid="imported">
           <span>
-            Viewing <strong>{imported.name}</strong>: {plural(imported.log.records.length, 'request')} exported{' '}
-            {new Date(imported.log.exportedAt).toLocaleString()} from {imported.log.page.url || 'a tab'}. Not live; nothing is written to
-            this tab's log.
+            Viewing{' '}
+            <strong>
+              <Text value={imported.name} />
+            </strong>
+            : {plural(imported.log.records.length, 'request')} exported {new Date(imported.log.exportedAt).toLocaleString()} from{' '}
+            <Text value={imported.log.page.url || 'a tab'} />. Not live; nothing is written to this tab's log.
           </span>
           {tabId !== null && (
             <button type="button" class="text-button" data-testid="back-to-live" onClick={() => setImported(null)}>
@@ -259,7 +263,7 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
       )}
       {importError && (
         <div class="banner error" role="alert" data-testid="import-error">
-          {importError}
+          <Text value={importError} />
         </div>
       )}
       {!imported && (summary?.dropped ?? 0) > 0 && (
