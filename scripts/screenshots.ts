@@ -14,21 +14,36 @@ const OUT = path.resolve('docs');
 /** The failure shown selected: the preflighted PUT, whose detail has the most to show. */
 const SELECTED = '/api/orders';
 
-async function demoTab(lens: Awaited<ReturnType<typeof launch>>, pageOrigin: string): Promise<{ page: Page; tabId: number }> {
+/**
+ * The demo's tab, on a blank page first: `before` opens the panel on it (details are captured while the panel is
+ * open), then the demo loads and makes its calls.
+ */
+async function demoTab(
+  lens: Awaited<ReturnType<typeof launch>>,
+  pageOrigin: string,
+  before: (tabId: number) => Promise<void>,
+): Promise<Page> {
   const page = await lens.context.newPage();
   // Only the demo tab (and so one DevTools window) stays open.
   for (const other of lens.context.pages()) if (other !== page) await other.close();
+  await page.goto(`${pageOrigin}/blank`);
+  await before(await lens.tabIdOf(page));
   await page.goto(`${pageOrigin}/`);
   await page.evaluate(() => (window as unknown as { demoDone: Promise<unknown> }).demoDone);
-  return { page, tabId: await lens.tabIdOf(page) };
+  return page;
 }
 
 async function asPage(dark: boolean): Promise<void> {
   const servers = await startServers();
   const lens = await launch({ thirdPartyCookies: 'allow' });
   try {
-    const { tabId } = await demoTab(lens, servers.pageOrigin);
-    const panel = await lens.openPanel(tabId, { group: true });
+    let panel: Page | null = null;
+    await demoTab(lens, servers.pageOrigin, async (tabId) => {
+      panel = await lens.openPanel(tabId, { group: true });
+    });
+    if (!panel) throw new Error('no panel');
+    panel = panel as Page;
+    await panel.bringToFront();
     await panel.setViewportSize({ width: 1280, height: 760 });
     await panel.emulateMedia({ colorScheme: dark ? 'dark' : 'light' });
     await panel.locator(`[data-testid="failure"][data-url*="${SELECTED}"]`).click();
@@ -45,8 +60,21 @@ async function dockedRight(): Promise<void> {
   const lens = await launch({ devtools: true, thirdPartyCookies: 'allow', devtoolsPreferences: { currentDockState: '"right"' } });
   const cdp = await CdpClient.connect(lens.debugPort as number);
   try {
-    await demoTab(lens, servers.pageOrigin);
     const panelId = JSON.stringify(`chrome-extension://${lens.extensionId}CORS`);
+    const showPanel = async () => {
+      for (const t of (await cdp.targets()).filter((x) => x.url.startsWith('devtools://devtools/bundled/devtools_app.html'))) {
+        await cdp.evaluate(
+          await cdp.attach(t.targetId),
+          `import('devtools://devtools/bundled/ui/legacy/legacy.js').then((m) => m.InspectorView.InspectorView.instance().showPanel(${panelId})).then(() => true, () => false)`,
+        );
+      }
+    };
+    await demoTab(lens, servers.pageOrigin, async () => {
+      for (let i = 0; i < 60 && !(await cdp.targets()).some((x) => x.url.includes('/extension/panel/panel.html')); i++) {
+        await showPanel();
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    });
     for (let attempt = 0; attempt < 60; attempt++) {
       for (const t of (await cdp.targets()).filter((x) => x.url.startsWith('devtools://devtools/bundled/devtools_app.html'))) {
         const front = await cdp.attach(t.targetId);
