@@ -149,7 +149,9 @@ test('docked right the split stacks, undocked it does not; keys typed in DevTool
     .poll(
       async () => {
         const found = await panelOfTab();
-        if (found?.layout.rows.length === 2) [panel, layout] = [found.session, found.layout];
+        // Details may come a moment after the row (DevTools' network log reports a request when it has finished).
+        if (found?.layout.rows.length === 2 && found.layout.rows.every((r) => r.code !== 'Unknown'))
+          [panel, layout] = [found.session, found.layout];
         return layout !== null;
       },
       { timeout: 45_000 },
