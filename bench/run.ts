@@ -1,17 +1,16 @@
 /**
  * `npm run bench`: what CORS Lens costs, measured on real Chromium, printed as one table.
  *
- * - burst overhead: 2,000 cross-origin fetches (half failing CORS, 50 in flight), settle time relative to the same
- *   browser without any extension, for a do-nothing extension with the same permissions (the floor), one with the
- *   detailed capture's listeners doing nothing (that design's floor), CORS Lens with DevTools closed, with its panel
- *   open on the tab, and on a development origin; interleaved over rounds, median and spread;
- * - a realistic page (about 150 requests, a few failing) load time ratio;
- * - failure-to-row latency in an open panel (p50, p95);
- * - service-worker heap and chrome.storage.session bytes after 100,000 requests on one tab;
- * - panel render time for 10,000 rows and for one filter keystroke;
- * - core diagnoses per second; built bundle sizes (gzip).
+ * - cost (cost.ts): a burst of 2,000 cross-site fetches (half failing) and 50 single fetches, in pages driven over a
+ *   bare CDP socket, fresh profile per configuration and round, interleaved: no extension, a do-nothing extension
+ *   with the same permissions, one empty onErrorOccurred (CORS Lens's floor: it keeps one such listener), CORS Lens;
+ *   on an ordinary site and on localhost; with DevTools open (no extension, CORS Lens, its panel shown); with
+ *   detailed capture turned on for the site. `--compare=DIR` adds another build (an earlier CORS Lens) as rows.
+ * - failure to row (and to its details) in the CORS panel shown in real DevTools, p50 and p95;
+ * - service-worker heap and chrome.storage.session bytes after 100,000 requests on a site with detailed capture on;
+ * - panel render time for 10,000 rows and for one filter keystroke; core diagnoses per second; bundle sizes (gzip).
  *
- * Options: --rounds=N (default 5), --only=burst,page,latency,soak,panel,core,size, --requests=N for the soak.
+ * Options: --rounds=N (default 5), --only=cost,latency,soak,panel,core,size, --requests=N for the soak.
  * Results also go to bench/results/<date>.json.
  */
 
@@ -21,27 +20,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM_PATH, EXTENSION_DIR } from '../test-support/browser/browser.ts';
 import { startServers } from '../test-support/servers/cors-server.ts';
+import { BareBrowser, sleep } from './bare.ts';
 import { coreThroughput } from './core.ts';
-import {
-  type Browser,
-  burst,
-  type Config,
-  freshPage,
-  importGraph,
-  noopExtension,
-  ORDINARY,
-  openBrowser,
-  type Stats,
-  sizes,
-  stats,
-  workerHeap,
-} from './lib.ts';
+import { type Config, type CostResult, type Extension, floorExtension, HOST_RULES, measure, origins, ratioStats } from './cost.ts';
+import { importGraph, type Stats, sizes, stats } from './lib.ts';
 import { panelRender } from './panel-render.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const ROUNDS = Number(arg('rounds') ?? 5);
-const ONLY = new Set((arg('only') ?? 'burst,page,latency,soak,panel,core,size').split(','));
+const ONLY = new Set((arg('only') ?? 'cost,latency,soak,panel,core,size').split(','));
 const SOAK_REQUESTS = Number(arg('requests') ?? 100_000);
+const COMPARE = arg('compare');
 
 interface Row {
   readonly measure: string;
@@ -58,6 +47,268 @@ function row(measure: string, value: string, target = '', ok: boolean | null = n
 }
 
 const fmtRatio = (s: Stats) => `${s.median.toFixed(2)}x (${s.min.toFixed(2)}-${s.max.toFixed(2)})`;
+const fmtMs = (s: Stats) => `${s.median.toFixed(0)} ms (${s.min.toFixed(0)}-${s.max.toFixed(0)})`;
+
+const CONFIGS: Config[] = [
+  { id: 'none', label: 'ordinary site, no extension', extension: 'none', origin: 'ordinary', devtools: 'closed' },
+  { id: 'noop', label: 'ordinary site, do-nothing extension', extension: 'noop', origin: 'ordinary', devtools: 'closed', floor: 'none' },
+  {
+    id: 'listener',
+    label: 'ordinary site, one empty listener',
+    extension: 'listener',
+    origin: 'ordinary',
+    devtools: 'closed',
+    floor: 'none',
+  },
+  { id: 'lens', label: 'ordinary site, CORS Lens', extension: 'lens', origin: 'ordinary', devtools: 'closed', floor: 'listener' },
+  { id: 'none-local', label: 'localhost, no extension', extension: 'none', origin: 'localhost', devtools: 'closed' },
+  {
+    id: 'noop-local',
+    label: 'localhost, do-nothing extension',
+    extension: 'noop',
+    origin: 'localhost',
+    devtools: 'closed',
+    floor: 'none-local',
+  },
+  {
+    id: 'listener-local',
+    label: 'localhost, one empty listener',
+    extension: 'listener',
+    origin: 'localhost',
+    devtools: 'closed',
+    floor: 'none-local',
+  },
+  { id: 'lens-local', label: 'localhost, CORS Lens', extension: 'lens', origin: 'localhost', devtools: 'closed', floor: 'listener-local' },
+  {
+    id: 'lens-site',
+    label: 'localhost, CORS Lens, detailed capture turned on for the site',
+    extension: 'lens',
+    origin: 'localhost',
+    devtools: 'closed',
+    siteDetails: true,
+    floor: 'listener-local',
+  },
+  { id: 'dt-none', label: 'DevTools open, no extension', extension: 'none', origin: 'localhost', devtools: 'open' },
+  {
+    id: 'dt-lens',
+    label: 'DevTools open, CORS Lens (panel not shown)',
+    extension: 'lens',
+    origin: 'localhost',
+    devtools: 'open',
+    floor: 'dt-none',
+  },
+  { id: 'dt-panel', label: 'DevTools open, CORS panel shown', extension: 'lens', origin: 'localhost', devtools: 'panel', floor: 'dt-none' },
+  ...(COMPARE
+    ? ([
+        {
+          id: 'cmp-local',
+          label: 'localhost, compared build',
+          extension: 'compare',
+          origin: 'localhost',
+          devtools: 'closed',
+          floor: 'listener-local',
+        },
+        {
+          id: 'cmp-dt',
+          label: 'DevTools open, compared build (its panel not shown)',
+          extension: 'compare',
+          origin: 'localhost',
+          devtools: 'open',
+          floor: 'dt-none',
+        },
+      ] as Config[])
+    : []),
+];
+
+/** Targets of the issue this benchmark answers to, by configuration id and measure. */
+const TARGETS: Record<string, { burst?: number; single?: number }> = {
+  lens: { burst: 1.05, single: 1.05 },
+  'lens-local': { burst: 1.05, single: 1.05 },
+  'dt-panel': { burst: 1.1 },
+};
+
+async function cost(servers: { pagePort: number; apiPort: number }): Promise<void> {
+  console.log(`cost: ${CONFIGS.length} configurations x ${ROUNDS} rounds, fresh profile each (bare CDP)`);
+  const dirs: Record<Extension, string | null> = {
+    none: null,
+    noop: floorExtension(false),
+    listener: floorExtension(true),
+    lens: EXTENSION_DIR,
+    compare: COMPARE ? path.resolve(COMPARE) : null,
+  };
+  const results = new Map<string, CostResult>(CONFIGS.map((c) => [c.id, { config: c, runs: [] }]));
+  for (let r = 0; r < ROUNDS; r++) {
+    // Interleaved, and the order rotates each round, so drift and warm-up hit every configuration alike.
+    const order = CONFIGS.map((_, i) => CONFIGS[(i + r) % CONFIGS.length] as Config);
+    for (const c of order) {
+      const m = await measure(c, servers, dirs, r);
+      results.get(c.id)?.runs.push(m);
+      console.log(
+        `  round ${r + 1}, ${c.id}: burst ${m.burstMs.toFixed(0)} ms, cpu ${m.burstCpuMs.toFixed(0)} ms, single p50 ${m.singleP50Ms.toFixed(2)} ms`,
+      );
+    }
+  }
+  raw.cost = Object.fromEntries([...results].map(([id, r]) => [id, r.runs]));
+  for (const base of ['none', 'none-local', 'dt-none']) {
+    const runs = results.get(base)?.runs ?? [];
+    const label = results.get(base)?.config.label ?? base;
+    row(`${label}: burst`, fmtMs(stats(runs.map((m) => m.burstMs))));
+    row(`${label}: single fetch p50`, `${stats(runs.map((m) => m.singleP50Ms)).median.toFixed(2)} ms`);
+  }
+  for (const c of CONFIGS) {
+    if (!c.floor) continue;
+    const floorLabel =
+      results.get(c.floor)?.config.extension === 'listener' ? 'one empty listener' : (results.get(c.floor)?.config.label ?? c.floor);
+    const target = TARGETS[c.id];
+    const burst = ratioStats(results, c.id, c.floor, 'burstMs');
+    const single = ratioStats(results, c.id, c.floor, 'singleP50Ms');
+    const cpu = ratioStats(results, c.id, c.floor, 'burstCpuMs');
+    row(
+      `${c.label}: burst vs ${floorLabel}`,
+      fmtRatio(burst),
+      target?.burst ? `<= ${target.burst.toFixed(2)}x` : '',
+      target?.burst ? burst.median <= target.burst : null,
+    );
+    row(
+      `${c.label}: single fetch p50 vs ${floorLabel}`,
+      fmtRatio(single),
+      target?.single ? `<= ${target.single.toFixed(2)}x` : '',
+      target?.single ? single.median <= target.single : null,
+    );
+    row(`${c.label}: browser CPU in the burst vs ${floorLabel}`, fmtRatio(cpu));
+    // Against no extension too, so the floor itself is visible.
+    const none = c.devtools === 'closed' ? (c.origin === 'ordinary' ? 'none' : 'none-local') : 'dt-none';
+    if (c.floor !== none) row(`${c.label}: burst vs no extension`, fmtRatio(ratioStats(results, c.id, none, 'burstMs')));
+  }
+}
+
+/** Failure to row, and to its details, in the CORS panel shown in real DevTools. */
+async function latency(servers: { pagePort: number; apiPort: number }): Promise<void> {
+  console.log('failure to row: 100 sequential failures, the CORS panel shown in DevTools');
+  const { page: pageOrigin, api } = origins({ origin: 'localhost' } as Config, servers);
+  const browser = await BareBrowser.launch({ extensionDir: EXTENSION_DIR, devtools: true, extraArgs: [HOST_RULES] });
+  try {
+    const page = await browser.open(`${pageOrigin}/bench-latency`);
+    const tabId = await browser.tabIdOf(page);
+    // The panel shown, its rows watched from inside it.
+    const panelId = `chrome-extension://${browser.extensionId}CORS`;
+    let panel: string | null = null;
+    for (let i = 0; i < 200 && panel === null; i++) {
+      for (const s of await browser.devtoolsSessions()) {
+        await browser.cdp.evaluate(
+          s,
+          `import('devtools://devtools/bundled/ui/legacy/legacy.js').then((m) => m.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(panelId)})).then(() => true, () => false)`,
+        );
+      }
+      for (const t of (await browser.cdp.targets()).filter((x) => x.url.includes(`${browser.extensionId}/extension/panel/panel.html`))) {
+        const session = await browser.cdp.attach(t.targetId);
+        const id = await browser.cdp.evaluate<number | null>(session, 'chrome.devtools?.inspectedWindow?.tabId ?? null').catch(() => null);
+        if (id === tabId) panel = session;
+      }
+      if (panel === null) await sleep(300);
+    }
+    if (panel === null) throw new Error('the CORS panel did not open in DevTools');
+    await browser.cdp.evaluate(
+      panel,
+      `(() => { window.rowTimes = {}; window.detailTimes = {};
+        new MutationObserver(() => {
+          for (const r of document.querySelectorAll('[data-testid="failure"]')) {
+            const u = r.getAttribute('data-url');
+            if (!u) continue;
+            if (!(u in rowTimes)) rowTimes[u] = Date.now();
+            if (!(u in detailTimes) && r.getAttribute('data-cors-error') !== 'Unknown') detailTimes[u] = Date.now();
+          }
+        }).observe(document.body, { childList: true, subtree: true, attributes: true });
+        return true; })()`,
+    );
+    const sent: Record<string, number> = {};
+    const deadline = Date.now() + 120_000;
+    for (let i = 0; i < 100; i++) {
+      const url = `${api}/cors?latency=${i}-${Date.now()}`;
+      sent[url] = await browser.evaluate<number>(
+        page,
+        `(() => { const t = Date.now(); fetch(${JSON.stringify(url)}).catch(() => null); return t; })()`,
+      );
+      while (!(await browser.cdp.evaluate<boolean>(panel, `${JSON.stringify(url)} in detailTimes`))) {
+        if (Date.now() > deadline) throw new Error('rows stopped coming');
+        await sleep(5);
+      }
+    }
+    const seen = await browser.cdp.evaluate<{ rowTimes: Record<string, number>; detailTimes: Record<string, number> }>(
+      panel,
+      '({ rowTimes, detailTimes })',
+    );
+    const toRow = stats(Object.keys(sent).map((u) => (seen.rowTimes[u] as number) - (sent[u] as number)));
+    const toDetails = stats(Object.keys(sent).map((u) => (seen.detailTimes[u] as number) - (sent[u] as number)));
+    raw.latency = { toRow, toDetails };
+    row(
+      'failure to row in the CORS panel (DevTools), p50 / p95',
+      `${toRow.median.toFixed(0)} ms / ${toRow.p95.toFixed(0)} ms`,
+      'p95 < 100 ms',
+      toRow.p95 < 100,
+    );
+    row(
+      'failure to its details in the CORS panel (DevTools), p50 / p95',
+      `${toDetails.median.toFixed(0)} ms / ${toDetails.p95.toFixed(0)} ms`,
+    );
+  } finally {
+    await browser.close();
+  }
+}
+
+/** The worker's heap and storage after many requests on a site with detailed capture on (its busiest path). */
+async function soak(servers: { pagePort: number; apiPort: number }): Promise<void> {
+  console.log(`soak: ${SOAK_REQUESTS.toLocaleString('en')} requests on one tab (1 in 10 failing), detailed capture on for the site`);
+  const { page: pageOrigin, api } = origins({ origin: 'localhost' } as Config, servers);
+  const browser = await BareBrowser.launch({ extensionDir: EXTENSION_DIR, extraArgs: [HOST_RULES] });
+  try {
+    const settings = await browser.open(`chrome-extension://${browser.extensionId}/extension/panel/panel.html`);
+    await browser.evaluate(
+      settings,
+      `chrome.runtime.sendMessage({ channel: 'cors-lens', type: 'detailOrigin', payload: { origin: ${JSON.stringify(pageOrigin)}, on: true } })`,
+    );
+    const page = await browser.open(`${pageOrigin}/bench-soak`);
+    const heap = async () => {
+      const target = (await browser.cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(browser.extensionId ?? '-'));
+      if (!target) return Number.NaN;
+      const session = await browser.cdp.attach(target.targetId);
+      await browser.cdp.send('HeapProfiler.collectGarbage', {}, session);
+      const used = (await browser.cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, session)).usedSize;
+      await browser.cdp.send('Target.detachFromTarget', { sessionId: session });
+      return used;
+    };
+    const heapBefore = await heap();
+    const heaps: number[] = [];
+    const chunk = 10_000;
+    for (let done = 0; done < SOAK_REQUESTS; done += chunk) {
+      await browser.evaluate(
+        page,
+        `(async () => {
+          const api = ${JSON.stringify(api)}, from = ${done}, n = ${Math.min(chunk, SOAK_REQUESTS - done)};
+          const star = encodeURIComponent(JSON.stringify({ 'access-control-allow-origin': '*' }));
+          let next = 0;
+          const lane = async () => { while (next < n) { const i = from + next++; await fetch(api + '/cors?soak=' + i + (i % 10 ? '&h=' + star : '')).then((r) => r.text(), () => null); } };
+          await Promise.all(Array.from({ length: 50 }, lane));
+        })()`,
+      );
+      heaps.push(await heap());
+    }
+    const bytes = await browser.inWorker<number>('chrome.storage.session.getBytesInUse(null)');
+    const quota = await browser.inWorker<number>('chrome.storage.session.QUOTA_BYTES');
+    raw.soak = { heapBefore, heaps, bytes, quota };
+    const maxHeap = Math.max(...heaps);
+    row(
+      'worker heap before / after the soak (max)',
+      `${(heapBefore / 1e6).toFixed(1)} MB / ${(maxHeap / 1e6).toFixed(1)} MB`,
+      '< 30 MB',
+      maxHeap < 30e6,
+    );
+    row('worker heap per 10,000 requests', heaps.map((h) => (h / 1e6).toFixed(1)).join(' '));
+    row('storage.session after the soak', `${(bytes / 1e6).toFixed(2)} MB of ${(quota / 1e6).toFixed(2)} MB`, '< quota', bytes < quota);
+  } finally {
+    await browser.close();
+  }
+}
 
 async function main(): Promise<void> {
   const machine = `${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
@@ -67,147 +318,13 @@ async function main(): Promise<void> {
   } catch {
     chromium = CHROMIUM_PATH;
   }
-  console.log(`CORS Lens benchmark: ${chromium}; ${machine}; ${ROUNDS} rounds`);
-  const servers = await startServers();
-  const floors = { noop: noopExtension(), listeners: noopExtension(true) };
-  // Every configuration loads an ordinary site (shop.example calling api.example), except 'lens-dev', the same on
-  // localhost: a development origin, where CORS Lens arms detailed capture without its panel.
-  const configs: Config[] = ['none', 'noop', 'listeners', 'lens', 'lens+panel', 'lens-dev'];
-  const pageOrigin = (c: Config) => (c === 'lens-dev' ? servers.pageOrigin : `http://${ORDINARY.page}:${servers.pagePort}`);
-  const apiOrigin = (c: Config) => (c === 'lens-dev' ? servers.crossSite : `http://${ORDINARY.api}:${servers.apiPort}`);
-  const browsers = new Map<Config, Browser>();
-  const needBrowsers = ['burst', 'page', 'latency', 'soak'].some((s) => ONLY.has(s));
-  if (needBrowsers) for (const c of configs) browsers.set(c, await openBrowser(c, floors));
-  const get = (c: Config) => browsers.get(c) as Browser;
-
-  if (ONLY.has('burst')) {
-    console.log('burst: 2,000 cross-origin fetches, half failing, 50 in flight');
-    const times = new Map<Config, number[]>(configs.map((c) => [c, []]));
-    for (const b of browsers.values()) {
-      await freshPage(b, `${pageOrigin(b.config)}/bench-warmup`);
-      await burst(b.page, apiOrigin(b.config), 200, 50, 'warm');
-    }
-    for (let r = 0; r < ROUNDS; r++) {
-      // Interleaved, and the order rotates each round, so drift and warm-up hit every configuration alike.
-      const order = configs.map((_, i) => configs[(i + r) % configs.length] as Config);
-      for (const c of order) {
-        const b = get(c);
-        await freshPage(b, `${pageOrigin(c)}/bench-burst-${r}`);
-        times.get(c)?.push(await burst(b.page, apiOrigin(c), 2000, 50, `r${r}${c}`));
-      }
-    }
-    const base = times.get('none') as number[];
-    const ratio = (c: Config) => stats((times.get(c) as number[]).map((t, i) => t / (base[i] as number)));
-    raw.burst = Object.fromEntries(times);
-    row('burst, no extension', `${stats(base).median.toFixed(0)} ms (${stats(base).min.toFixed(0)}-${stats(base).max.toFixed(0)})`);
-    row('burst, do-nothing extension (floor)', fmtRatio(ratio('noop')));
-    row('burst, empty listeners of the detailed capture, no work (its floor)', fmtRatio(ratio('listeners')));
-    const closed = ratio('lens');
-    row('burst, CORS Lens, DevTools closed', fmtRatio(closed), '<= 1.3x', closed.median <= 1.3);
-    const open = ratio('lens+panel');
-    row('burst, CORS Lens, panel open', fmtRatio(open), '<= 1.6x', open.median <= 1.6);
-    row('burst, CORS Lens, development origin (armed, DevTools closed)', fmtRatio(ratio('lens-dev')));
-  }
-
-  if (ONLY.has('page')) {
-    console.log('realistic page: ~150 requests (scripts, styles, images, fonts, API calls, 4 failing)');
-    const times = new Map<Config, number[]>(configs.map((c) => [c, []]));
-    // The panel subscribed to the tab, also when the burst did not run first.
-    for (const b of browsers.values()) if (b.config === 'lens+panel' && !b.panel) await freshPage(b, `${pageOrigin(b.config)}/bench-page`);
-    // A page load is short and noisy: four loads per configuration and round.
-    for (let r = 0; r < ROUNDS * 4; r++) {
-      const order = configs.map((_, i) => configs[(i + r) % configs.length] as Config);
-      for (const c of order) {
-        const b = get(c);
-        await b.page.goto(`${pageOrigin(c)}/realistic?tag=r${r}${c.replace('+', '')}&api=${encodeURIComponent(apiOrigin(c))}`);
-        times.get(c)?.push((await b.page.evaluate('window.pageDone')) as number);
-      }
-    }
-    const base = times.get('none') as number[];
-    const ratio = (c: Config) => stats((times.get(c) as number[]).map((t, i) => t / (base[i] as number)));
-    raw.page = Object.fromEntries(times);
-    row('realistic page, no extension', `${stats(base).median.toFixed(0)} ms`);
-    row('realistic page, do-nothing extension', fmtRatio(ratio('noop')));
-    row('realistic page, empty listeners of the detailed capture', fmtRatio(ratio('listeners')));
-    const lens = ratio('lens');
-    row('realistic page, CORS Lens', fmtRatio(lens), '<= 1.05x', lens.median <= 1.05);
-    row('realistic page, CORS Lens, panel open', fmtRatio(ratio('lens+panel')));
-    row('realistic page, CORS Lens, development origin', fmtRatio(ratio('lens-dev')));
-  }
-
-  if (ONLY.has('latency')) {
-    console.log('failure-to-row latency: 100 sequential failures, panel open');
-    const b = get('lens+panel');
-    await freshPage(b, `${pageOrigin('lens+panel')}/bench-latency`);
-    const panel = b.panel;
-    if (panel) {
-      // The panel in view, as when someone watches it (a hidden panel renders only when shown again).
-      await panel.bringToFront();
-      // Functions, not strings: the extension page's CSP forbids eval.
-      await panel.evaluate(() => {
-        const w = window as unknown as { rowTimes: Record<string, number> };
-        w.rowTimes = {};
-        new MutationObserver(() => {
-          for (const r of document.querySelectorAll('[data-testid="failure"]')) {
-            const u = r.getAttribute('data-url');
-            if (u && !(u in w.rowTimes)) w.rowTimes[u] = Date.now();
-          }
-        }).observe(document.body, { childList: true, subtree: true });
-      });
-      const sent: Record<string, number> = {};
-      for (let i = 0; i < 100; i++) {
-        const url = `${apiOrigin('lens+panel')}/cors?latency=${i}`;
-        sent[url] = (await b.page.evaluate(
-          `(() => { const t = Date.now(); fetch(${JSON.stringify(url)}).catch(() => null); return t; })()`,
-        )) as number;
-        await panel.waitForFunction((u) => (window as unknown as { rowTimes: Record<string, number> }).rowTimes[u] !== undefined, url, {
-          timeout: 10_000,
-        });
-      }
-      const seen = await panel.evaluate(() => (window as unknown as { rowTimes: Record<string, number> }).rowTimes);
-      const lat = stats(Object.keys(sent).map((u) => (seen[u] as number) - (sent[u] as number)));
-      raw.latency = lat;
-      row('failure to row, p50', `${lat.median.toFixed(0)} ms`);
-      row('failure to row, p95', `${lat.p95.toFixed(0)} ms`, '< 100 ms', lat.p95 < 100);
-    }
-  }
-
-  if (ONLY.has('soak')) {
-    console.log(`soak: ${SOAK_REQUESTS.toLocaleString('en')} requests on one tab (1 in 10 failing), development origin (armed)`);
-    const b = get('lens-dev');
-    await freshPage(b, `${pageOrigin('lens-dev')}/bench-soak`);
-    const heapBefore = await workerHeap(b.lens);
-    const heaps: number[] = [];
-    const chunk = 10_000;
-    for (let done = 0; done < SOAK_REQUESTS; done += chunk) {
-      await b.page.evaluate(
-        `(async () => {
-          const api = ${JSON.stringify(apiOrigin('lens-dev'))}, from = ${done}, n = ${Math.min(chunk, SOAK_REQUESTS - done)};
-          const star = encodeURIComponent(JSON.stringify({ 'access-control-allow-origin': '*' }));
-          let next = 0;
-          const lane = async () => { while (next < n) { const i = from + next++; await fetch(api + '/cors?soak=' + i + (i % 10 ? '&h=' + star : '')).then((r) => r.text(), () => null); } };
-          await Promise.all(Array.from({ length: 50 }, lane));
-        })()`,
-      );
-      heaps.push(await workerHeap(b.lens));
-    }
-    const worker = await b.lens.worker();
-    const bytes = (await worker.evaluate(() => chrome.storage.session.getBytesInUse(null))) as number;
-    const quota = (await worker.evaluate(() => chrome.storage.session.QUOTA_BYTES)) as number;
-    raw.soak = { heapBefore, heaps, bytes, quota };
-    const maxHeap = Math.max(...heaps);
-    row(
-      'worker heap before / after soak (max)',
-      `${(heapBefore / 1e6).toFixed(1)} MB / ${(maxHeap / 1e6).toFixed(1)} MB`,
-      '< 30 MB',
-      maxHeap < 30e6,
-    );
-    row('worker heap per 10k requests', heaps.map((h) => (h / 1e6).toFixed(1)).join(' '));
-    row('storage.session bytes after soak', `${(bytes / 1e6).toFixed(2)} MB of ${(quota / 1e6).toFixed(2)} MB`, '< quota', bytes < quota);
-  }
-
-  for (const b of browsers.values()) await b.lens.close();
-  await servers.close();
+  console.log(`CORS Lens benchmark: ${chromium}; ${machine}; ${ROUNDS} rounds; ${new Date().toISOString()}`);
+  const needServers = ['cost', 'latency', 'soak'].some((s) => ONLY.has(s));
+  const servers = needServers ? await startServers() : null;
+  if (servers && ONLY.has('cost')) await cost(servers);
+  if (servers && ONLY.has('latency')) await latency(servers);
+  if (servers && ONLY.has('soak')) await soak(servers);
+  await servers?.close();
 
   if (ONLY.has('panel')) {
     console.log('panel: 10,000 rows, one filter keystroke');
@@ -244,22 +361,24 @@ async function main(): Promise<void> {
   if (ONLY.has('size')) {
     const dist = EXTENSION_DIR;
     const loader = path.join(dist, 'service-worker-loader.js');
-    const panelHtml = fs.readFileSync(path.join(dist, 'extension/panel/panel.html'), 'utf8');
-    const panelEntries = [...panelHtml.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) =>
-      path.join(dist, (m[1] as string).replace(/^\//, '')),
-    );
-    const panelFiles = new Set<string>();
-    for (const e of panelEntries) importGraph(e, panelFiles);
+    const htmlEntries = (page: string) => {
+      const html = fs.readFileSync(path.join(dist, page), 'utf8');
+      const files = new Set<string>();
+      for (const m of html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g))
+        importGraph(path.join(dist, (m[1] as string).replace(/^\//, '')), files);
+      return files;
+    };
     const sw = sizes(importGraph(loader));
-    const panel = sizes(panelFiles);
+    const panel = sizes(htmlEntries('extension/panel/panel.html'));
+    const devtools = sizes(htmlEntries('extension/devtools/devtools.html'));
     const relay = sizes([path.join(dist, 'extension/content/relay.iife.js')]);
     const hook = sizes([path.join(dist, 'extension/content/page-hook.iife.js')]);
-    raw.size = { sw, panel, relay, hook };
-    const kb = (s: { raw: number; gzip: number }) => `${(s.gzip / 1024).toFixed(1)} KB gzip (${(s.raw / 1024).toFixed(1)} KB)`;
-    row('bundle: service worker', kb(sw));
-    row('bundle: panel (JS + CSS)', kb(panel));
-    row('bundle: page relay (isolated world)', kb(relay));
-    row('bundle: page hook (main world)', kb(hook));
+    raw.size = { sw, panel, devtools, relay, hook };
+    const kb = (s: { gzip: number }) => (s.gzip / 1024).toFixed(1);
+    row(
+      'bundles, gzip KB: worker / panel / devtools page / page relay / page hook',
+      `${kb(sw)} / ${kb(panel)} / ${kb(devtools)} / ${kb(relay)} / ${kb(hook)}`,
+    );
   }
 
   printTable(chromium, machine);
@@ -275,7 +394,7 @@ function printTable(chromium: string, machine: string): void {
   const w1 = Math.max(...rows.map((r) => r.measure.length), 7);
   const w2 = Math.max(...rows.map((r) => r.value.length), 5);
   const w3 = Math.max(...rows.map((r) => r.target.length), 6);
-  console.log(`\n${chromium}; ${machine}\n`);
+  console.log(`\n${chromium}; ${machine}; ${new Date().toISOString().slice(0, 10)}; npm run bench -- --rounds=${ROUNDS}\n`);
   console.log(`| ${'measure'.padEnd(w1)} | ${'value'.padEnd(w2)} | ${'target'.padEnd(w3)} | met |`);
   console.log(`|${'-'.repeat(w1 + 2)}|${'-'.repeat(w2 + 2)}|${'-'.repeat(w3 + 2)}|-----|`);
   for (const r of rows) {

@@ -6,14 +6,12 @@
  * Chromium's own verdict over CDP decides: the replay must pass, while the same server without cors(), and with
  * cors()'s defaults where the notes warn about them, must still fail.
  */
-import type { Page } from '@playwright/test';
-import { type FailureRecord, recordDiagnosis } from '../src/capture/records.ts';
+import { recordDiagnosis } from '../src/capture/records.ts';
 import { expressCorsOptions, requirementsFor, suggestFixes } from '../src/fix/index.ts';
-import type { Lens } from '../test-support/browser/browser.ts';
-import { type Call, runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
-import { attachOracle, type Oracle } from '../test-support/browser/oracle.ts';
+import { type Call, scenarioUrl } from '../test-support/browser/calls.ts';
+import { attachOracle } from '../test-support/browser/oracle.ts';
 import { API_KEY, startReplica } from '../test-support/servers/express-replica.ts';
-import { expect, freshTab, test } from './fixtures.ts';
+import { expect, freshTab, recordFor, test, verdict } from './fixtures.ts';
 
 const ECHO = { 'access-control-allow-origin': '$ORIGIN' };
 
@@ -75,38 +73,6 @@ const SCENARIOS: readonly Scenario[] = [
 function replayOf(call: Call, origin: string, tag: string, method = call.method): Call {
   const u = new URL(call.url);
   return { ...call, method, url: `${origin}${u.pathname}${u.search}&replay=${tag}` };
-}
-
-/** Chromium's verdict on one call made from the page. */
-async function verdict(page: Page, oracle: Oracle, call: Call) {
-  await runCalls(page, [call]);
-  const outcome = (await oracle.settle([call.url])).get(call.url)?.outcome;
-  if (!outcome) throw new Error(`no outcome for ${call.url}`);
-  return outcome;
-}
-
-/** The record the extension stored for a URL, once it carries Chromium's code (records are JSON strings). */
-async function recordFor(lens: Lens, tabId: number, url: string, corsError: string): Promise<FailureRecord> {
-  const worker = await lens.worker();
-  let found: FailureRecord | undefined;
-  await expect
-    .poll(
-      async () => {
-        const stored = await worker.evaluate(async (prefix) => {
-          const all = await chrome.storage.session.get(null);
-          return Object.entries(all)
-            .filter(([key]) => key.startsWith(prefix))
-            .map(([, value]) => value);
-        }, `rec:${tabId}:`);
-        found = stored
-          .map((v) => (typeof v === 'string' ? JSON.parse(v) : v) as FailureRecord)
-          .find((r) => r.exchange.request.url === url && r.judgement.verdict.status?.corsError === corsError);
-        return found !== undefined;
-      },
-      { message: `record for ${url}`, timeout: 15_000 },
-    )
-    .toBe(true);
-  return found as FailureRecord;
 }
 
 for (const scenario of SCENARIOS) {

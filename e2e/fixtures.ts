@@ -3,8 +3,10 @@
  * Chromium costs seconds; the suite runs on two cores), a fresh tab per test.
  */
 import { test as base, expect, type Page, type Worker } from '@playwright/test';
+import type { FailureRecord } from '../src/capture/records.ts';
 import { type Lens, launch } from '../test-support/browser/browser.ts';
-import type { Verdict } from '../test-support/browser/oracle.ts';
+import { type Call, runCalls } from '../test-support/browser/calls.ts';
+import type { Oracle, Verdict } from '../test-support/browser/oracle.ts';
 import { type CorsServers, startServers } from '../test-support/servers/cors-server.ts';
 
 export interface PanelRow {
@@ -74,6 +76,38 @@ export async function warmUp(lens: Lens, servers: CorsServers): Promise<void> {
     )
     .toBeGreaterThan(0);
   await page.close();
+}
+
+/** Chromium's verdict on one call made from the page. */
+export async function verdict(page: Page, oracle: Oracle, call: Call) {
+  await runCalls(page, [call]);
+  const outcome = (await oracle.settle([call.url])).get(call.url)?.outcome;
+  if (!outcome) throw new Error(`no outcome for ${call.url}`);
+  return outcome;
+}
+
+/** The record the extension stored for a URL, once it carries Chromium's code (records are JSON strings). */
+export async function recordFor(lens: Lens, tabId: number, url: string, corsError: string): Promise<FailureRecord> {
+  const worker = await lens.worker();
+  let found: FailureRecord | undefined;
+  await expect
+    .poll(
+      async () => {
+        const stored = await worker.evaluate(async (prefix) => {
+          const all = await chrome.storage.session.get(null);
+          return Object.entries(all)
+            .filter(([key]) => key.startsWith(prefix))
+            .map(([, value]) => value);
+        }, `rec:${tabId}:`);
+        found = stored
+          .map((v) => (typeof v === 'string' ? JSON.parse(v) : v) as FailureRecord)
+          .find((r) => r.exchange.request.url === url && r.judgement.verdict.status?.corsError === corsError);
+        return found !== undefined;
+      },
+      { message: `record for ${url}`, timeout: 15_000 },
+    )
+    .toBe(true);
+  return found as FailureRecord;
 }
 
 export const test = base.extend<object, { servers: CorsServers; lens: Lens; lensArgs: readonly string[] }>({

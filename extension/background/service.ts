@@ -358,7 +358,7 @@ export class LensService {
       this.seenReports.add(key);
       if (this.seenReports.size > 1000) this.seenReports.delete(this.seenReports.values().next().value as string);
       if (report.outcome === 'failed' && (await this.pageFailure(from, report))) continue;
-      this.record(this.tracker.hint(documentId, report, this.platform.now()));
+      this.record(this.tracker.hint(from, report, this.platform.now()));
     }
   }
 

@@ -168,7 +168,7 @@ describe('ExchangeTracker', () => {
 
   test('a page hint that arrived first gives the credentials mode and the API', () => {
     const t = new ExchangeTracker();
-    t.hint('DOC', { api: 'xhr', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+    t.hint({ tabId: 1, documentId: 'DOC' }, { api: 'xhr', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
     const [c] = feed(t, [send('1'), got('1', 200), error('1')]);
     expect(c?.exchange.request.credentials).toEqual({ mode: 'include', source: 'page' });
     expect(c?.exchange.request.initiator).toBe('xhr');
@@ -179,25 +179,35 @@ describe('ExchangeTracker', () => {
     const t = new ExchangeTracker();
     const [first] = feed(t, [send('1'), got('1', 200), error('1')]);
     expect(first?.exchange.request.credentials.source).toBe('default');
-    const amended = t.hint('DOC', { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+    const amended = t.hint(
+      { tabId: 1, documentId: 'DOC' },
+      { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' },
+      clock,
+    );
     expect(amended?.requestId).toBe('1');
     expect(amended?.amended).toBe(true);
     expect(amended?.exchange.request.credentials.source).toBe('page');
     // Only once.
-    expect(t.hint('DOC', { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock)).toBeNull();
+    expect(
+      t.hint({ tabId: 1, documentId: 'DOC' }, { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock),
+    ).toBeNull();
   });
 
   test('a hint from another document never applies', () => {
     const t = new ExchangeTracker();
-    t.hint('EVIL', { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+    t.hint({ tabId: 1, documentId: 'EVIL' }, { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
     const [c] = feed(t, [send('1'), got('1', 200), error('1')]);
     expect(c?.exchange.request.credentials.source).toBe('default');
   });
 
   test('memory stays bounded: floods of hints, unfinished requests and stray preflights', () => {
-    const t = new ExchangeTracker({ maxLive: 100, maxHintsPerDocument: 50, maxHintDocuments: 10, ttlMs: 60_000 });
+    const t = new ExchangeTracker({ maxLive: 100, maxHintsPerDocument: 50, maxHintDocumentsPerTab: 10, ttlMs: 60_000 });
     for (let i = 0; i < 10_000; i++)
-      t.hint(`D${i % 20}`, { api: 'fetch', url: `${API}?${i}`, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+      t.hint(
+        { tabId: 1, documentId: `D${i % 20}` },
+        { api: 'fetch', url: `${API}?${i}`, method: 'GET', credentials: 'include', mode: 'cors' },
+        clock,
+      );
     for (let i = 0; i < 5_000; i++) t.handle(send(`s${i}`, {}, { url: `${API}?${i}` }));
     for (let i = 0; i < 5_000; i++)
       t.handle(send(`o${i}`, { 'Access-Control-Request-Method': 'PUT' }, { method: 'OPTIONS', url: `${API}?o${i}` }));
@@ -210,9 +220,26 @@ describe('ExchangeTracker', () => {
     expect(t.size.live).toBe(0);
   });
 
+  test("a tab with hundreds of frames reporting only loses its own hints, never another tab's", () => {
+    const t = new ExchangeTracker({ maxHintsPerDocument: 8, maxHintDocumentsPerTab: 16 });
+    // 300 frames of an attacker's tab, 3 reports each, for URLs of its choosing.
+    for (let frame = 0; frame < 300; frame++)
+      for (let i = 0; i < 3; i++)
+        t.hint(
+          { tabId: 66, documentId: `EVIL${frame}` },
+          { api: 'fetch', url: `${API}?${i}`, method: 'GET', credentials: 'omit', mode: 'cors' },
+          clock,
+        );
+    // The victim's page says how it asked; its request's failure then takes that hint.
+    t.hint({ tabId: 1, documentId: 'DOC' }, { api: 'xhr', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+    const [c] = feed(t, [send('1'), got('1', 200), error('1')]);
+    expect(c?.exchange.request.credentials).toEqual({ mode: 'include', source: 'page' });
+    expect(t.size.hints).toBeLessThanOrEqual(16 * 3 + 1);
+  });
+
   test('a completed request leaves nothing behind, and takes back what its response reported', () => {
     const t = new ExchangeTracker();
-    t.hint('DOC', { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+    t.hint({ tabId: 1, documentId: 'DOC' }, { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
     const phases = all(t, [send('1'), got('1', 200, { 'Access-Control-Allow-Origin': '*' }), done('1')]).map((c) => [c.phase, c.recordId]);
     expect(phases).toEqual([
       ['headers', '1'],
@@ -223,7 +250,7 @@ describe('ExchangeTracker', () => {
 
   test('a response is reported at once, with the hint the page gave, before any error event', () => {
     const t = new ExchangeTracker();
-    t.hint('DOC', { api: 'xhr', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
+    t.hint({ tabId: 1, documentId: 'DOC' }, { api: 'xhr', url: API, method: 'GET', credentials: 'include', mode: 'cors' }, clock);
     const [c] = all(t, [send('1'), got('1', 200, { 'Access-Control-Allow-Origin': PAGE })]);
     expect(c?.phase).toBe('headers');
     expect(c?.exchange.request.credentials).toEqual({ mode: 'include', source: 'page' });
@@ -317,7 +344,7 @@ test('a hint that arrives between a failed preflight and the error event reaches
     got('p', 204, {}, { method: 'OPTIONS' }),
     done('p', { method: 'OPTIONS' }),
   ]);
-  t.hint('DOC', { api: 'xhr', url: API, method: 'PUT', credentials: 'include', mode: 'cors' }, clock);
+  t.hint({ tabId: 1, documentId: 'DOC' }, { api: 'xhr', url: API, method: 'PUT', credentials: 'include', mode: 'cors' }, clock);
   const [final] = all(t, [error('m', 'net::ERR_FAILED', { method: 'PUT' })]);
   expect(captures[0]?.exchange.request.credentials.source).toBe('default');
   expect(final?.recordId).toBe('pf:p');
@@ -342,7 +369,11 @@ describe('tabs without detailed capture', () => {
   });
   test('an event stream the page closed is not a failure', () => {
     const t = new ExchangeTracker();
-    t.hint('DOC', { api: 'eventsource', url: API, method: 'GET', credentials: 'same-origin', mode: 'cors', outcome: 'closed' }, clock);
+    t.hint(
+      { tabId: 1, documentId: 'DOC' },
+      { api: 'eventsource', url: API, method: 'GET', credentials: 'same-origin', mode: 'cors', outcome: 'closed' },
+      clock,
+    );
     expect(all(t, [error('es', 'net::ERR_FAILED', { watched: false })])).toEqual([]);
     // Another document's stream, or the same URL much later, is not covered.
     expect(all(t, [error('es2', 'net::ERR_FAILED', { watched: false, documentId: 'OTHER' })])).toHaveLength(1);

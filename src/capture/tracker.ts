@@ -50,6 +50,8 @@ export interface TrackerOptions {
   readonly ttlMs?: number;
   /** Most pending page hints per document. */
   readonly maxHintsPerDocument?: number;
+  /** Most documents with pending page hints per tab: a tab of many frames only loses its own. */
+  readonly maxHintDocumentsPerTab?: number;
   /** Most documents with pending hints. */
   readonly maxHintDocuments?: number;
   /** Recently finished failures kept for late hints. */
@@ -116,7 +118,15 @@ interface Recent {
   hinted: boolean;
 }
 
-const DEFAULTS = { maxLive: 5000, ttlMs: 120_000, maxHintsPerDocument: 256, maxHintDocuments: 256, maxRecent: 256, startedAt: 0 };
+const DEFAULTS = {
+  maxLive: 5000,
+  ttlMs: 120_000,
+  maxHintsPerDocument: 64,
+  maxHintDocumentsPerTab: 32,
+  maxHintDocuments: 4096,
+  maxRecent: 256,
+  startedAt: 0,
+};
 
 function pairingKey(e: RequestEventBase, url: string): string {
   return `${e.tabId}\u0000${e.frameId}\u0000${e.documentId ?? ''}\u0000${url}`;
@@ -133,6 +143,9 @@ export class ExchangeTracker {
   /** Pending page hints by hintKey (document, method, URL), oldest key first; counted per document. */
   private readonly hints = new Map<string, TimedHint[]>();
   private readonly hintsPerDocument = new Map<string, number>();
+  /** The documents with pending hints, per tab, and each document's tab. */
+  private readonly hintDocumentsPerTab = new Map<number, Set<string>>();
+  private readonly hintDocumentTab = new Map<string, number>();
   /** Recent failures without a hint, by hintKey, for hints that come late. */
   private readonly recentByKey = new Map<string, string[]>();
   private readonly recent = new Map<string, Recent>();
@@ -185,7 +198,8 @@ export class ExchangeTracker {
    * Records what the page said about one of its own calls (sender document from the browser, never from the
    * message). Returns an amended capture when the failure it describes was already reported.
    */
-  hint(documentId: string, hint: PageHint, now: number): Captured | null {
+  hint(from: { readonly tabId: number; readonly documentId: string }, hint: PageHint, now: number): Captured | null {
+    const { documentId } = from;
     if (hint.outcome === 'closed') {
       this.closedStreams.set(`${documentId} ${loosen(hint.url)}`, now);
       if (this.closedStreams.size > 256) this.closedStreams.delete(this.closedStreams.keys().next().value as string);
@@ -202,9 +216,16 @@ export class ExchangeTracker {
       return this.captured(recent.tracked, 'error', recent.error, hint, true);
     }
     const count = this.hintsPerDocument.get(documentId) ?? 0;
-    // A document over its share gets no more until some are used or expire: a flood only loses its own hints.
+    // A document over its share, or a tab with too many documents, gets no more until some are used or expire: a
+    // flood only loses its own hints, never another tab's.
     if (count >= this.options.maxHintsPerDocument) return null;
-    if (count === 0 && this.hintsPerDocument.size >= this.options.maxHintDocuments) return null;
+    if (count === 0) {
+      const documents = this.hintDocumentsPerTab.get(from.tabId) ?? new Set<string>();
+      if (documents.size >= this.options.maxHintDocumentsPerTab || this.hintsPerDocument.size >= this.options.maxHintDocuments) return null;
+      documents.add(documentId);
+      this.hintDocumentsPerTab.set(from.tabId, documents);
+      this.hintDocumentTab.set(documentId, from.tabId);
+    }
     this.hintsPerDocument.set(documentId, count + 1);
     const list = this.hints.get(key);
     if (list) list.push({ hint, time: now });
@@ -455,8 +476,16 @@ export class ExchangeTracker {
 
   private uncountHint(documentId: string): void {
     const n = (this.hintsPerDocument.get(documentId) ?? 1) - 1;
-    if (n <= 0) this.hintsPerDocument.delete(documentId);
-    else this.hintsPerDocument.set(documentId, n);
+    if (n > 0) {
+      this.hintsPerDocument.set(documentId, n);
+      return;
+    }
+    this.hintsPerDocument.delete(documentId);
+    const tabId = this.hintDocumentTab.get(documentId);
+    this.hintDocumentTab.delete(documentId);
+    const documents = tabId === undefined ? undefined : this.hintDocumentsPerTab.get(tabId);
+    documents?.delete(documentId);
+    if (tabId !== undefined && documents?.size === 0) this.hintDocumentsPerTab.delete(tabId);
   }
 
   private captured(tracked: Tracked, phase: Captured['phase'], error: string | null, hint: PageHint | null, amended: boolean): Captured {

@@ -16,6 +16,8 @@ export interface Requirements {
   readonly url: string;
   readonly path: string;
   readonly credentials: boolean;
+  /** The request's method, as the page wrote it. */
+  readonly method: string;
   /** Non-safelisted methods to allow, exactly as the browser sends them. */
   readonly methods: readonly string[];
   /** Request header names to allow (lower-case, as in Access-Control-Request-Headers). */
@@ -66,6 +68,7 @@ export function requirementsFor(exchange: Exchange, diagnosis: Diagnosis): Requi
     url: hop?.url ?? request.url,
     path,
     credentials: diagnosis.credentials.mode === 'include',
+    method,
     methods: isSafelistedMethod(method) ? [] : [method],
     headers: requestedHeaders,
     preflight: preflight !== null || requestedHeaders.length > 0 || !isSafelistedMethod(method),

@@ -1,6 +1,6 @@
 /**
  * The contract every stack's snippet keeps, checked on every stack for a table of failures. Expectations come from
- * the Requirements of each failure and from the libraries' documented spelling of their options (fix-stacks.md),
+ * the Requirements of each failure and from the libraries' documented spelling of their options,
  * never from what a generator printed: the exact origin through an allowlist, credentials only when the page sends
  * them, the exact method and request headers when preflighted, OPTIONS answered, Vary: Origin, and notes that point
  * at the trap behind this failure.
@@ -35,13 +35,37 @@ const CREDENTIALS: Record<StackId, RegExp | 'sent-by-the-service'> = {
   s3: 'sent-by-the-service',
 };
 
+/**
+ * What a library allows when its list is left alone (django-cors-headers' corsheaders.defaults, from its README):
+ * a snippet may rely on these, and must keep them when it adds to the list.
+ */
+const LIBRARY_DEFAULTS: Partial<Record<StackId, { methods: readonly string[]; headers: readonly string[] }>> = {
+  django: {
+    methods: ['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST', 'PUT'],
+    headers: [
+      'accept',
+      'authorization',
+      'content-type',
+      'user-agent',
+      'x-csrftoken',
+      'x-requested-with',
+      'accept-encoding',
+      'dnt',
+      'origin',
+    ],
+  },
+};
+
+/** Stacks whose library compares methods in lower case, and whose snippet writes them so. */
+const LOWER_CASE_METHODS: ReadonlySet<StackId> = new Set(['rails']);
+
 /** Stacks whose snippet writes the preflight answer itself (the others use a library or service that answers it). */
 const HAND_WRITTEN: ReadonlySet<StackId> = new Set(['headers', 'nginx', 'apache', 'caddy', 'cloudflare']);
 
-/** Configurations that echo any origin back (fix-stacks.md traps): never in a snippet. */
+/** Configurations that echo any origin back (each library's documented trap): never in a snippet. */
 const ECHO_ANY_ORIGIN = [
   /origin:\s*true/,
-  /CORS_ALLOW_ALL_ORIGINS/,
+  /CORS_ALLOW_ALL_ORIGINS\s*=\s*True/,
   /AllowAnyOrigin\(/,
   /SetIsOriginAllowed\(/,
   /add_header Access-Control-Allow-Origin \$http_origin/,
@@ -173,15 +197,23 @@ describe.each(Object.entries(SCENARIOS))('%s', (_name, scenario) => {
     if (r.credentials) {
       if (spelling === 'sent-by-the-service') expect(notes).toMatch(/Access-Control-Allow-Credentials: true/);
       else expect(f.code).toMatch(spelling);
-    } else {
-      expect(f.code).not.toMatch(/credentials/i);
+    } else if (spelling !== 'sent-by-the-service') {
+      expect(f.code).not.toMatch(spelling);
     }
 
     // A preflighted request: its method and header names, and OPTIONS answered.
     if (r.preflight) {
-      for (const header of r.headers) expect(f.code.toLowerCase()).toContain(header);
-      for (const method of r.methods) {
-        const asSent = new RegExp(`\\b${method}\\b`).test(f.code);
+      const defaults = LIBRARY_DEFAULTS[id];
+      for (const header of r.headers) {
+        if (!defaults?.headers.includes(header)) expect(f.code.toLowerCase()).toContain(header);
+      }
+      if (id === 'django') {
+        for (const line of f.code.split('\n').filter((l) => /^CORS_ALLOW_(HEADERS|METHODS) =/.test(l))) {
+          expect(line, 'library defaults kept').toMatch(/\(\*default_(headers|methods), /);
+        }
+      }
+      for (const method of r.methods.filter((m) => !defaults?.methods.includes(m))) {
+        const asSent = new RegExp(`\\b${LOWER_CASE_METHODS.has(id) ? method.toLowerCase() : method}\\b`).test(f.code);
         const upperWithPageFix =
           new RegExp(`\\b${method.toUpperCase()}\\b`).test(f.code) && /change the page/i.test(notes) && notes.includes(`'${method}'`);
         const impossibleSaid = notes.includes(`'${method}' cannot be allowed`);
@@ -247,5 +279,74 @@ describe('the Express options object', () => {
   test('a simple request without credentials gets only the allowlist', () => {
     const { r } = fixesFor(SCENARIOS['missing Allow-Origin']?.spec ?? {});
     expect(expressCorsOptions(r)).toEqual({ origin: [PAGE] });
+  });
+});
+
+describe('snippets that merge into the configuration a user already has', () => {
+  const { server } = fixesFor(SCENARIOS['credentialed PUT whose preflight is refused (401)']?.spec ?? {});
+  const fix = (id: StackId) => server.find((f) => f.stack === id) as ServerFix;
+
+  test('nginx: one location for the API prefix of the failing URL, the exact path as a note', () => {
+    expect(new URL(API).pathname).toBe('/v1/items');
+    expect(fix('nginx').code).toMatch(/^location \/v1\/ \{$/m);
+    expect(fix('nginx').notes.join(' ')).toContain('location = /v1/items');
+    expect(fix('nginx').where).toMatch(/delete its add_header Access-Control-\* lines/);
+  });
+
+  test('Apache: every header it sets is first unset in both tables, and it goes last in the virtual host', () => {
+    const code = fix('apache').code;
+    for (const name of ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Allow-Headers']) {
+      const set = code.indexOf(`Header always set ${name} `);
+      expect(set, name).toBeGreaterThan(0);
+      expect(code.indexOf(`Header unset ${name}\n`), name).toBeGreaterThan(0);
+      expect(code.indexOf(`Header unset ${name}\n`)).toBeLessThan(set);
+      expect(code.indexOf(`Header always unset ${name}\n`)).toBeLessThan(set);
+    }
+    expect(fix('apache').where).toMatch(/end of the <VirtualHost>/);
+  });
+
+  test('Caddy: tells the user to delete the header lines it replaces', () => {
+    expect(fix('caddy').where).toMatch(/Delete the header lines for Access-Control-\*/);
+  });
+
+  test('Django: pasted at the end of settings.py, keeps the library defaults, says exactly what CSRF needs', () => {
+    const { code, notes, where } = fix('django');
+    expect(where).toMatch(/end of settings\.py/);
+    expect(code).toContain('CORS_ALLOW_HEADERS = (*default_headers, "x-api-key")');
+    // PUT is among django-cors-headers' default methods: the list is left alone.
+    expect(code).not.toContain('CORS_ALLOW_METHODS');
+    expect(code).toContain('CORS_ALLOW_ALL_ORIGINS = False');
+    expect(code).toMatch(/MIDDLEWARE = \[\n {4}"corsheaders\.middleware\.CorsMiddleware",\n {4}\*\(m for m in MIDDLEWARE/);
+    expect(code).toContain('CSRF_TRUSTED_ORIGINS = ["https://app.example"]');
+    const said = notes.join(' ');
+    for (const need of ['X-CSRFToken', 'get_token', 'CSRF_TRUSTED_ORIGINS', 'CSRF_COOKIE_SAMESITE']) expect(said).toContain(need);
+  });
+
+  test('Go: a complete file that defines withCORS, no second handler :=', () => {
+    const { code, where } = fix('go');
+    expect(code.startsWith('package main\n')).toBe(true);
+    expect(code).toContain('func withCORS(h http.Handler) http.Handler {');
+    expect(code).not.toContain(':=');
+    expect(where).toMatch(/withCORS\(yourHandler\)/);
+  });
+
+  test("Flask answers preflights before the user's before_request handlers; FastAPI and Express say what they replace", () => {
+    expect(fix('flask').code).toContain('return app.make_default_options_response()');
+    expect(fix('flask').where).toMatch(/delete those/);
+    expect(fix('fastapi').where).toMatch(/delete that one/);
+    expect(fix('express').where).toMatch(/delete those/);
+  });
+
+  test('no placeholders where a complete snippet is possible', () => {
+    for (const f of server) {
+      if (f.stack === 'nginx' || f.stack === 'cloudflare') continue; // their notes name what stays the user's own
+      expect(f.code, f.stack).not.toMatch(/^\s*(#|\/\/) \.\.\.\s*$/m);
+    }
+  });
+
+  test('comments claim Vary only where the library sends it', () => {
+    expect(fix('fastapi').code).toMatch(/Vary: Origin on their responses/);
+    expect(fix('fastapi').code).not.toMatch(/every response/);
+    expect(fix('rails').notes.join(' ')).toMatch(/preflights itself \(200, without Vary/);
   });
 });

@@ -16,20 +16,22 @@ import {
   problemNotes,
   type ServerFix,
   type Stack,
+  sq,
   sqs,
 } from './common.ts';
 
 function cloudflare(r: Requirements): ServerFix {
   const preflightHeaders = [
-    `          'Access-Control-Allow-Methods': '${methodList(r).join(', ')}',`,
-    ...(r.headers.length > 0 ? [`          'Access-Control-Allow-Headers': '${headerList(r).join(', ')}',`] : []),
+    `          'Access-Control-Allow-Methods': ${sq(methodList(r).join(', '))},`,
+    ...(r.headers.length > 0 ? [`          'Access-Control-Allow-Headers': ${sq(headerList(r).join(', '))},`] : []),
     `          'Access-Control-Max-Age': '${PREFLIGHT_MAX_AGE}',`,
   ];
   return {
     stack: 'cloudflare',
     label: STACKS_CLOUD.cloudflare.label,
     language: 'javascript',
-    where: "Your Worker's fetch handler (module syntax); handle() stands for what it does today.",
+    where:
+      "Your Worker's module: rename what your fetch handler does today to async function handle(request, env, ctx) { ... } and make this the export default. Access-Control-* headers handle() still sets are replaced, not doubled.",
     code: lines(
       `const ALLOWED_ORIGINS = [${sqs([r.origin])}];`,
       '',
@@ -65,6 +67,9 @@ function cloudflare(r: Requirements): ServerFix {
       '    }',
       '    // Responses from fetch() have immutable headers: copy before editing.',
       '    response = new Response(response.body, response);',
+      "    // Replace what handle() may set: a leftover '*' would still let every other origin read the response.",
+      "    response.headers.delete('Access-Control-Allow-Origin');",
+      "    response.headers.delete('Access-Control-Allow-Credentials');",
       '    for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);',
       "    response.headers.append('Vary', 'Origin');",
       '    return response;',
@@ -72,7 +77,7 @@ function cloudflare(r: Requirements): ServerFix {
       '};',
     ),
     notes: [
-      'headers.set replaces an Access-Control-Allow-Origin the origin server may already send, so the response never carries two.',
+      'The Access-Control-Allow-Origin and -Credentials that handle() or your origin server send are replaced, so the response never carries two, nor a leftover *.',
       ...problemNotes(r, {
         'options-rejected': 'The Worker answers OPTIONS itself, before handle() and any authentication in it.',
         'duplicate-header':

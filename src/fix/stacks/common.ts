@@ -1,7 +1,9 @@
 /**
- * What every stack's generator shares: the fix's shape, the lists it fills in from Requirements, and the notes that
- * point at the part of the setup that is actually wrong. Facts per stack: /work/shared/reference/fix-stacks.md and
- * the sources named in each generator's module.
+ * What every stack's generator shares: the fix's shape, the lists it fills in from Requirements, the notes that point
+ * at the part of the setup that is actually wrong, and one quoting function per snippet language: every value that
+ * comes from the request (origin, path, method, header names) goes through one, never into a snippet raw. Facts per
+ * stack: the sources named in each generator's module; how each snippet is proven on its real server: README, "Fix
+ * snippets, proven on real servers".
  */
 import type { Problem, Requirements } from '../requirements.ts';
 
@@ -74,16 +76,53 @@ export function headerList(r: Requirements): string[] {
   return r.headers.map((h) => (h === 'content-type' ? 'Content-Type' : h === 'authorization' ? 'Authorization' : h));
 }
 
-/** A double-quoted string literal: valid in JavaScript, TypeScript, Python, Java, C#, Go and JSON. */
+/**
+ * A double-quoted string literal valid in JavaScript, TypeScript, JSON, Python, Java and C#: JSON's escapes (\\, \",
+ * \n, \uXXXX for other control characters and lone surrogates) mean the same in each, and Java's early \uXXXX
+ * translation never meets a quote or a line break because JSON writes those with short escapes.
+ */
 export const q = (s: string): string => JSON.stringify(s);
 
 /** A list of double-quoted literals, comma-separated, without brackets. */
 export const qs = (items: readonly string[]): string => items.map(q).join(', ');
 
-/** A single-quoted JavaScript or Ruby literal (both escape \ and ' the same way). */
-export const sq = (s: string): string => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+/** A single-quoted JavaScript literal (line terminators escaped: they may not appear raw in one). */
+export const sq = (s: string): string =>
+  `'${s.replace(/[\\'\n\r\u2028\u2029]/g, (c) => (c === '\\' || c === "'" ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}'`;
 
 export const sqs = (items: readonly string[]): string => items.map(sq).join(', ');
+
+/** A single-quoted Ruby literal: only \\ and \' are escapes there, every other character stands for itself. */
+export const rubyString = (s: string): string => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+
+/**
+ * A Go interpreted string literal: printable ASCII as is (with \\ and \" escaped), every other byte of the UTF-8
+ * encoding as \xNN (Go rejects JSON's \uXXXX for a lone surrogate).
+ */
+export function goString(s: string): string {
+  let out = '"';
+  for (const byte of utf8(s)) {
+    const c = String.fromCharCode(byte);
+    if (c === '"' || c === '\\') out += `\\${c}`;
+    else if (byte >= 0x20 && byte < 0x7f) out += c;
+    else out += `\\x${byte.toString(16).padStart(2, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/** UTF-8 bytes of a string, a lone surrogate as U+FFFD (the core has no TextEncoder type). */
+function utf8(s: string): number[] {
+  const bytes: number[] = [];
+  for (const ch of s) {
+    let cp = ch.codePointAt(0) ?? 0xfffd;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+    if (cp < 0x80) bytes.push(cp);
+    else if (cp < 0x800) bytes.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+    else if (cp < 0x10000) bytes.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+    else bytes.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+  }
+  return bytes;
+}
 
 /** The method the request uses that is not safelisted, as the page sent it ('' when there is none). */
 export const neededMethod = (r: Requirements): string => r.methods[0] ?? '';

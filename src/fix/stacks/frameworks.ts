@@ -9,6 +9,7 @@
  */
 import type { Requirements } from '../requirements.ts';
 import {
+  goString,
   headerList,
   lines,
   methodList,
@@ -16,10 +17,9 @@ import {
   problemNotes,
   q,
   qs,
+  rubyString,
   type ServerFix,
   type Stack,
-  sq,
-  sqs,
   uppercaseOnly,
 } from './common.ts';
 
@@ -114,30 +114,39 @@ function aspnet(r: Requirements): ServerFix {
 }
 
 function go(r: Requirements): ServerFix {
-  const field = (name: string, value: string) => `\t${`${name}:`.padEnd(18)}${value},`;
+  const field = (name: string, value: string) => `\t\t${`${name}:`.padEnd(18)}${value},`;
+  const list = (items: readonly string[]) => `[]string{${items.map(goString).join(', ')}}`;
   return {
     stack: 'go',
     label: STACKS_FRAMEWORKS.go.label,
     language: 'go',
-    where: 'Where you build your http.Handler: wrap the whole mux (go get github.com/rs/cors).',
+    where:
+      'A new file, cors.go, in the package that builds your handler (go get github.com/rs/cors; change package main if it is another), then serve withCORS(yourHandler): e.g. http.ListenAndServe(addr, withCORS(mux)). It replaces any cors.New(...), cors.Default() or cors.AllowAll() wrapping you have: delete that.',
     code: lines(
-      'import "github.com/rs/cors"',
+      'package main',
       '',
-      '// rs/cors adds Vary: Origin and answers preflights itself.',
-      'c := cors.New(cors.Options{',
-      field('AllowedOrigins', `[]string{${q(r.origin)}}`),
+      'import (',
+      '\t"net/http"',
+      '',
+      '\t"github.com/rs/cors"',
+      ')',
+      '',
+      '// withCORS wraps your whole handler, outermost: preflights are answered before your authentication',
+      '// middleware runs, and every response, errors included, gets the headers. rs/cors adds Vary: Origin.',
+      'func withCORS(h http.Handler) http.Handler {',
+      '\treturn cors.New(cors.Options{',
+      field('AllowedOrigins', list([r.origin])),
       r.credentials && field('AllowCredentials', 'true'),
-      field('AllowedMethods', `[]string{${qs(methodList(r, { upper: true }))}}`),
-      r.headers.length > 0 && field('AllowedHeaders', `[]string{${qs(headerList(r))}}`),
+      field('AllowedMethods', list(methodList(r, { upper: true }))),
+      r.headers.length > 0 && field('AllowedHeaders', list(headerList(r))),
       r.preflight && field('MaxAge', String(PREFLIGHT_MAX_AGE)),
-      '})',
-      '// Outermost: before your auth middleware, and around every handler (errors included).',
-      'handler := c.Handler(mux)',
+      '\t}).Handler(h)',
+      '}',
     ),
     notes: [
       'Without AllowedOrigins rs/cors allows every origin: keep the list. It also checks the method of actual requests: keep AllowedMethods.',
       ...problemNotes(r, {
-        'options-rejected': 'Wrap the outermost handler with c.Handler so preflights are answered before authentication middleware runs.',
+        'options-rejected': 'Wrap the outermost handler with withCORS so preflights are answered before authentication middleware runs.',
         'lowercase-method': uppercaseOnly(
           r,
           'rs/cors compares methods case-insensitively and answers a preflight with the upper-case name (Access-Control-Allow-Methods: PATCH)',
@@ -153,15 +162,16 @@ function rails(r: Requirements): ServerFix {
     stack: 'rails',
     label: STACKS_FRAMEWORKS.rails.label,
     language: 'ruby',
-    where: 'config/initializers/cors.rb (gem "rack-cors").',
+    where:
+      'config/initializers/cors.rb (gem "rack-cors"): replace the whole file, and delete any other Rack::Cors block (e.g. in config/application.rb).',
     code: lines(
       '# insert_before 0: outermost, so preflights are answered before authentication and errors get the headers.',
       'Rails.application.config.middleware.insert_before 0, Rack::Cors do',
       '  allow do',
-      `    origins ${sq(r.origin)} # allowlist: exact origins; rack-cors adds Vary: Origin`,
+      `    origins ${rubyString(r.origin)} # allowlist: exact origins`,
       "    resource '*',",
-      `      methods: %i[${methods.join(' ')}], # answered as ${methods.map((m) => m.toUpperCase()).join(', ')}`,
-      r.headers.length > 0 && `      headers: [${sqs(headerList(r))}],`,
+      `      methods: [${methods.map(rubyString).join(', ')}], # rack-cors compares them in lower case`,
+      r.headers.length > 0 && `      headers: [${headerList(r).map(rubyString).join(', ')}],`,
       r.credentials && '      credentials: true,',
       `      max_age: ${PREFLIGHT_MAX_AGE}`,
       '  end',
@@ -169,7 +179,7 @@ function rails(r: Requirements): ServerFix {
     ),
     notes: [
       ...(r.credentials ? ['rack-cors refuses to boot with a wildcard origin and credentials: true; keep the explicit origin.'] : []),
-      'rack-cors compares methods in lower case: write them as lower-case symbols, as above.',
+      'rack-cors adds Vary: Origin to actual responses; it answers preflights itself (200, without Vary, which caches do not need there).',
       ...problemNotes(r, {
         'options-rejected':
           'Keep insert_before 0: below your authentication middleware, preflights would be rejected before rack-cors sees them.',

@@ -52,7 +52,8 @@ function express(r: Requirements): ServerFix {
     stack: 'express',
     label: STACKS_NODE.express.label,
     language: 'javascript',
-    where: 'Your Express app, before the routes and before any authentication middleware. npm install cors',
+    where:
+      'Your Express app, before the routes and before any authentication middleware (npm install cors). It replaces any cors import and app.use(cors(...)) you have: delete those.',
     code: lines(
       "import cors from 'cors';",
       '',
@@ -82,7 +83,8 @@ function fastify(r: Requirements): ServerFix {
     stack: 'fastify',
     label: STACKS_NODE.fastify.label,
     language: 'javascript',
-    where: 'Your Fastify app, registered before your routes and authentication hooks. npm install @fastify/cors',
+    where:
+      'Your Fastify app, registered before your routes and authentication hooks (npm install @fastify/cors). It replaces any @fastify/cors import and register(cors, ...) you have: delete those.',
     code: lines(
       "import cors from '@fastify/cors';",
       '',
@@ -112,7 +114,8 @@ function koa(r: Requirements): ServerFix {
     stack: 'koa',
     label: STACKS_NODE.koa.label,
     language: 'javascript',
-    where: 'Your Koa app: the first app.use, before routers and authentication. npm install @koa/cors',
+    where:
+      'Your Koa app: the first app.use, before routers and authentication (npm install @koa/cors). It replaces any @koa/cors import and app.use(cors(...)) you have: delete those.',
     code: lines(
       "import cors from '@koa/cors';",
       '',
@@ -145,7 +148,8 @@ function hono(r: Requirements): ServerFix {
     stack: 'hono',
     label: STACKS_NODE.hono.label,
     language: 'typescript',
-    where: 'Your Hono app, before the routes and any authentication middleware (app.use runs in order).',
+    where:
+      'Your Hono app, before the routes and any authentication middleware (app.use runs in order). It replaces any hono/cors import and app.use(cors(...)) you have: delete those.',
     code: lines(
       "import { cors } from 'hono/cors';",
       '',

@@ -1,0 +1,205 @@
+/**
+ * What CORS Lens costs the pages a developer works on, measured the way a user pays it: Chromium driven over a bare
+ * CDP socket (bare.ts), a fresh profile per configuration and round, configurations interleaved and rotated each
+ * round so that the machine's drift hits them alike, every ratio taken against its floor in the same round.
+ *
+ * Workloads, in the page: a burst of 2,000 cross-site fetches (half failing CORS, 50 in flight), its settle time and
+ * the browser's CPU time; 50 sequential single fetches that pass (latency p50).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EXTENSION_DIR } from '../test-support/browser/browser.ts';
+import { BareBrowser, type BarePage, type BareBrowser as Browser, sleep } from './bare.ts';
+import { type Stats, stats } from './lib.ts';
+
+/** Host names for an ordinary site, mapped to the local servers. */
+export const ORDINARY = { page: 'shop.example', api: 'api.example' } as const;
+export const HOST_RULES = `--host-resolver-rules=MAP ${ORDINARY.page} 127.0.0.1, MAP ${ORDINARY.api} 127.0.0.1`;
+
+export type Extension = 'none' | 'noop' | 'listener' | 'lens' | 'compare';
+
+export interface Config {
+  readonly id: string;
+  readonly label: string;
+  readonly extension: Extension;
+  readonly origin: 'ordinary' | 'localhost';
+  /** closed; open (DevTools open on the tab, another panel shown); panel (the CORS panel shown in DevTools). */
+  readonly devtools: 'closed' | 'open' | 'panel';
+  /** The user turned detailed capture on for the page's site. */
+  readonly siteDetails?: boolean;
+  /** The configuration this one is compared with (its floor), by id. */
+  readonly floor?: string;
+}
+
+export interface Servers {
+  readonly pagePort: number;
+  readonly apiPort: number;
+}
+
+/** A do-nothing MV3 extension with CORS Lens's permissions; with `listener`, one empty onErrorOccurred like ours. */
+export function floorExtension(listener: boolean): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-floor-'));
+  const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(
+    path.join(dir, 'manifest.json'),
+    JSON.stringify({
+      manifest_version: 3,
+      name: listener ? 'one empty listener' : 'do nothing',
+      version: '1',
+      permissions: manifest.permissions,
+      host_permissions: manifest.host_permissions,
+      background: { service_worker: 'sw.js' },
+    }),
+  );
+  const types = ['xmlhttprequest', 'font', 'script', 'stylesheet', 'image', 'media', 'other'];
+  fs.writeFileSync(
+    path.join(dir, 'sw.js'),
+    listener ? `chrome.webRequest.onErrorOccurred.addListener(() => {}, { urls: ['<all_urls>'], types: ${JSON.stringify(types)} });\n` : '',
+  );
+  return dir;
+}
+
+export function origins(config: Config, servers: Servers): { page: string; api: string } {
+  return config.origin === 'localhost'
+    ? { page: `http://localhost:${servers.pagePort}`, api: `http://127.0.0.1:${servers.apiPort}` }
+    : { page: `http://${ORDINARY.page}:${servers.pagePort}`, api: `http://${ORDINARY.api}:${servers.apiPort}` };
+}
+
+export interface Measured {
+  readonly burstMs: number;
+  readonly burstCpuMs: number;
+  readonly singleP50Ms: number;
+}
+
+/** The burst: `total` fetches, every other one failing CORS (no Access-Control-Allow-Origin), `inFlight` at a time. */
+function burstScript(api: string, total: number, inFlight: number, tag: string): string {
+  return `(async () => {
+    const api = ${JSON.stringify(api)}, total = ${total}, inFlight = ${inFlight}, tag = ${JSON.stringify(tag)};
+    const star = encodeURIComponent(JSON.stringify({ 'access-control-allow-origin': '*' }));
+    let next = 0;
+    const t0 = performance.now();
+    const lane = async () => {
+      while (next < total) {
+        const i = next++;
+        await fetch(api + '/cors?b=' + tag + '-' + i + (i % 2 ? '&h=' + star : '')).then((r) => r.text(), () => null);
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, lane));
+    return performance.now() - t0;
+  })()`;
+}
+
+/** Sequential single fetches that pass: the latency of each, ms. */
+function singleScript(api: string, n: number, tag: string): string {
+  return `(async () => {
+    const star = encodeURIComponent(JSON.stringify({ 'access-control-allow-origin': '*' }));
+    const out = [];
+    for (let i = 0; i < ${n}; i++) {
+      const t = performance.now();
+      await fetch(${JSON.stringify(api)} + '/cors?single=${tag}-' + i + '&h=' + star).then((r) => r.text(), () => null);
+      out.push(performance.now() - t);
+    }
+    return out;
+  })()`;
+}
+
+/** Waits until DevTools on the page records its network log (a probe request shows up in it). */
+async function devtoolsRecording(browser: Browser, page: BarePage, api: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (let i = 0; Date.now() < deadline; i++) {
+    const probe = `${api}/cors?devtools-probe=${Date.now()}-${i}`;
+    await browser.evaluate(page, `fetch(${JSON.stringify(probe)}).catch(() => null)`);
+    await sleep(300);
+    for (const session of await browser.devtoolsSessions()) {
+      const seen = await browser.cdp
+        .evaluate<boolean>(
+          session,
+          `import('devtools://devtools/bundled/models/logs/logs.js').then((m) => m.NetworkLog.NetworkLog.instance().requests().some((r) => r.url() === ${JSON.stringify(probe)}), () => false)`,
+        )
+        .catch(() => false);
+      if (seen) return;
+    }
+  }
+  throw new Error('DevTools never recorded the page');
+}
+
+/** Waits until CORS Lens gets details from DevTools on the tab (its worker says 'devtools' for it). */
+async function lensWatching(browser: Browser, page: BarePage): Promise<void> {
+  const tabId = await browser.tabIdOf(page);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const records = await browser.inWorker<string[]>(
+      `chrome.storage.session.get(null).then((all) => Object.entries(all).filter(([k]) => k.startsWith('rec:${tabId}:')).map(([, v]) => v))`,
+    );
+    if (records.some((r) => r.includes('"source":"devtools"'))) return;
+    await sleep(300);
+  }
+  throw new Error('CORS Lens never got details from DevTools');
+}
+
+/** Shows the CORS panel in the page's DevTools. */
+async function showPanel(browser: Browser): Promise<void> {
+  const id = `chrome-extension://${browser.extensionId}CORS`;
+  for (const session of await browser.devtoolsSessions()) {
+    await browser.cdp.evaluate(
+      session,
+      `import('devtools://devtools/bundled/ui/legacy/legacy.js').then((m) => m.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(id)})).then(() => true, () => false)`,
+    );
+  }
+}
+
+/** Turns on detailed capture for a site, from an extension page (commands are only taken from those). */
+async function turnOnSiteDetails(browser: Browser, origin: string): Promise<void> {
+  const page = await browser.open(`chrome-extension://${browser.extensionId}/extension/panel/panel.html`);
+  await browser.evaluate(
+    page,
+    `chrome.runtime.sendMessage({ channel: 'cors-lens', type: 'detailOrigin', payload: { origin: ${JSON.stringify(origin)}, on: true } })`,
+  );
+  await browser.cdp.send('Target.closeTarget', { targetId: page.targetId });
+}
+
+/** One configuration, one round: a fresh browser, a warm-up, the burst, the single fetches. */
+export async function measure(config: Config, servers: Servers, dirs: Record<Extension, string | null>, round: number): Promise<Measured> {
+  const { page: pageOrigin, api } = origins(config, servers);
+  const browser = await BareBrowser.launch({
+    extensionDir: dirs[config.extension],
+    devtools: config.devtools !== 'closed',
+    extraArgs: [HOST_RULES],
+  });
+  try {
+    if (config.siteDetails) await turnOnSiteDetails(browser, pageOrigin);
+    const page = await browser.open(`${pageOrigin}/bench-${config.id}-${round}`);
+    if (config.devtools !== 'closed') {
+      await devtoolsRecording(browser, page, api);
+      if (config.extension === 'lens') {
+        await browser.evaluate(page, `fetch(${JSON.stringify(`${api}/cors?warm-details=${Date.now()}`)}).catch(() => null)`);
+        await lensWatching(browser, page);
+      }
+      if (config.devtools === 'panel') await showPanel(browser);
+    }
+    const tag = `${config.id}-${round}`;
+    await browser.evaluate(page, burstScript(api, 200, 50, `warm-${tag}`));
+    await sleep(200);
+    const cpu0 = browser.cpuMs();
+    const burstMs = await browser.evaluate<number>(page, burstScript(api, 2000, 50, tag));
+    const burstCpuMs = browser.cpuMs() - cpu0;
+    await sleep(300);
+    const singles = await browser.evaluate<number[]>(page, singleScript(api, 50, tag));
+    return { burstMs, burstCpuMs, singleP50Ms: stats(singles).median };
+  } finally {
+    await browser.close();
+  }
+}
+
+export interface CostResult {
+  readonly config: Config;
+  readonly runs: Measured[];
+}
+
+/** Per-round ratios of a configuration against its floor, for one measure. */
+export function ratioStats(results: Map<string, CostResult>, id: string, floor: string, key: keyof Measured): Stats {
+  const a = results.get(id)?.runs ?? [];
+  const b = results.get(floor)?.runs ?? [];
+  return stats(a.map((m, i) => m[key] / (b[i]?.[key] ?? Number.NaN)).filter((x) => Number.isFinite(x)));
+}

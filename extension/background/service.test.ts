@@ -1,0 +1,407 @@
+/**
+ * The worker's decisions, with a fake platform: rows from the browser's error events, details joined from DevTools'
+ * network log (before or after the error, after a restart, never twice), credentials from the page's reports, who may
+ * send which command or open which port, where detailed capture is armed, where a worker's failures are listed, and
+ * what a restarted worker recovers.
+ */
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import type { ErrorEvent } from '../../src/capture/events.ts';
+import type { FailureRecord } from '../../src/capture/records.ts';
+import type { KeyValueStore } from '../../src/capture/tab-log.ts';
+import { exchange } from '../../test-support/exchange.ts';
+import { DEVTOOLS_PORT, type LoggedItem, PANEL_PORT, type WorkerMessage } from '../protocol.ts';
+import type { PortLike, SenderLike } from './ports.ts';
+import { LensService, type WorkerPlatform } from './service.ts';
+
+const EXT = 'chrome-extension://lens';
+const PAGE = 'http://localhost:8801';
+const API = 'http://127.0.0.1:8802/cors?id=1';
+const TAB = 7;
+
+class MemoryStore implements KeyValueStore {
+  data = new Map<string, unknown>();
+  async get(keys: string[] | null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of this.data) if (!keys || keys.includes(k)) out[k] = structuredClone(v);
+    return out;
+  }
+  async set(items: Record<string, unknown>) {
+    for (const [k, v] of Object.entries(items)) this.data.set(k, structuredClone(v));
+  }
+  async remove(keys: string[]) {
+    for (const k of keys) this.data.delete(k);
+  }
+}
+
+interface Fake extends WorkerPlatform {
+  readonly badges: Map<number, string>;
+  readonly armedTabs: number[][];
+  clock: number;
+  tabs: { id: number; url: string }[];
+  frames: Map<number, string[]>;
+}
+
+function platform(session = new MemoryStore(), settings = new MemoryStore()): Fake {
+  const fake: Fake = {
+    session,
+    settings,
+    extensionOrigin: EXT,
+    clock: Date.now(),
+    now: () => fake.clock,
+    badges: new Map(),
+    setBadge: (tabId, text) => fake.badges.set(tabId, text),
+    tabs: [{ id: TAB, url: `${PAGE}/app` }],
+    openTabs: async () => fake.tabs,
+    frames: new Map(),
+    tabsShowingOrigin: async (origin) => [...fake.frames].filter(([, origins]) => origins.includes(origin)).map(([tab]) => tab),
+    armedTabs: [],
+    detailCapture: {
+      apply: (tabs) => {
+        fake.armedTabs.push([...tabs]);
+      },
+      watching: (tabId) => (fake.armedTabs.at(-1) ?? []).includes(tabId),
+    },
+  };
+  return fake;
+}
+
+class FakePort implements PortLike {
+  readonly sent: WorkerMessage[] = [];
+  disconnected = false;
+  private readonly messageListeners: ((m: unknown) => void)[] = [];
+  private readonly disconnectListeners: (() => void)[] = [];
+  constructor(
+    readonly name: string,
+    readonly sender: SenderLike,
+  ) {}
+  postMessage(message: unknown) {
+    this.sent.push(message as WorkerMessage);
+  }
+  disconnect() {
+    this.disconnected = true;
+    for (const l of this.disconnectListeners) l();
+  }
+  onMessage = { addListener: (l: (m: unknown) => void) => this.messageListeners.push(l) };
+  onDisconnect = { addListener: (l: () => void) => this.disconnectListeners.push(l) };
+  receive(message: unknown) {
+    for (const l of this.messageListeners) l(message);
+  }
+}
+
+const extensionPage = (path = 'extension/panel/panel.html'): SenderLike => ({ id: 'lens', url: `${EXT}/${path}`, origin: EXT });
+const contentScript = (tabId = TAB, documentId = 'DOC'): SenderLike => ({
+  id: 'lens',
+  url: `${PAGE}/app`,
+  origin: PAGE,
+  tab: { id: tabId },
+  frameId: 0,
+  documentId,
+});
+
+let requestIds = 0;
+function errorEvent(over: Partial<ErrorEvent> = {}): ErrorEvent {
+  return {
+    kind: 'error',
+    requestId: String(++requestIds),
+    url: API,
+    method: 'GET',
+    type: 'xmlhttprequest',
+    tabId: TAB,
+    frameId: 0,
+    documentId: 'DOC',
+    initiator: PAGE,
+    timeStamp: Date.now(),
+    error: 'net::ERR_FAILED',
+    ...over,
+  };
+}
+
+/** DevTools' exchange of a credentialed GET answered with the page's origin but no Access-Control-Allow-Credentials. */
+function logged(id: string, over: Partial<LoggedItem> = {}): LoggedItem {
+  return {
+    id,
+    started: Date.now(),
+    method: 'GET',
+    url: API,
+    resourceType: 'fetch',
+    exchange: exchange({
+      url: API,
+      origin: PAGE,
+      credentials: 'same-origin',
+      credentialsSource: 'default',
+      response: { headers: { 'access-control-allow-origin': PAGE } },
+    }),
+    ...over,
+  };
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+  await vi.advanceTimersByTimeAsync(0);
+}
+
+async function rows(service: LensService, tabId = TAB): Promise<FailureRecord[]> {
+  await settle();
+  return (await service.log.snapshot(tabId)).records as FailureRecord[];
+}
+
+function devtoolsPort(service: LensService, tabId = TAB): FakePort {
+  const port = new FakePort(DEVTOOLS_PORT, extensionPage('extension/devtools/devtools.html'));
+  service.onConnect(port);
+  port.receive({ type: 'inspect', tabId });
+  return port;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('rows and details', () => {
+  test('an error with DevTools closed is a row without details, counted on the badge', async () => {
+    const p = platform();
+    const s = new LensService(p);
+    s.onError(errorEvent());
+    const [r] = await rows(s);
+    expect(r?.uncaptured).toBe(true);
+    expect(r?.notWatched).toBe(true);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(p.badges.get(TAB)).toBe('1');
+  });
+
+  test("DevTools' exchange completes the row: same row, Chromium's code, details from DevTools", async () => {
+    const s = new LensService(platform());
+    s.onError(errorEvent());
+    await rows(s);
+    const port = devtoolsPort(s);
+    port.receive({ type: 'logged', items: [logged('a:1')] });
+    const list = await rows(s);
+    expect(list).toHaveLength(1);
+    expect(list[0]?.uncaptured).toBe(false);
+    expect(list[0]?.source).toBe('devtools');
+    expect(list[0]?.detailsId).toBe('a:1');
+    // Nothing said how the page asked: the only mode that explains the refusal is 'include'.
+    expect(list[0]?.judgement.verdict.status?.corsError).toBe('InvalidAllowCredentials');
+    expect(list[0]?.judgement.credentials.source).toBe('inferred');
+  });
+
+  test('an exchange that comes before the error waits for it, and the two make one row', async () => {
+    const s = new LensService(platform());
+    const port = devtoolsPort(s);
+    port.receive({ type: 'logged', items: [logged('a:1')] });
+    await settle();
+    s.onError(errorEvent());
+    const list = await rows(s);
+    expect(list).toHaveLength(1);
+    expect(list[0]?.source).toBe('devtools');
+  });
+
+  test('an exchange whose error event never comes (lost in a restart) makes the row itself', async () => {
+    const s = new LensService(platform());
+    devtoolsPort(s).receive({ type: 'logged', items: [logged('a:1')] });
+    expect(await rows(s)).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(2000);
+    const list = await rows(s);
+    expect(list.map((r) => [r.id, r.source, r.judgement.verdict.status?.corsError])).toEqual([
+      ['dt:a:1', 'devtools', 'InvalidAllowCredentials'],
+    ]);
+  });
+
+  test('exchanges sent again after a restart are not listed twice', async () => {
+    const session = new MemoryStore();
+    const first = new LensService(platform(session));
+    first.onError(errorEvent());
+    await rows(first);
+    devtoolsPort(first).receive({ type: 'logged', items: [logged('a:1')] });
+    await rows(first);
+    await first.log.flush();
+    // A new worker on the same storage; the devtools page reconnects and sends its recent exchanges again.
+    const second = new LensService(platform(session));
+    devtoolsPort(second).receive({ type: 'logged', items: [logged('a:1')] });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await rows(second)).toHaveLength(1);
+  });
+
+  test('the page saying it asked with credentials judges DevTools details again', async () => {
+    const s = new LensService(platform());
+    s.onError(errorEvent());
+    devtoolsPort(s).receive({
+      type: 'logged',
+      items: [logged('a:1', { exchange: exchange({ url: API, response: { headers: { 'access-control-allow-origin': '*' } } }) })],
+    });
+    await rows(s);
+    await s.onMessage(
+      {
+        channel: 'cors-lens',
+        type: 'reports',
+        payload: [{ api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors', outcome: 'failed', startedAt: 1 }],
+      },
+      contentScript(),
+    );
+    const [r] = await rows(s);
+    expect(r?.judgement.credentials).toEqual({ mode: 'include', source: 'page' });
+    expect(r?.judgement.verdict.status?.corsError).toBe('WildcardOriginNotAllowed');
+  });
+});
+
+describe('who may do what', () => {
+  test.each(['snapshot', 'clear', 'preserve', 'detailOrigin', 'settings'] as const)('%s is refused to a content script', async (type) => {
+    const s = new LensService(platform());
+    const payload = type === 'detailOrigin' ? { origin: PAGE, on: true } : type === 'settings' ? null : { tabId: TAB, preserve: true };
+    await expect(s.onMessage({ channel: 'cors-lens', type, payload }, contentScript())).rejects.toThrow(/not allowed/);
+    await expect(s.onMessage({ channel: 'cors-lens', type, payload }, extensionPage())).resolves.not.toThrow();
+  });
+
+  test("a content script cannot read or clear another tab's log", async () => {
+    const s = new LensService(platform());
+    s.onError(errorEvent());
+    await rows(s);
+    await expect(
+      s.onMessage({ channel: 'cors-lens', type: 'clear', payload: { tabId: TAB } }, contentScript(99, 'EVIL')),
+    ).rejects.toThrow();
+    expect(await rows(s)).toHaveLength(1);
+  });
+
+  test.each([PANEL_PORT, DEVTOOLS_PORT])('the %s port is closed for a content script', (name) => {
+    const s = new LensService(platform());
+    const port = new FakePort(name, contentScript());
+    s.onConnect(port);
+    expect(port.disconnected).toBe(true);
+  });
+
+  test("a report only ever describes the sender's own tab", async () => {
+    const s = new LensService(platform());
+    s.onError(errorEvent());
+    await rows(s);
+    // Another tab reports the same URL failing without credentials: the victim's row is not touched.
+    await s.onMessage(
+      {
+        channel: 'cors-lens',
+        type: 'reports',
+        payload: [{ api: 'fetch', url: API, method: 'GET', credentials: 'omit', mode: 'cors', outcome: 'failed' }],
+      },
+      contentScript(99, 'EVIL'),
+    );
+    const [r] = await rows(s);
+    expect(r?.exchange.request.credentials.source).not.toBe('page');
+    expect(await rows(s, 99)).toHaveLength(0);
+  });
+
+  test('reports that come from an extension page are ignored', async () => {
+    const s = new LensService(platform());
+    await s.onMessage(
+      {
+        channel: 'cors-lens',
+        type: 'reports',
+        payload: [{ api: 'fetch', url: API, method: 'GET', credentials: 'omit', mode: 'cors', outcome: 'failed' }],
+      },
+      { ...extensionPage(), tab: { id: TAB }, documentId: 'X' },
+    );
+    expect(await rows(s)).toHaveLength(0);
+  });
+});
+
+describe('detailed capture', () => {
+  test('a panel opened as a page arms its tab; DevTools open on the tab disarms it; the panel is told', async () => {
+    const p = platform();
+    const s = new LensService(p);
+    await s.ready;
+    const panel = new FakePort(PANEL_PORT, extensionPage());
+    s.onConnect(panel);
+    panel.receive({ type: 'subscribe', tabId: TAB, asPage: true });
+    await settle();
+    expect(p.armedTabs.at(-1)).toEqual([TAB]);
+    expect(s.captureState(TAB)).toBe('detailed');
+    const dt = devtoolsPort(s);
+    expect(p.armedTabs.at(-1)).toEqual([]);
+    expect(s.captureState(TAB)).toBe('devtools');
+    dt.disconnect();
+    expect(p.armedTabs.at(-1)).toEqual([TAB]);
+    await vi.advanceTimersByTimeAsync(100);
+    const told = panel.sent.flatMap((m) => (m.type === 'batch' ? m.messages : [m])).filter((m) => m.type === 'capture');
+    expect(told.map((m) => (m.type === 'capture' ? m.capture : ''))).toEqual(['detailed', 'devtools', 'detailed']);
+  });
+
+  test("a site turned on arms that site's tabs only, and a navigation away disarms", async () => {
+    const p = platform();
+    p.tabs = [
+      { id: 1, url: `${PAGE}/a` },
+      { id: 2, url: 'https://news.example/' },
+    ];
+    const s = new LensService(p);
+    await s.ready;
+    await s.onMessage({ channel: 'cors-lens', type: 'detailOrigin', payload: { origin: PAGE, on: true } }, extensionPage());
+    expect(p.armedTabs.at(-1)).toEqual([1]);
+    s.onNavigation(1, 0, 'D2', 'https://elsewhere.example/');
+    expect(p.armedTabs.at(-1)).toEqual([]);
+    // The setting survives a restart.
+    const again = new LensService({ ...p, openTabs: async () => [{ id: 3, url: `${PAGE}/b` }] });
+    await again.ready;
+    expect(p.armedTabs.at(-1)).toEqual([3]);
+  });
+});
+
+describe('restart and workers', () => {
+  test("a shared worker's failure is listed on the tabs of its origin, never on another site's", async () => {
+    const p = platform();
+    p.tabs = [
+      { id: 1, url: `${PAGE}/a` },
+      { id: 2, url: 'https://evil.example/' },
+    ];
+    p.frames.set(1, [PAGE]);
+    p.frames.set(2, ['https://evil.example']);
+    const s = new LensService(p);
+    s.onError(errorEvent({ tabId: -1, frameId: -1, documentId: null, initiator: 'https://evil.example', url: 'https://api.example/x' }));
+    await settle();
+    expect(await rows(s, 2)).toHaveLength(1);
+    expect(await rows(s, 1)).toHaveLength(0);
+  });
+
+  test("after a stop mid-traffic, the page's reports fill in failures whose events were lost", async () => {
+    const session = new MemoryStore();
+    const p = platform(session);
+    await session.set({ activity: p.clock - 2000 });
+    const s = new LensService(p);
+    await s.ready;
+    await s.onMessage(
+      {
+        channel: 'cors-lens',
+        type: 'reports',
+        payload: [
+          { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors', outcome: 'failed', startedAt: p.clock - 1000 },
+        ],
+      },
+      contentScript(),
+    );
+    const [r] = await rows(s);
+    expect(r?.pageReported).toBe(true);
+    expect(r?.uncaptured).toBe(true);
+  });
+
+  test('without a recent stop, a report alone never makes a row', async () => {
+    const p = platform();
+    const s = new LensService(p);
+    await s.ready;
+    await s.onMessage(
+      {
+        channel: 'cors-lens',
+        type: 'reports',
+        payload: [
+          { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors', outcome: 'failed', startedAt: p.clock - 1000 },
+        ],
+      },
+      contentScript(),
+    );
+    expect(await rows(s)).toHaveLength(0);
+  });
+});
+
+test('the log holds no secret from the URL of a failed request', async () => {
+  const s = new LensService(platform());
+  s.onError(errorEvent({ url: 'http://127.0.0.1:8802/x?access_token=S3CRET123&id=1' }));
+  const [r] = await rows(s);
+  expect(JSON.stringify(r)).not.toContain('S3CRET123');
+  expect(r?.exchange.request.url).toContain('access_token=');
+});
