@@ -296,7 +296,7 @@ export class TabLog {
     for (const { record: r } of this.tabs.get(tabId)?.entries ?? []) {
       if (r.kind !== 'cors' || !r.uncaptured || r.exchange.request.method !== method || Math.abs(r.time - time) > windowMs) continue;
       if (taken.has(r.id)) continue;
-      if ((r.exchange.hops.at(-1)?.url ?? r.exchange.request.url) === url) return r;
+      if (sameRequestUrl(r.exchange.hops.at(-1)?.url ?? r.exchange.request.url, url)) return r;
     }
     return undefined;
   }
@@ -533,4 +533,13 @@ function sameRecord(a: FailureRecord, b: FailureRecord): boolean {
 
 function counted(s: TabSummary, record: FailureRecord, sign: 1 | -1): TabSummary {
   return record.kind === 'cors' ? { ...s, count: s.count + sign } : { ...s, lookalikes: s.lookalikes + sign };
+}
+
+/**
+ * Whether two observations name the same request URL. The user name and password of a URL (XHR's open(method, url,
+ * async, user, password)) are in what webRequest reports, not in what DevTools' log shows.
+ */
+export function sameRequestUrl(a: string, b: string): boolean {
+  const bare = (u: string) => u.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#@]*@/, '$1');
+  return a === b || bare(a) === bare(b);
 }
