@@ -7,7 +7,6 @@
 import type { Page } from '@playwright/test';
 import type { Lens } from '../test-support/browser/browser.ts';
 import { runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
-import { CdpClient } from '../test-support/browser/cdp-client.ts';
 import { attachOracle } from '../test-support/browser/oracle.ts';
 import { type CorsServers, SERVER_SECRET } from '../test-support/servers/cors-server.ts';
 import { expect, freshTab, panelRows, test } from './fixtures.ts';
@@ -23,19 +22,6 @@ interface Snapshot {
 }
 
 const snapshot = (lens: Lens, tabId: number) => lens.command<Snapshot>('snapshot', { tabId });
-
-/** The worker's JS heap after a garbage collection, over CDP. */
-async function workerHeap(lens: Lens): Promise<number> {
-  const cdp = await CdpClient.connect(lens.debugPort as number);
-  try {
-    const target = (await cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(lens.extensionId));
-    const session = await cdp.attach(target?.targetId ?? '');
-    await cdp.send('HeapProfiler.collectGarbage', {}, session);
-    return (await cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, session)).usedSize;
-  } finally {
-    cdp.close();
-  }
-}
 
 /** A tab on the attacker's site (127.0.0.1: another site than the victim's localhost). */
 async function attackerTab(lens: Lens, servers: CorsServers, name: string): Promise<Page> {

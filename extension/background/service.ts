@@ -283,6 +283,11 @@ export class LensService {
     await this.log.ready;
     for (const item of items) {
       if (this.log.hasDetails(tabId, item.id) || this.isHeld(tabId, item.id)) continue;
+      // A request that passed: a warning row when its answer proves a dangerous setup (toRecord decides).
+      if (item.exchange.error === null) {
+        this.add(this.fromLog(tabId, item));
+        continue;
+      }
       const row = this.log.findUndetailed(tabId, item.method, item.url, item.started, JOIN_WINDOW_MS, this.joining);
       if (row) this.add(this.joined(row, item));
       else this.hold(tabId, item);

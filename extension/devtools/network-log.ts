@@ -8,6 +8,7 @@
  * The worker can stop at any time: the port then closes, and the last minute's exchanges are sent again on the new
  * one (the worker ignores the ones it already has), so a restart loses nothing seen here.
  */
+import { passiveFindings } from '../../src/audit/findings.ts';
 import { HarAssembler, type HarEntry, type LoggedExchange } from '../../src/capture/har.ts';
 import type { HeaderList } from '../../src/headers.ts';
 import { keptUrl, redactExchange } from '../../src/redact.ts';
@@ -116,7 +117,8 @@ export function watchNetworkLog(tabId: number): void {
     const now = Date.now();
     const items: LoggedItem[] = assembler
       .take(now)
-      .filter((x: LoggedExchange) => x.exchange.error !== null)
+      // Failures, and the passing requests whose answer already proves a dangerous setup (warnings).
+      .filter((x: LoggedExchange) => x.exchange.error !== null || passiveFindings(x.exchange).length > 0)
       .map((x) => ({ ...x, url: keptUrl(x.url), id: `${instance}:${++counter}`, exchange: redactExchange(x.exchange) }));
     if (items.length > 0) {
       for (const item of items) recent.push({ item, at: now });
