@@ -114,7 +114,8 @@ export async function recordFor(lens: Lens, tabId: number, url: string, corsErro
           .find((r) => r.exchange.request.url === keptUrl(url) && r.judgement.verdict.status?.corsError === corsError);
         return found !== undefined;
       },
-      { message: `record for ${url}`, timeout: 15_000 },
+      // Its details follow the error by a moment (on a busy machine, seconds).
+      { message: `record for ${url}`, timeout: 45_000 },
     )
     .toBe(true);
   return found as FailureRecord;
