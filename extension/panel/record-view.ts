@@ -8,7 +8,7 @@ import type { TabSummary } from '../../src/capture/tab-log.ts';
 import { diagnosisTitle } from '../../src/diagnose.ts';
 import type { Diagnosis } from '../../src/model.ts';
 import type { LogRecord } from '../../src/share/log-record.ts';
-import type { FilterFields } from './filter.ts';
+import { type FilterFields, LINES } from './filter.ts';
 
 /** Fields the capture may add to a record. All optional. */
 export interface RecordExtras {
@@ -117,9 +117,11 @@ export function filterFields(record: ShownRecord): FilterFields {
       request.headers,
       ...hops.flatMap((h) => [h.requestHeaders, h.response?.headers, h.preflight?.requestHeaders, h.preflight?.response?.headers]),
     ];
-    for (const list of lists) for (const h of list ?? []) words.push(`${h.name}: ${h.value}`);
+    const lines: number[] = [];
+    for (const list of lists) for (const h of list ?? []) lines.push(LINES.id(`${h.name}: ${h.value}`.toLowerCase()));
     f = {
       text: words.join('\n').toLowerCase(),
+      lines,
       code: codeOf(record).toLowerCase(),
       status: status === null ? '' : String(status),
       method: request.method.toLowerCase(),
