@@ -57,7 +57,7 @@ export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
   if (!verdict.status) {
     const text = lookalike ? lookalikeText(lookalike, exchange, verdict) : null;
     return {
-      verdict: lookalike ? 'lookalike' : 'pass',
+      result: lookalike ? 'lookalike' : 'pass',
       status: null,
       stage: verdict.stage,
       hop: verdict.hop,
@@ -80,7 +80,7 @@ export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
   const ctx = messageContext(exchange, verdict, hop);
   const lookalikeExplanation = lookalike ? lookalikeText(lookalike, exchange, verdict) : null;
   return {
-    verdict: 'fail',
+    result: 'fail',
     status: { corsError: code, failedParameter: clampText(verdict.status.failedParameter, 1024) },
     stage: verdict.stage,
     hop: verdict.hop,

@@ -177,7 +177,7 @@ export class LensService {
   }
 
   private observe(event: RequestEvent): void {
-    this.record(this.tracker.handle(event));
+    this.recordCapture(this.tracker.handle(event));
     const now = this.platform.now();
     if (now - this.activityWritten >= 1000) {
       this.activityWritten = now;
@@ -201,7 +201,7 @@ export class LensService {
 
   // ---- Records ------------------------------------------------------------------------------------------------------
 
-  private record(captured: Captured | null): void {
+  private recordCapture(captured: Captured | null): void {
     if (!captured) return;
     if (captured.phase === 'completed') {
       // The request went out after all (its preflight passed): take back what the preflight's response recorded.
@@ -213,7 +213,7 @@ export class LensService {
     if (captured.tabId < 0) {
       // A shared or service worker's request: shown on every tab of the worker's origin, never on another site's.
       void this.platform.tabsShowingOrigin(captured.exchange.request.origin).then((tabIds) => {
-        for (const tabId of tabIds) this.record({ ...captured, tabId, frameId: -1, documentId: null });
+        for (const tabId of tabIds) this.recordCapture({ ...captured, tabId, frameId: -1, documentId: null });
       });
       return;
     }
@@ -380,7 +380,7 @@ export class LensService {
       this.seenReports.add(key);
       if (this.seenReports.size > 1000) this.seenReports.delete(this.seenReports.values().next().value as string);
       if (report.outcome === 'failed' && (await this.pageFailure(from, report))) continue;
-      this.record(this.tracker.hint(from, report, this.platform.now()));
+      this.recordCapture(this.tracker.hint(from, report, this.platform.now()));
     }
   }
 
@@ -389,7 +389,7 @@ export class LensService {
     const captured = this.tracker.pageFailure(from, report, this.platform.now());
     if (!captured) return false;
     if (await this.log.hasRequest(from.tabId, from.documentId, report.method, report.url)) return true;
-    this.record(captured);
+    this.recordCapture(captured);
     return true;
   }
 

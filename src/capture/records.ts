@@ -206,7 +206,7 @@ export function recordDiagnosis(record: FailureRecord): Diagnosis {
   if (!record.uncaptured) return d;
   return {
     ...d,
-    verdict: 'fail',
+    result: 'fail',
     status: null,
     title: 'Blocked by CORS; the details were not captured',
     explanation: record.notWatched

@@ -50,7 +50,7 @@ export function WhatIf({ exchange, credentials, diagnosis }: { exchange: Exchang
   const result = useMemo(() => runWhatIf(exchange, credentials, draft), [exchange, credentials, draft]);
   const suggestion = useMemo(() => suggestedDraft(exchange, diagnosis, captured), [exchange, diagnosis, captured]);
   const d = result.diagnosis;
-  const passes = d.verdict === 'pass';
+  const passes = d.result === 'pass';
   const hops = exchange.hops.length;
   return (
     <section class="what-if" data-testid="what-if-editor" aria-label="What if the server answered differently">
@@ -92,7 +92,7 @@ export function WhatIf({ exchange, credentials, diagnosis }: { exchange: Exchang
       <div
         class={`verdict ${passes ? 'pass' : ''}`}
         data-testid="what-if-verdict"
-        data-verdict={d.verdict}
+        data-verdict={d.result}
         data-cors-error={d.status?.corsError ?? ''}
         aria-live="polite"
       >
