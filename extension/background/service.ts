@@ -12,15 +12,23 @@
  *   the panel opened as a page, or a site the user turned it on for; never while DevTools is open on the tab;
  * - the page relay: how the page asked (credentials mode), for its own frame's failed calls.
  */
-import { DetailOrigins } from '../../src/capture/arming.ts';
-import type { ErrorEvent, PageHint, RequestEvent } from '../../src/capture/events.ts';
-import { parseHint } from '../../src/capture/events.ts';
-import { type FailureRecord, toRecord } from '../../src/capture/records.ts';
-import { type KeyValueStore, sameRequestUrl, TabLog, type TabSummary } from '../../src/capture/tab-log.ts';
-import { type Captured, ExchangeTracker, type PageSender } from '../../src/capture/tracker.ts';
-import type { Exchange } from '../../src/model.ts';
-import { originOf } from '../../src/origin.ts';
-import { keptUrl } from '../../src/redact.ts';
+
+import type { ErrorEvent, Exchange, PageHint, RequestEvent } from '../../src/index.ts';
+import {
+  type Captured,
+  DetailOrigins,
+  ExchangeTracker,
+  type FailureRecord,
+  type KeyValueStore,
+  keptUrl,
+  originOf,
+  type PageSender,
+  parseHint,
+  sameRequestUrl,
+  TabLog,
+  type TabSummary,
+  toRecord,
+} from '../../src/index.ts';
 import {
   type CaptureState,
   type Commands,

@@ -3,11 +3,9 @@
  * how rows group, whether details are missing. The capture is growing new fields (where the details came from,
  * trimming, the tab's capture state); they are read here, as optional, and nowhere else.
  */
-import { recordDiagnosis } from '../../src/capture/records.ts';
-import type { TabSummary } from '../../src/capture/tab-log.ts';
-import { diagnosisTitle } from '../../src/diagnose.ts';
-import type { Diagnosis } from '../../src/model.ts';
-import type { LogRecord } from '../../src/share/log-record.ts';
+
+import type { Diagnosis, LogRecord, TabSummary } from '../../src/index.ts';
+import { diagnosisTitle, recordDiagnosis } from '../../src/index.ts';
 import { type FilterFields, LINES } from './filter.ts';
 
 /** Fields the capture may add to a record. All optional. */

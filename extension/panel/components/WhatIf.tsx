@@ -3,8 +3,8 @@
  * live by the same engine (src/what-if.ts). "Apply the suggested fix" writes the fix's headers in, to see it pass.
  */
 import { useMemo, useState } from 'preact/hooks';
-import type { Credentials, Diagnosis, Exchange } from '../../../src/model.ts';
-import { draftFrom, type MessageDraft, runWhatIf, suggestedDraft, type WhatIfDraft } from '../../../src/what-if.ts';
+import type { Credentials, Diagnosis, Exchange } from '../../../src/index.ts';
+import { draftFrom, type MessageDraft, runWhatIf, suggestedDraft, type WhatIfDraft } from '../../../src/index.ts';
 import { Text } from './Text.tsx';
 
 function MessageEditor({
