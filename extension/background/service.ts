@@ -98,6 +98,8 @@ export class LensService {
   private readonly held = new Map<number, Held[]>();
   /** Rows an exchange from DevTools was joined with, until the joined record is in the log (identical requests). */
   private readonly joining = new Set<string>();
+  /** The page's report of how it asked, for a row whose DevTools details are being stored, by record id. */
+  private readonly amendAfterJoin = new Map<string, Captured>();
   /** Page reports seen lately (a relay may send one twice when the worker answered late). */
   private readonly seenReports = new Set<string>();
   private activityWritten = 0;
@@ -225,6 +227,11 @@ export class LensService {
       });
       return;
     }
+    if (captured.amended && this.joining.has(captured.recordId)) {
+      // DevTools' details for this row are being stored: the page's word is applied to them once they are.
+      this.amendAfterJoin.set(captured.recordId, captured);
+      return;
+    }
     const stored = this.log.record(captured.tabId, captured.recordId);
     if (captured.amended && stored?.source === 'devtools') {
       // The page told how it asked, after DevTools' details came: judge those details again with it.
@@ -247,6 +254,11 @@ export class LensService {
     }
     void this.log.add(record).then(() => {
       this.joining.delete(record.id);
+      const amended = this.amendAfterJoin.get(record.id);
+      if (amended) {
+        this.amendAfterJoin.delete(record.id);
+        this.recordCapture(amended);
+      }
       const late = record.uncaptured ? this.takeHeld(record) : null;
       if (late) this.add(this.joined(record, late));
     });
@@ -279,6 +291,7 @@ export class LensService {
     // Passed by the headers DevTools saw: the error was not a CORS refusal; the row goes.
     if (!record) {
       this.joining.delete(row.id);
+      this.amendAfterJoin.delete(row.id);
       void this.log.retract(row.tabId, row.id);
     }
     return record ? { ...record, detailsId: item.id } : null;

@@ -86,6 +86,21 @@ describe('HarAssembler', () => {
     expect(x && judge(x.exchange).verdict.status?.corsError).toBe('PreflightInvalidStatus');
   });
 
+  test('a request stopped by a redirected preflight waits for the preflight DevTools lists hundreds of ms later', () => {
+    const url = `${API}/cors?id=3r`;
+    const a = new HarAssembler({ settleMs: 60, preflightWaitMs: 1000 });
+    a.add(entry({ url, method: 'PUT', status: 0, requestHeaders: [], error: 'net::ERR_FAILED' }), 0);
+    expect(a.take(300)).toEqual([]);
+    const late = preflight(url, 'PUT', { location: '/cors?moved=1' }, 302);
+    a.add({ ...late, error: 'net::ERR_INVALID_REDIRECT' }, 400);
+    const [x] = a.take(460);
+    expect(x && judge(x.exchange).verdict.status?.corsError).toBe('PreflightDisallowedRedirect');
+    // A request that never left and had no preflight is given up on after the wait, not kept.
+    a.add(entry({ url: `${API}/refused`, status: 0, requestHeaders: [], error: 'net::ERR_CONNECTION_REFUSED' }), 500);
+    expect(a.take(1000)).toEqual([]);
+    expect(a.take(1500)).toHaveLength(1);
+  });
+
   test('preflight passed, the actual response refused', () => {
     const url = `${API}/cors?id=4`;
     const [x] = run([

@@ -56,9 +56,11 @@ export interface AssemblerOptions {
   readonly maxKept?: number;
   /** Most entries waiting to settle. */
   readonly maxWaiting?: number;
+  /** How long a request that never left waits for a preflight DevTools lists late, ms. */
+  readonly preflightWaitMs?: number;
 }
 
-const DEFAULTS: Required<AssemblerOptions> = { settleMs: 60, keepMs: 30_000, maxKept: 512, maxWaiting: 512 };
+const DEFAULTS: Required<AssemblerOptions> = { settleMs: 60, keepMs: 30_000, maxKept: 512, maxWaiting: 512, preflightWaitMs: 1000 };
 
 /** Errors that end a request without anything to diagnose (cancelled, DevTools' own cache probe). */
 const NOISE_ERRORS = new Set(['net::ERR_ABORTED', 'net::ERR_CACHE_MISS']);
@@ -106,9 +108,11 @@ export class HarAssembler {
   /** The exchanges whose entries have settled: every request that failed, and every cross-origin one that passed. */
   take(now: number): LoggedExchange[] {
     const out: LoggedExchange[] = [];
-    const ready = this.waiting.filter((w) => now - w.at >= this.options.settleMs);
+    const isReady = (w: { entry: HarEntry; at: number }) =>
+      now - w.at >= this.options.settleMs && (now - w.at >= this.options.preflightWaitMs || !this.awaitsPreflight(w.entry));
+    const ready = this.waiting.filter(isReady);
     if (ready.length === 0) return out;
-    this.waiting = this.waiting.filter((w) => now - w.at < this.options.settleMs);
+    this.waiting = this.waiting.filter((w) => !isReady(w));
     for (const { entry } of ready) {
       const logged = this.assemble(entry);
       if (logged) out.push(logged);
@@ -116,6 +120,18 @@ export class HarAssembler {
     const limit = now - this.options.keepMs;
     this.kept = this.kept.filter((k) => !k.claimed && k.entry.started >= limit);
     return out;
+  }
+
+  /**
+   * Whether an entry may be a request its preflight stopped whose preflight is not in yet: DevTools lists a preflight
+   * that ended in a network error (a redirect, a refused connection) after the request it stopped, in a burst.
+   */
+  private awaitsPreflight(entry: HarEntry): boolean {
+    return (
+      entry.status === 0 &&
+      entry.error !== null &&
+      !this.kept.some((k) => !k.claimed && k.entry.resourceType === 'preflight' && (k.entry.preflightFor ?? k.entry.url) === entry.url)
+    );
   }
 
   /** Whether entries are waiting to settle (the caller then calls take again after settleMs). */
@@ -143,9 +159,12 @@ export class HarAssembler {
       'null';
     const leaves = chain.some((e) => !sameOrigin(origin, originOf(e.url)));
     if (last.error === null && !leaves) return null;
+    // A request its preflight stopped never left: DevTools lists the headers it was to carry, but not all the browser
+    // would have added (no client hints), so only the names the preflight announced are taken, as webRequest gives
+    // them; the engine adds the browser's own (cors/header-order.ts).
     const requestHeaders =
-      first.status === 0 && first.requestHeaders.length === 0
-        ? namesListedIn(firstHop.preflight?.requestHeaders ?? [], 'access-control-request-headers')
+      first.status === 0 && firstHop.preflight
+        ? namesListedIn(firstHop.preflight.requestHeaders, 'access-control-request-headers')
         : first.requestHeaders;
     const exchange: Exchange = {
       request: {

@@ -154,6 +154,20 @@ describe('TabLog', () => {
     expect(snap.summary.count).toBe(1);
   });
 
+  test('a record without details never replaces one with details, also when both were on their way at once', async () => {
+    const store = new FakeStore();
+    const log = new TabLog(store);
+    await log.add(record('x', 1, { uncaptured: true }));
+    // Details joined, and the page's late word about the same request (still without details), both before either is in.
+    const detailed = log.add(record('x', 1, { type: 'font' }));
+    const late = log.add(record('x', 1, { uncaptured: true, type: 'image' }));
+    await Promise.all([detailed, late]);
+    await log.flush();
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await log.snapshot(1)).records.map((r) => [r.type, r.uncaptured])).toEqual([['font', false]]);
+    expect((await new TabLog(store).snapshot(1)).records.map((r) => [r.type, r.uncaptured])).toEqual([['font', false]]);
+  });
+
   test('navigation starts a new log unless preserved; stale records of the old document are ignored', async () => {
     const log = new TabLog(new FakeStore());
     await log.navigate(1, 'DOC', 'http://a');

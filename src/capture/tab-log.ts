@@ -234,6 +234,15 @@ export class TabLog {
       return;
     }
     const state = this.state(record.tabId);
+    // Details may have been stored while this waited: a record without them must not replace them (the store, which
+    // may already hold this one from the urgent write, gets the stored record again).
+    const stored = this.find(record.tabId, record.id);
+    if (record.uncaptured && stored && !stored.uncaptured) {
+      this.urgent.delete(key);
+      this.dirty.add(key);
+      this.schedule();
+      return;
+    }
     if (this.isStale(state.summary, record)) {
       this.forget(key);
       this.schedule();

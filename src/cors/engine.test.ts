@@ -31,6 +31,18 @@ describe('preflight', () => {
       'preflight',
     ]);
   });
+  test("a preflight known only by Chromium's error for a redirected preflight (DevTools' log without its response)", () => {
+    const ex = exchange({ method: 'PUT', preflight: { status: 302 } });
+    const hop = ex.hops[0];
+    if (!hop?.preflight) throw new Error('the helper builds a preflight');
+    const bare = (error: string) => ({
+      ...ex,
+      hops: [{ ...hop, preflight: { ...(hop.preflight as NonNullable<typeof hop.preflight>), response: null, error } }],
+    });
+    expect(code(bare('net::ERR_INVALID_REDIRECT'))).toEqual(['PreflightDisallowedRedirect', '', 'preflight']);
+    // Another network error is no CORS verdict: the preflight never got an answer to check.
+    expect(evaluate(bare('net::ERR_CONNECTION_REFUSED'), 'same-origin').status).toBeNull();
+  });
   test('the preflight is checked with the actual request credentials mode', () => {
     const ex = exchange({ method: 'PUT', preflight: { headers: { ...ECHO, 'access-control-allow-methods': 'PUT' } } });
     expect(code(ex, 'include')).toEqual(['PreflightInvalidAllowCredentials', '', 'preflight']);

@@ -82,6 +82,9 @@ function accessOf(response: ResponseFacts, url: string, origin: string, credenti
   });
 }
 
+/** The network error Chromium's preflight loader reports for a preflight answered by a redirect, and for nothing else. */
+const PREFLIGHT_REDIRECTED = 'net::ERR_INVALID_REDIRECT';
+
 /**
  * The preflight's verdict, or null when it passed. `headerOrder` is the request's header names in Blink's
  * header-map order (header-order.ts): the order Chromium checks them in, which names the header it reports.
@@ -94,6 +97,9 @@ export function checkPreflight(
   headerOrder: readonly string[] = [],
 ): CorsErrorStatus | null {
   const preflight = hop.preflight;
+  // Chromium's preflight loader ends a redirected preflight with net::ERR_INVALID_REDIRECT, whatever the redirect,
+  // and DevTools' log may list it before (or without) its response (docs/capture.md).
+  if (!preflight?.response && preflight?.error === PREFLIGHT_REDIRECTED) return fail('PreflightDisallowedRedirect');
   if (!preflight?.response) return null;
   const response = preflight.response;
   // //net follows (and the preflight loader refuses) 301, 302, 303, 307 and 308 with a Location; 300 is not a redirect
