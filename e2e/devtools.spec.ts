@@ -42,6 +42,21 @@ async function showPanels(): Promise<string[]> {
   return fronts;
 }
 
+/** The DevTools window of the tab showing this URL (another tab's may linger after its tab closed). */
+async function frontOf(pageUrl: string): Promise<{ session: string; targetId: string } | null> {
+  for (const t of (await cdp.targets()).filter((x) => x.url.startsWith('devtools://devtools/bundled/devtools_app.html'))) {
+    const session = await cdp.attach(t.targetId);
+    const inspected = await cdp
+      .evaluate<string>(
+        session,
+        `import('devtools://devtools/bundled/core/sdk/sdk.js').then((m) => m.TargetManager.TargetManager.instance().primaryPageTarget()?.inspectedURL() ?? '')`,
+      )
+      .catch(() => '');
+    if (inspected === pageUrl) return { session, targetId: t.targetId };
+  }
+  return null;
+}
+
 test('the CORS panel in real DevTools shows the inspected tab and its failures', async ({ servers }) => {
   // DevTools loads each tab's front-end, and the panel's page when first shown: on a busy two-core machine, slowly.
   test.setTimeout(180_000);
@@ -122,14 +137,18 @@ test('docked right the split stacks, undocked it does not; keys typed in DevTool
 }) => {
   test.setTimeout(180_000);
   const page = await lens.context.newPage();
-  // One DevTools window: the one of this tab.
+  // The other tabs closed, so that DevTools shows this tab's window (a closed tab's DevTools window may linger).
   for (const other of lens.context.pages()) if (other !== page) await other.close();
   await page.goto(`${servers.pageOrigin}/docked-${Date.now()}`);
+  // A tab the test framework does not list may remain (an extension page): DevTools docked in a background tab is
+  // not shown, so this tab is brought to the front.
+  await page.bringToFront();
   const tabId = await lens.tabIdOf(page);
   await detailsReady(lens, tabId);
   const oracle = await attachOracle(lens.context, page);
   // The panel shown before any request, so its tab's details are captured from the first one.
   const panelOfTab = async (): Promise<{ session: string; layout: Layout } | null> => {
+    await page.bringToFront();
     await showPanels();
     for (const t of (await cdp.targets()).filter((x) => x.url.includes(`${lens.extensionId}/extension/panel/panel.html`))) {
       const session = await cdp.attach(t.targetId);
@@ -158,15 +177,17 @@ test('docked right the split stacks, undocked it does not; keys typed in DevTool
       async () => {
         const found = await panelOfTab();
         // Details may come a moment after the row (DevTools' network log reports a request when it has finished).
-        if (found?.layout.rows.length === 2 && found.layout.rows.every((r) => r.code !== 'Unknown'))
+        // The panel applies messages while not shown, too: its layout is measured once DevTools shows it (width > 0).
+        if (found?.layout.rows.length === 2 && found.layout.rows.every((r) => r.code !== 'Unknown') && found.layout.width > 0)
           [panel, layout] = [found.session, found.layout];
         return layout !== null;
       },
       { timeout: 90_000 },
     )
     .toBe(true);
-  // One DevTools window is open: the one of this tab.
-  const front = (await showPanels())[0] ?? '';
+  const ours = await frontOf(page.url());
+  expect(ours, 'the DevTools window of this tab').not.toBeNull();
+  const front = ours?.session ?? '';
   const docked = layout as Layout | null;
   // Docked right: narrow, stacked, 12px text, DevTools' light theme; the two identical failures are one row of 2.
   expect(docked?.width).toBeLessThan(640);
@@ -199,10 +220,9 @@ test('docked right the split stacks, undocked it does not; keys typed in DevTool
     front,
     `import('devtools://devtools/bundled/ui/legacy/legacy.js').then((m) => m.DockController.DockController.instance().setDockSide('undocked'))`,
   );
-  const frontTarget = (await cdp.targets()).find((x) => x.url.startsWith('devtools://devtools/bundled/devtools_app.html'));
   await expect
     .poll(async () => {
-      const { windowId } = await cdp.send<{ windowId: number }>('Browser.getWindowForTarget', { targetId: frontTarget?.targetId });
+      const { windowId } = await cdp.send<{ windowId: number }>('Browser.getWindowForTarget', { targetId: ours?.targetId });
       await cdp.send('Browser.setWindowBounds', { windowId, bounds: { width: 1280, height: 800 } });
       return (await cdp.evaluate<Layout>(panel, LAYOUT)).direction;
     })

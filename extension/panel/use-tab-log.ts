@@ -8,6 +8,9 @@ import type { FailureRecord, TabSummary } from '../../src/index.ts';
 import { browser, inDevtools } from '../platform/index.ts';
 import { type CaptureState, PANEL_PORT, type PanelMessage, type WorkerMessage } from '../protocol.ts';
 
+/** How long messages wait for a frame before they are applied anyway, ms. */
+const RENDER_FALLBACK_MS = 500;
+
 export interface TabLogView {
   readonly summary: TabSummary | null;
   readonly records: readonly FailureRecord[];
@@ -70,8 +73,12 @@ export function useTabLog(tabId: number | null): TabLogView {
     let delay = 100;
     let queue: WorkerMessage[] = [];
     let frame: number | null = null;
+    let fallback: ReturnType<typeof setTimeout> | null = null;
     const render = () => {
+      if (frame !== null) cancelAnimationFrame(frame);
+      if (fallback !== null) clearTimeout(fallback);
       frame = null;
+      fallback = null;
       const messages = queue;
       queue = [];
       setView((v) => messages.reduce(applyMessage, v));
@@ -81,8 +88,13 @@ export function useTabLog(tabId: number | null): TabLogView {
       port.onMessage.addListener((message: unknown) => {
         delay = 100;
         queue.push(message as WorkerMessage);
-        // At most one render per frame; a hidden panel renders nothing until it is shown again.
-        if (frame === null) frame = requestAnimationFrame(render);
+        // At most one render per frame. A window the browser does not paint (hidden, occluded, a DevTools window in
+        // the background) runs no frames: there the messages are applied twice a second, so the queue stays short
+        // and the panel is current when it is seen.
+        if (frame === null) {
+          frame = requestAnimationFrame(render);
+          fallback = setTimeout(render, RENDER_FALLBACK_MS);
+        }
       });
       port.onDisconnect.addListener(() => {
         setView((v) => ({ ...v, connected: false }));
@@ -99,6 +111,7 @@ export function useTabLog(tabId: number | null): TabLogView {
       closed = true;
       if (retry) clearTimeout(retry);
       if (frame !== null) cancelAnimationFrame(frame);
+      if (fallback !== null) clearTimeout(fallback);
       port?.disconnect();
     };
   }, [tabId]);
