@@ -52,6 +52,18 @@ export interface WorkerPlatform {
   tabsShowingOrigin(origin: string): Promise<number[]>;
   /** The extension's own detailed capture (extraHeaders listeners), filtered to these tabs. */
   readonly detailCapture: { apply(tabs: readonly number[]): void; watching(tabId: number): boolean };
+  /**
+   * A browser's own capture, where the default one (error events, DevTools' log, arming) does not apply: it sees
+   * every tab's details and takes the pages' reports; its records come in through onRecord. Firefox's:
+   * firefox-capture.ts.
+   */
+  readonly ownCapture?: OwnCapture;
+}
+
+/** A browser's own capture (WorkerPlatform.ownCapture). */
+export interface OwnCapture {
+  /** A page relay's report of one of its frame's calls, attributed to the sender the browser names. */
+  report(from: PageSender, report: PageHint, now: number): void;
 }
 
 const ARMED_KEY = 'armed';
@@ -139,6 +151,7 @@ export class LensService {
 
   /** How much is captured on a tab now (see CaptureState). */
   captureState(tabId: number): CaptureState {
+    if (this.platform.ownCapture) return 'detailed';
     if ((this.devtools.get(tabId)?.size ?? 0) > 0) return 'devtools';
     return this.armed.includes(tabId) ? 'detailed' : 'counting';
   }
@@ -174,6 +187,18 @@ export class LensService {
   /** onSendHeaders / onHeadersReceived of the detailed capture, adapted. */
   onDetailEvent(event: RequestEvent): void {
     this.observe(event);
+  }
+
+  /** A record of the browser's own capture (ownCapture); a worker's request is listed on the tabs of its origin. */
+  onRecord(record: FailureRecord): void {
+    void this.ready.then(async () => {
+      if (record.tabId >= 0) {
+        this.add(record);
+        return;
+      }
+      const tabIds = await this.platform.tabsShowingOrigin(record.exchange.request.origin);
+      for (const tabId of tabIds) this.add({ ...record, tabId, frameId: -1, documentId: null });
+    });
   }
 
   private observe(event: RequestEvent): void {
@@ -372,6 +397,10 @@ export class LensService {
       if (this.seenReports.has(key)) continue;
       this.seenReports.add(key);
       if (this.seenReports.size > 1000) this.seenReports.delete(this.seenReports.values().next().value as string);
+      if (this.platform.ownCapture) {
+        this.platform.ownCapture.report(from, report, this.platform.now());
+        continue;
+      }
       if (report.outcome === 'failed' && (await this.pageFailure(from, report))) continue;
       this.record(this.tracker.hint(from, report, this.platform.now()));
     }

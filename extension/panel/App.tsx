@@ -1,6 +1,6 @@
 /** The CORS panel: the tab's failures on the left, the selected one explained on the right. */
 import { useMemo, useState } from 'preact/hooks';
-import { recordCode } from '../../src/capture/records.ts';
+import { recordCode, recordReason } from '../../src/capture/records.ts';
 import { STACK_IDS, type StackId } from '../../src/fix/index.ts';
 import { send } from '../platform/index.ts';
 import { FailureDetail } from './components/FailureDetail.tsx';
@@ -21,7 +21,8 @@ export function App({ tabId }: { tabId: number | null }) {
   const [stack, setStack] = useState<StackId>(savedStack);
   // One lower-cased search text per record, built when the records change, not on every keystroke.
   const searchText = useMemo(
-    () => view.records.map((r) => `${r.exchange.request.method} ${r.exchange.request.url} ${recordCode(r)}`.toLowerCase()),
+    () =>
+      view.records.map((r) => `${r.exchange.request.method} ${r.exchange.request.url} ${recordReason(r)} ${recordCode(r)}`.toLowerCase()),
     [view.records],
   );
   const visible = useMemo(() => {

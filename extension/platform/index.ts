@@ -9,6 +9,12 @@ import { type Send, sender } from '../protocol.ts';
 export type { Runtime, Tabs, WebNavigation, WebRequest } from 'webextension-polyfill';
 export { browser };
 
+/**
+ * Whether this is Firefox (only Firefox's runtime has getBrowserInfo). One build serves both browsers; where they
+ * differ (capture: background/firefox-capture.ts; the devtools page) the code asks here.
+ */
+export const isFirefox: boolean = typeof (browser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo === 'function';
+
 /** Sends a typed command to the service worker (protocol.ts). */
 export const send: Send = sender(browser.runtime);
 

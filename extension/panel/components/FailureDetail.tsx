@@ -2,6 +2,7 @@
 import { useMemo } from 'preact/hooks';
 import { type FailureRecord, recordDiagnosis } from '../../../src/capture/records.ts';
 import { STACKS, type StackId, suggestFixes } from '../../../src/fix/index.ts';
+import type { Diagnosis } from '../../../src/model.ts';
 import { CodeBlock } from './CodeBlock.tsx';
 import { HeaderTable } from './HeaderTable.tsx';
 import { RawHeaders } from './RawHeaders.tsx';
@@ -14,6 +15,38 @@ const CREDENTIALS_SOURCE: Record<string, string> = {
   default: 'the default',
 };
 
+/** Chromium's verdict: its CorsError, failedParameter and console message. */
+function ChromiumVerdict({ d }: { d: Diagnosis }) {
+  if (!d.status) return null;
+  return (
+    <>
+      <div>
+        <span class="label">Chromium</span> <code data-testid="cors-error">{d.status.corsError}</code>
+        {d.status.failedParameter !== '' && (
+          <>
+            {' '}
+            <span class="label">failedParameter</span> <code data-testid="failed-parameter">{d.status.failedParameter}</code>
+          </>
+        )}
+      </div>
+      <blockquote data-testid="console-message">{d.consoleMessage}</blockquote>
+    </>
+  );
+}
+
+/** Firefox's verdict: its console message word for word, and the MDN page for its reason. */
+function FirefoxVerdict({ d }: { d: Diagnosis }) {
+  if (!d.firefox) return null;
+  return (
+    <div>
+      <span class="label">Firefox</span> <span data-testid="firefox-reason">{d.firefox.text}</span>{' '}
+      <a href={d.firefox.mdnUrl} target="_blank" rel="noreferrer">
+        MDN: {d.firefox.key}
+      </a>
+    </div>
+  );
+}
+
 export function FailureDetail({ record, stack, onStack }: { record: FailureRecord; stack: StackId; onStack: (s: StackId) => void }) {
   const { exchange } = record;
   const d = useMemo(() => recordDiagnosis(record), [record]);
@@ -25,6 +58,7 @@ export function FailureDetail({ record, stack, onStack }: { record: FailureRecor
       class="detail"
       data-testid="detail"
       data-cors-error={d.status?.corsError ?? ''}
+      data-firefox-reason={record.firefox?.reason}
       data-credentials={d.credentials.mode}
       data-credentials-source={d.credentials.source}
       data-initiator={exchange.request.initiator}
@@ -36,27 +70,19 @@ export function FailureDetail({ record, stack, onStack }: { record: FailureRecor
         from <span class="origin">{exchange.request.origin}</span>, credentials <strong>{d.credentials.mode}</strong> (
         {CREDENTIALS_SOURCE[d.credentials.source]}){exchange.hops.length > 1 && <span>, redirected {exchange.hops.length - 1}×</span>}
       </p>
-      {d.status && (
+      {record.firefox ? (
+        // Judged in Firefox: Firefox's own verdict first; Chromium's on the same exchange, when it refuses it too.
         <div class="verdict">
-          <div>
-            <span class="label">Chromium</span> <code data-testid="cors-error">{d.status.corsError}</code>
-            {d.status.failedParameter !== '' && (
-              <>
-                {' '}
-                <span class="label">failedParameter</span> <code data-testid="failed-parameter">{d.status.failedParameter}</code>
-              </>
-            )}
-          </div>
-          <blockquote data-testid="console-message">{d.consoleMessage}</blockquote>
-          {d.firefox && (
-            <div>
-              <span class="label">Firefox</span> <span data-testid="firefox-reason">{d.firefox.text}</span>{' '}
-              <a href={d.firefox.mdnUrl} target="_blank" rel="noreferrer">
-                MDN: {d.firefox.key}
-              </a>
-            </div>
-          )}
+          <FirefoxVerdict d={d} />
+          <ChromiumVerdict d={d} />
         </div>
+      ) : (
+        d.status && (
+          <div class="verdict">
+            <ChromiumVerdict d={d} />
+            <FirefoxVerdict d={d} />
+          </div>
+        )
       )}
       {d.divergence.text && (
         <p class="divergence" data-testid="divergence">

@@ -4,7 +4,7 @@
  * the rows in view plus a margin, so 10,000 rows cost what 60 do.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type FailureRecord, recordCode, recordDiagnosis } from '../../../src/capture/records.ts';
+import { type FailureRecord, recordCode, recordDiagnosis, recordReason } from '../../../src/capture/records.ts';
 
 const ROW_HEIGHT = 21;
 const WINDOW_FROM = 1000;
@@ -15,6 +15,7 @@ function Row({ r, selected, onSelect }: { r: FailureRecord; selected: boolean; o
     <tr
       data-testid={r.kind === 'cors' ? 'failure' : 'lookalike'}
       data-cors-error={recordCode(r)}
+      data-firefox-reason={r.kind === 'cors' ? r.firefox?.reason : undefined}
       data-method={r.exchange.request.method}
       data-url={r.exchange.request.url}
       data-origin={r.exchange.request.origin}
@@ -29,7 +30,7 @@ function Row({ r, selected, onSelect }: { r: FailureRecord; selected: boolean; o
       <td class="u" title={r.exchange.request.url}>
         {r.exchange.request.url}
       </td>
-      <td class="c">{r.kind === 'cors' ? (r.uncaptured ? 'Blocked (details missing)' : recordCode(r)) : recordDiagnosis(r).title}</td>
+      <td class="c">{r.kind === 'cors' ? (r.uncaptured ? 'Blocked (details missing)' : recordReason(r)) : recordDiagnosis(r).title}</td>
     </tr>
   );
 }
