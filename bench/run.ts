@@ -338,6 +338,12 @@ async function main(): Promise<void> {
       p.render.median < 50,
     );
     row(
+      'panel filter index, 10,000 rows (in the background, after the render)',
+      `${p.index.median.toFixed(0)} ms (${p.index.min.toFixed(0)}-${p.index.max.toFixed(0)})`,
+      '',
+      null,
+    );
+    row(
       'panel filter keystroke',
       `${p.filter.median.toFixed(1)} ms (${p.filter.min.toFixed(1)}-${p.filter.max.toFixed(1)})`,
       '< 8 ms',

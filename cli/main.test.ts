@@ -146,7 +146,7 @@ describe('network errors: exit 2, the net:: error and what node said', () => {
       `cors-lens: network error net::ERR_CONNECTION_REFUSED on GET http://127.0.0.1:${port}/x (connect ECONNREFUSED 127.0.0.1:${port})\n`,
     );
     expect(stdout).toContain('NETWORK ERROR');
-    expect(stdout).toContain('Network error net::ERR_CONNECTION_REFUSED, not CORS');
+    expect(stdout).toContain('Connection refused (net::ERR_CONNECTION_REFUSED), not CORS');
   });
   test('an unreachable server, audited, in JSON', async () => {
     const port = await closedPort();

@@ -1,11 +1,12 @@
 /**
- * The panel inside real DevTools (headless: --auto-open-devtools-for-tabs): the devtools page registers the "CORS"
- * panel, the panel takes its tab from chrome.devtools.inspectedWindow, and shows the inspected tab's failures with
- * Chromium's verdicts. Also: a panel opened after the failures shows them all.
+ * The panel inside real DevTools (headless: --auto-open-devtools-for-tabs), one browser for the file, DevTools docked
+ * right: the devtools page registers the "CORS" panel, the panel takes its tab from chrome.devtools.inspectedWindow,
+ * and shows the inspected tab's failures with Chromium's verdicts; docked right (about 550 px) its split stacks, and
+ * undocked it is side by side; keys typed into DevTools move the selection; DevTools' theme is followed live.
  */
 
 import { PANEL_PAGE } from '../extension/paths.ts';
-import { launch } from '../test-support/browser/browser.ts';
+import { type Lens, launch } from '../test-support/browser/browser.ts';
 import { type Call, runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
 import { CdpClient } from '../test-support/browser/cdp-client.ts';
 import { attachOracle } from '../test-support/browser/oracle.ts';
@@ -16,10 +17,33 @@ interface PanelState {
   rows: { corsError: string; url: string }[];
 }
 
+let lens: Lens;
+let cdp: CdpClient;
+test.beforeAll(async () => {
+  lens = await launch({ devtools: true, devtoolsPreferences: { currentDockState: '"right"' } });
+  cdp = await CdpClient.connect(lens.debugPort as number);
+});
+test.afterAll(async () => {
+  cdp.close();
+  await lens.close();
+});
+
+/** Shows the CORS panel in every DevTools window (the panel's page loads when it is first shown). */
+async function showPanels(): Promise<string[]> {
+  const fronts: string[] = [];
+  for (const t of (await cdp.targets()).filter((x) => x.url.startsWith('devtools://devtools/bundled/devtools_app.html'))) {
+    const session = await cdp.attach(t.targetId);
+    await cdp.evaluate(
+      session,
+      `import('devtools://devtools/bundled/ui/legacy/legacy.js').then((m) => m.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(`chrome-extension://${lens.extensionId}CORS`)})).then(() => true, () => false)`,
+    );
+    fronts.push(session);
+  }
+  return fronts;
+}
+
 test('the CORS panel in real DevTools shows the inspected tab and its failures', async ({ servers }) => {
-  const lens = await launch({ devtools: true });
-  const cdp = await CdpClient.connect(lens.debugPort as number);
-  try {
+  {
     const page = await lens.context.newPage();
     await page.goto(`${servers.pageOrigin}/inspected-${Date.now()}`);
     const tabId = await lens.tabIdOf(page);
@@ -38,18 +62,11 @@ test('the CORS panel in real DevTools shows the inspected tab and its failures',
     const verdicts = await oracle.settle(calls.map((c) => c.url));
 
     // Show the extension's panel in every DevTools window, then read the one inspecting our tab.
-    const panelId = `chrome-extension://${lens.extensionId}CORS`;
     let state: PanelState | null = null;
     await expect
       .poll(
         async () => {
-          for (const t of (await cdp.targets()).filter((x) => x.url.startsWith('devtools://devtools/bundled/devtools_app.html'))) {
-            const session = await cdp.attach(t.targetId);
-            await cdp.evaluate(
-              session,
-              `import('devtools://devtools/bundled/ui/legacy/legacy.js').then((m) => m.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(panelId)})).then(() => true, () => false)`,
-            );
-          }
+          await showPanels();
           for (const t of (await cdp.targets()).filter((x) => x.url.includes(`${lens.extensionId}/${PANEL_PAGE}`))) {
             const session = await cdp.attach(t.targetId);
             const s = await cdp.evaluate<PanelState>(
@@ -60,7 +77,8 @@ test('the CORS panel in real DevTools shows the inspected tab and its failures',
           }
           return state !== null;
         },
-        { timeout: 20_000 },
+        // DevTools loads the panel's page when it is first shown; on a loaded two-core machine that takes a while.
+        { timeout: 45_000 },
       )
       .toBe(true);
     const shown = state as PanelState | null;
@@ -71,8 +89,127 @@ test('the CORS panel in real DevTools shows the inspected tab and its failures',
       if (outcome && !outcome.ok && outcome.corsError) expect(row?.corsError).toBe(outcome.corsError);
       else expect(row).toBeUndefined();
     }
-  } finally {
-    cdp.close();
-    await lens.close();
+    await page.close();
   }
+});
+
+interface Layout {
+  tabId: number;
+  width: number;
+  direction: string;
+  font: string;
+  theme: string | null;
+  rows: { url: string; code: string; count: string }[];
+  selected: string | null;
+}
+
+const LAYOUT = `({
+  tabId: chrome.devtools.inspectedWindow.tabId,
+  width: innerWidth,
+  direction: getComputedStyle(document.querySelector('.split')).flexDirection,
+  font: getComputedStyle(document.querySelector('.row') ?? document.body).fontSize,
+  theme: document.documentElement.dataset.theme ?? null,
+  rows: [...document.querySelectorAll('[role="option"]')].map((r) => ({ url: r.dataset.url, code: r.dataset.corsError, count: r.dataset.count })),
+  selected: document.querySelector('[role="option"][aria-selected="true"]')?.dataset.url ?? null,
+})`;
+
+test('docked right the split stacks, undocked it does not; keys typed in DevTools select; the theme follows DevTools', async ({
+  servers,
+}) => {
+  const page = await lens.context.newPage();
+  // One DevTools window: the one of this tab.
+  for (const other of lens.context.pages()) if (other !== page) await other.close();
+  await page.goto(`${servers.pageOrigin}/docked-${Date.now()}`);
+  const tabId = await lens.tabIdOf(page);
+  const oracle = await attachOracle(lens.context, page);
+  // The panel shown before any request, so its tab's details are captured from the first one.
+  const panelOfTab = async (): Promise<{ session: string; layout: Layout } | null> => {
+    await showPanels();
+    for (const t of (await cdp.targets()).filter((x) => x.url.includes(`${lens.extensionId}/extension/panel/panel.html`))) {
+      const session = await cdp.attach(t.targetId);
+      const l = await cdp.evaluate<Layout>(session, LAYOUT).catch(() => null);
+      if (l?.tabId === tabId) return { session, layout: l };
+    }
+    return null;
+  };
+  await expect.poll(async () => (await panelOfTab()) !== null, { timeout: 45_000 }).toBe(true);
+  const path = (name: string) => scenarioUrl(servers.crossSite, { h: {} }, name).replace('/cors?', `/t/${name}?`);
+  const calls: Call[] = [
+    { api: 'fetch', credentials: false, url: path('twice') },
+    { api: 'fetch', credentials: false, url: path('twice') },
+    {
+      api: 'fetch',
+      credentials: true,
+      url: scenarioUrl(servers.crossSite, { h: { 'access-control-allow-origin': '$ORIGIN' } }, 'dt-creds'),
+    },
+  ];
+  await runCalls(page, calls);
+  const verdicts = await oracle.settle(calls.map((c) => c.url));
+  let panel = '';
+  let layout: Layout | null = null;
+  await expect
+    .poll(
+      async () => {
+        const found = await panelOfTab();
+        // Details may come a moment after the row (DevTools' network log reports a request when it has finished).
+        if (found?.layout.rows.length === 2 && found.layout.rows.every((r) => r.code !== 'Unknown'))
+          [panel, layout] = [found.session, found.layout];
+        return layout !== null;
+      },
+      { timeout: 45_000 },
+    )
+    .toBe(true);
+  // One DevTools window is open: the one of this tab.
+  const front = (await showPanels())[0] ?? '';
+  const docked = layout as Layout | null;
+  // Docked right: narrow, stacked, 12px text, DevTools' light theme; the two identical failures are one row of 2.
+  expect(docked?.width).toBeLessThan(640);
+  expect(docked?.direction).toBe('column');
+  expect(docked?.font).toBe('12px');
+  expect(docked?.theme).toBe('light');
+  expect(docked?.rows.find((r) => r.url.includes('/t/twice'))?.count).toBe('2');
+  for (const r of docked?.rows ?? []) {
+    const o = verdicts.get(r.url)?.outcome;
+    expect(r.code).toBe(o && !o.ok ? o.corsError : 'none');
+  }
+
+  // Keys typed into DevTools (real input events, to the focused panel) move the selection.
+  const press = async (key: string, code: number) => {
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', key, code: key, windowsVirtualKeyCode: code }, front);
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key, code: key, windowsVirtualKeyCode: code }, front);
+  };
+  await cdp.evaluate(panel, `document.querySelector('[role="listbox"]').focus()`);
+  const selected = async () => (await cdp.evaluate<Layout>(panel, LAYOUT)).selected;
+  const urls = docked?.rows.map((r) => r.url) ?? [];
+  await press('ArrowDown', 40);
+  await expect.poll(selected).toBe(urls[0]);
+  await press('End', 35);
+  await expect.poll(selected).toBe(urls[urls.length - 1]);
+  await press('Home', 36);
+  await expect.poll(selected).toBe(urls[0]);
+
+  // Undocked, in a wide window: side by side. DevTools switched to dark: the panel follows at once.
+  await cdp.evaluate(
+    front,
+    `import('devtools://devtools/bundled/ui/legacy/legacy.js').then((m) => m.DockController.DockController.instance().setDockSide('undocked'))`,
+  );
+  const frontTarget = (await cdp.targets()).find((x) => x.url.startsWith('devtools://devtools/bundled/devtools_app.html'));
+  await expect
+    .poll(async () => {
+      const { windowId } = await cdp.send<{ windowId: number }>('Browser.getWindowForTarget', { targetId: frontTarget?.targetId });
+      await cdp.send('Browser.setWindowBounds', { windowId, bounds: { width: 1280, height: 800 } });
+      return (await cdp.evaluate<Layout>(panel, LAYOUT)).direction;
+    })
+    .toBe('row');
+  await cdp.evaluate(
+    front,
+    `import('devtools://devtools/bundled/core/common/common.js').then((m) => m.Settings.Settings.instance().moduleSetting('ui-theme').set('dark'))`,
+  );
+  await expect.poll(async () => (await cdp.evaluate<Layout>(panel, LAYOUT)).theme).toBe('dark');
+  const undocked = await cdp.evaluate<Layout>(panel, LAYOUT);
+  expect(undocked.width).toBeGreaterThan(640);
+  expect(undocked.rows).toEqual(docked?.rows);
+  await press('ArrowDown', 40);
+  await expect.poll(selected).toBe(urls[1]);
+  await page.close();
 });

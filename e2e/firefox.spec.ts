@@ -366,7 +366,7 @@ test('the copy button puts the shown snippet on the clipboard', async () => {
     [...document.querySelectorAll<HTMLElement>('[data-testid="failure"]')].find((r) => r.dataset.url?.includes(`id=${tag}-`))?.click();
   }, seed.tag);
   for (const stack of ['express', 'nginx', 'headers']) {
-    await panel.click(`[data-testid="stack-${stack}"]`);
+    await panel.select('[data-testid="stack-picker"]', stack);
     const shown = await panel.$eval('[data-testid="snippet-server"]', (e) => e.textContent ?? '');
     expect(shown).toContain(servers.pageOrigin);
     await panel.click('[data-testid="copy-server"]');

@@ -139,3 +139,75 @@ describe('warnings', () => {
     expect(d.status).toBeNull();
   });
 });
+
+describe('text errors found in review (issue 11)', () => {
+  /** A PUT whose preflight failed: the request never left, its headers are the names the preflight announced. */
+  function stoppedAtPreflight() {
+    const ex = exchange({
+      method: 'PUT',
+      requestHeaders: { 'content-type': 'application/json', 'x-request-id': '1' },
+      preflight: {
+        headers: { ...ECHO, 'access-control-allow-methods': 'GET, POST' },
+        requestHeaders: { 'access-control-request-headers': 'content-type,x-request-id' },
+      },
+      response: null,
+    });
+    const first = ex.hops[0];
+    if (!first) throw new Error('no hop');
+    return {
+      ...ex,
+      request: {
+        ...ex.request,
+        headers: [
+          { name: 'content-type', value: '' },
+          { name: 'x-request-id', value: '' },
+        ],
+      },
+      hops: [{ ...first, requestHeaders: null }],
+    };
+  }
+
+  test("the preflight note never quotes an unknown Content-Type as '' and names every header", () => {
+    const note = diagnose(stoppedAtPreflight()).notes.find((n) => n.kind === 'preflight-reason')?.text ?? '';
+    expect(note).not.toContain("Content-Type ''");
+    expect(note).toContain('the page set Content-Type to a type other than');
+    expect(note).toContain('the page set x-request-id, which is not one of the headers');
+    expect(note).not.toMatch(/(^|; )it is not one of/);
+  });
+  test('with known values the reason names the header and its value', () => {
+    const d = diagnose(exchange({ method: 'PUT', requestHeaders: { 'content-type': 'application/json', 'x-trace': '1' }, preflight: {} }));
+    const note = d.notes.find((n) => n.kind === 'preflight-reason')?.text ?? '';
+    expect(note).toContain("Content-Type 'application/json' is not one of");
+    expect(note).toContain('header x-trace: it is not one of the headers a simple request may carry');
+  });
+  test("for 'TRUE' or 'false' the server must send exactly 'true', not add the header", () => {
+    for (const value of ['TRUE', 'false']) {
+      const d = diagnose(
+        exchange({ credentials: 'include', response: { headers: { ...ECHO, 'access-control-allow-credentials': value } } }),
+      );
+      expect(d.explanation).not.toContain('adds Access-Control-Allow-Credentials');
+      expect(d.explanation).toContain(`exactly the value 'true' instead of '${value}'`);
+    }
+    const absent = diagnose(exchange({ credentials: 'include', response: { headers: ECHO } }));
+    expect(absent.explanation).toContain('adds Access-Control-Allow-Credentials: true');
+  });
+  test('net::ERR_UNSAFE_PORT says the browser blocks the port, not that the server may be down', () => {
+    const d = diagnose(exchange({ url: 'http://api.example:6000/x', response: null, error: 'net::ERR_UNSAFE_PORT' }));
+    expect(d.verdict).toBe('lookalike');
+    expect(d.title).toContain('Port blocked by the browser');
+    expect(d.explanation).toContain('the browser blocks this port');
+    expect(d.explanation).not.toContain('server may be down');
+  });
+  test('each header at fault is marked; what the browser sent is marked apart', () => {
+    const d = diagnose(
+      exchange({ credentials: 'include', response: { headers: { ...ECHO, 'access-control-allow-credentials': 'TRUE' } } }),
+    );
+    expect(d.headers.map((h) => [h.name, h.state])).toEqual([
+      ['Origin', 'browser'],
+      ['Access-Control-Allow-Origin', 'ok'],
+      ['Access-Control-Allow-Credentials', 'fault'],
+    ]);
+    const star = diagnose(exchange({ credentials: 'include', response: { headers: { 'access-control-allow-origin': '*' } } }));
+    expect(star.headers.find((h) => h.name === 'Access-Control-Allow-Origin')?.state).toBe('fault');
+  });
+});

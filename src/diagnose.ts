@@ -3,10 +3,10 @@
  * words (cors/firefox.ts), whether the two differ, the headers at fault, the look-alikes that are not CORS rule
  * violations, and the warnings worth knowing.
  */
-import { evaluate, type Verdict } from './cors/engine.ts';
+import { evaluate, networkHeaderValue, type Verdict } from './cors/engine.ts';
 import { evaluateFirefox, type FirefoxVerdict } from './cors/firefox.ts';
 import { type FirefoxReason as FirefoxReasonName, firefoxMdnUrl } from './cors/firefox-messages.ts';
-import { unsafeRequestHeaders } from './cors/safelist.ts';
+import { announcedHeaderReason, unsafeRequestHeaders } from './cors/safelist.ts';
 import { compareVerdicts } from './divergence.ts';
 import { consoleMessage, ERRORS, type MessageContext } from './explain/catalog.ts';
 import { lookalikeOf, lookalikeText } from './explain/lookalikes.ts';
@@ -76,7 +76,7 @@ export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
       consoleMessage: '',
       firefox,
       divergence: browsers,
-      title: text?.title ?? (verdict.corsApplied ? 'Passed the CORS checks' : 'Not a cross-origin request'),
+      title: diagnosisTitle(exchange, judgement),
       explanation: text?.explanation ?? '',
       headers: [],
       credentials,
@@ -102,7 +102,7 @@ export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
     ),
     firefox,
     divergence: browsers,
-    title: clampText(lookalikeExplanation?.title ?? info.title(ctx), 200),
+    title: diagnosisTitle(exchange, judgement),
     explanation: lookalikeExplanation ? lookalikeExplanation.explanation : info.explain(ctx),
     ...(lookalikeExplanation ? { rule: info.explain(ctx) } : {}),
     headers: findings(code, exchange, verdict, hop, credentials),
@@ -184,6 +184,15 @@ function firefoxReason(v: FirefoxVerdict): FirefoxReason | null {
   return { key: v.status.reason, text: clampText(v.messages[0] ?? '', 4096), mdnUrl: firefoxMdnUrl(v.status.reason) };
 }
 
+/** The one-line title of a judgement without wording the rest: what a list of thousands of rows needs. */
+export function diagnosisTitle(exchange: Exchange, { verdict, credentials }: Judgement): string {
+  const lookalike = lookalikeOf(exchange, verdict, credentials);
+  const text = lookalike ? lookalikeText(lookalike, exchange, verdict) : null;
+  if (!verdict.status) return text?.title ?? (verdict.corsApplied ? 'Passed the CORS checks' : 'Not a cross-origin request');
+  const hop = exchange.hops[verdict.hop] ?? exchange.hops[exchange.hops.length - 1];
+  return clampText(text?.title ?? ERRORS[verdict.status.corsError].title(messageContext(exchange, verdict, hop)), 200);
+}
+
 function responseAt(verdict: Verdict, hop: Hop | undefined): ResponseFacts | null {
   if (!hop) return null;
   return verdict.stage === 'preflight' ? (hop.preflight?.response ?? null) : hop.response;
@@ -241,23 +250,37 @@ function findings(
       where: verdict.stage === 'preflight' ? 'preflight-request' : 'request',
       received: [verdict.origin],
       needed: 'sent by the browser',
+      state: 'browser',
     });
     out.push({
       name: 'Access-Control-Allow-Origin',
       where,
       received: received('access-control-allow-origin'),
       needed: include ? `exactly ${verdict.origin} (not '*': the request has credentials)` : `${verdict.origin} or '*'`,
+      state: family === 'origin' ? 'fault' : 'ok',
     });
     if (include) {
       out.push({
         name: 'Access-Control-Allow-Credentials',
         where,
         received: received('access-control-allow-credentials'),
-        needed: 'true (lower-case)',
+        needed: 'exactly true (lower-case)',
+        // Checked after the origin: when the origin fails, a wrong value here fails next.
+        state:
+          family === 'credentials' || networkHeaderValue(response?.headers ?? [], 'access-control-allow-credentials') !== 'true'
+            ? 'fault'
+            : 'ok',
       });
     }
     if (code.endsWith('AllowOriginMismatch') || code.endsWith('MultipleAllowOriginValues')) {
-      out.push({ name: 'Vary', where, received: received('vary'), needed: 'Origin (when the value is chosen per request)' });
+      const vary = received('vary').join(',').toLowerCase();
+      out.push({
+        name: 'Vary',
+        where,
+        received: received('vary'),
+        needed: 'Origin (when the value is chosen per request)',
+        state: /(^|,)\s*(origin|\*)\s*(,|$)/.test(vary) ? 'ok' : 'advice',
+      });
     }
     return out;
   }
@@ -265,16 +288,28 @@ function findings(
   switch (code) {
     case 'PreflightInvalidStatus':
     case 'PreflightDisallowedRedirect':
-      out.push({ name: 'HTTP status', where, received: response ? [String(response.status)] : [], needed: '2xx (204 is usual)' });
+      out.push({
+        name: 'HTTP status',
+        where,
+        received: response ? [String(response.status)] : [],
+        needed: '2xx (204 is usual)',
+        state: 'fault',
+      });
       if (code === 'PreflightDisallowedRedirect')
-        out.push({ name: 'Location', where, received: received('location'), needed: 'no redirect' });
+        out.push({ name: 'Location', where, received: received('location'), needed: 'no redirect', state: 'fault' });
       break;
     case 'InvalidAllowMethodsPreflightResponse':
     case 'MethodDisallowedByPreflightResponse': {
       const method = preflight
         ? (headerValue(preflight.requestHeaders, 'access-control-request-method') ?? exchange.request.method)
         : exchange.request.method;
-      out.push({ name: 'Access-Control-Request-Method', where: 'preflight-request', received: [method], needed: 'sent by the browser' });
+      out.push({
+        name: 'Access-Control-Request-Method',
+        where: 'preflight-request',
+        received: [method],
+        needed: 'sent by the browser',
+        state: 'browser',
+      });
       out.push({
         name: 'Access-Control-Allow-Methods',
         where,
@@ -283,6 +318,7 @@ function findings(
           code === 'InvalidAllowMethodsPreflightResponse'
             ? 'comma-separated method names'
             : `a list including ${method}${include ? '' : " (or '*')"}`,
+        state: 'fault',
       });
       break;
     }
@@ -294,6 +330,7 @@ function findings(
         where: 'preflight-request',
         received: requested === null ? [] : [requested],
         needed: 'sent by the browser',
+        state: 'browser',
       });
       const header = verdict.status?.failedParameter ?? '';
       out.push({
@@ -304,11 +341,18 @@ function findings(
           code === 'InvalidAllowHeadersPreflightResponse'
             ? 'comma-separated header names'
             : `a list including ${header}${include ? " ('*' is literal with credentials)" : header === 'authorization' ? " (by name: the Fetch standard never lets '*' cover it)" : " (or '*')"}`,
+        state: 'fault',
       });
       break;
     }
     case 'RedirectContainsCredentials':
-      out.push({ name: 'Location', where: 'redirect-response', received: received('location'), needed: 'a URL without user:password@' });
+      out.push({
+        name: 'Location',
+        where: 'redirect-response',
+        received: received('location'),
+        needed: 'a URL without user:password@',
+        state: 'fault',
+      });
       break;
     default:
       break;
@@ -318,8 +362,17 @@ function findings(
 
 function notesFor(exchange: Exchange, verdict: Verdict, credentials: Credentials): Note[] {
   const notes: Note[] = [];
+  const first = exchange.hops[0];
+  // The request itself never reached the network: its headers are the names the preflight announced, without values.
+  const announcedOnly = first !== undefined && !first.requestHeaders && first.preflight !== null;
   if (verdict.preflightReasons.length > 0 && verdict.corsApplied) {
-    const why = verdict.preflightReasons.map((r) => r.detail).join('; ');
+    const why = verdict.preflightReasons
+      .map((r) =>
+        r.kind === 'header' && announcedOnly && (headerValue(exchange.request.headers, r.name) ?? '') === ''
+          ? announcedHeaderReason(r.name)
+          : r.detail,
+      )
+      .join('; ');
     notes.push({ kind: 'preflight-reason', text: `A preflight was needed because ${why}.` });
   }
   if (verdict.preflightCached) {
@@ -334,8 +387,7 @@ function notesFor(exchange: Exchange, verdict: Verdict, credentials: Credentials
       text: "The page's credentials setting was not observed; only credentials mode 'include' explains the browser's refusal.",
     });
   }
-  const first = exchange.hops[0];
-  if (first && !first.requestHeaders && first.preflight && unsafeRequestHeaders(exchange.request.headers).length > 0) {
+  if (announcedOnly && unsafeRequestHeaders(exchange.request.headers).length > 0) {
     notes.push({
       kind: 'preflight-reason',
       text: 'The request itself was never sent: the browser stopped after the preflight. Header values are not known, only their names.',

@@ -130,6 +130,11 @@ export interface HeaderFinding {
   readonly received: readonly string[];
   /** What would have passed, in words or as a value. */
   readonly needed: string;
+  /**
+   * fault: must change for the request to pass; ok: already right; browser: sent by the browser, shown for
+   * comparison; advice: not checked by the browser, but recommended with the fix.
+   */
+  readonly state: 'fault' | 'ok' | 'browser' | 'advice';
 }
 
 /** Firefox's own verdict on an exchange (cors/firefox.ts), when it blocks the request with a CORS reason. */

@@ -213,15 +213,12 @@ function mostUseful(headers: HeaderList, where: 'request' | 'response'): HeaderL
 /** Longest URL kept. */
 const MAX_URL = 4096;
 
-/** Request headers the browser adds to everything; they never bear on CORS, so they are not kept at all. */
-const NOISE = /^(sec-ch-|user-agent$|accept-encoding$|priority$|upgrade-insecure-requests$|connection$|host$)/i;
-
-/** Request headers as they are kept: browser noise left out, then redactHeaders. */
-export const redactRequestHeaders = (headers: HeaderList): HeaderList =>
-  redactHeaders(
-    headers.filter((h) => !NOISE.test(h.name)),
-    'request',
-  );
+/**
+ * Request headers as they are kept. The names of the ones the browser adds to everything (User-Agent, client hints)
+ * stay: which of them the browser sent decides the order in which Chromium checks headers against a preflight's
+ * answer (src/cors/header-order.ts), so a verdict judged again from a kept exchange is the same.
+ */
+export const redactRequestHeaders = (headers: HeaderList): HeaderList => redactHeaders(headers, 'request');
 /** A URL as it is kept everywhere (redacted, at most MAX_URL long): the form two observations of one request share. */
 export const keptUrl = (url: string): string => clampText(redactUrl(url), MAX_URL);
 

@@ -1,97 +1,340 @@
-/** The CORS panel: the tab's failures on the left, the selected one explained on the right. */
-import { useMemo, useState } from 'preact/hooks';
-import { recordCode, recordReason } from '../../src/capture/records.ts';
+/**
+ * The CORS panel: a DevTools-style toolbar, the tab's requests on one side and the selected one explained on the
+ * other. The log is the worker's live one, or a file imported for viewing (panel-only: nothing is written back).
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { STACK_IDS, type StackId } from '../../src/fix/index.ts';
-import { send } from '../platform/index.ts';
-import { FailureDetail } from './components/FailureDetail.tsx';
+import { type ExportedLog, exportFileName, exportLog, parseLog } from '../../src/share/export.ts';
+import { productName, reloadInspected, send } from '../platform/index.ts';
+import { CaptureState } from './components/CaptureState.tsx';
+import { FailureDetail, shareTexts } from './components/FailureDetail.tsx';
 import { FailureList } from './components/FailureList.tsx';
+import { Icon } from './components/Icons.tsx';
+import { Menu } from './components/Menu.tsx';
+import { Split } from './components/Split.tsx';
+import { Text } from './components/Text.tsx';
+import { copyText } from './copy.ts';
+import { countsOf } from './counts.ts';
+import { matches, parseFilter } from './filter.ts';
+import { buildItems, type RowItem } from './grouping.ts';
+import { filterFields, groupKey, navigationKey, plural, type ShownRecord, type ShownSummary } from './record-view.ts';
+import { stored } from './settings.ts';
 import { useTabLog } from './use-tab-log.ts';
 
-const STACK_KEY = 'cors-lens:stack';
+const stackSetting = stored<StackId | null>('cors-lens:stack', null, (v) => ((STACK_IDS as string[]).includes(v) ? (v as StackId) : null));
+const groupSetting = stored<boolean>('cors-lens:group', true, (v) => v === 'true');
+const splitSetting = stored<number>('cors-lens:split', 42, (v) => (Number(v) >= 15 && Number(v) <= 85 ? Number(v) : null));
 
-function savedStack(): StackId {
-  const saved = localStorage.getItem(STACK_KEY);
-  return (STACK_IDS as string[]).includes(saved ?? '') ? (saved as StackId) : 'headers';
+interface Imported {
+  readonly name: string;
+  readonly log: ExportedLog;
 }
 
-export function App({ tabId }: { tabId: number | null }) {
-  const view = useTabLog(tabId);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [filter, setFilter] = useState('');
-  const [stack, setStack] = useState<StackId>(savedStack);
-  // One lower-cased search text per record, built when the records change, not on every keystroke.
-  const searchText = useMemo(
-    () =>
-      view.records.map((r) => `${r.exchange.request.method} ${r.exchange.request.url} ${recordReason(r)} ${recordCode(r)}`.toLowerCase()),
-    [view.records],
-  );
-  const visible = useMemo(() => {
-    const needle = filter.trim().toLowerCase();
-    if (needle === '') return view.records;
-    return view.records.filter((_, i) => searchText[i]?.includes(needle));
-  }, [view.records, searchText, filter]);
+function download(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
-  if (tabId === null) {
+function isEditable(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+}
+
+export function App({ tabId, groupParam }: { tabId: number | null; groupParam: boolean | null }) {
+  const live = useTabLog(tabId);
+  const [imported, setImported] = useState<Imported | null>(null);
+  const [importError, setImportError] = useState<string | null>(null);
+  const [filter, setFilter] = useState('');
+  const [selected, setSelected] = useState<string | null>(null);
+  const [stack, setStack] = useState<StackId | null>(stackSetting.read);
+  const [group, setGroup] = useState<boolean>(() => groupParam ?? groupSetting.read());
+  const [ratio, setRatio] = useState<number>(splitSetting.read);
+  const [menu, setMenu] = useState<{ id: string; x: number; y: number } | null>(null);
+  const filterInput = useRef<HTMLInputElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const records = (imported ? imported.log.records : live.records) as readonly ShownRecord[];
+  const summary = (imported ? null : live.summary) as ShownSummary | null;
+  const preserved = imported !== null || (summary?.preserve ?? false);
+  const terms = useMemo(() => parseFilter(filter), [filter]);
+  const shown = useMemo(() => (terms.length === 0 ? records : records.filter((r) => matches(terms, filterFields(r)))), [records, terms]);
+  const items = useMemo(
+    () =>
+      buildItems(shown, {
+        group,
+        separators: preserved,
+        idOf: (r) => r.id,
+        timeOf: (r) => r.time,
+        keyOf: groupKey,
+        navigationOf: navigationKey,
+      }),
+    [shown, group, preserved],
+  );
+  const counts = useMemo(() => countsOf(records), [records]);
+  // The filter's fields, built in the background in slices of a few ms, so a keystroke only matches.
+  const listRoot = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    let next = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    listRoot.current?.removeAttribute('data-indexed');
+    const slice = () => {
+      const end = performance.now() + 6;
+      while (next < records.length && performance.now() < end) filterFields(records[next++] as ShownRecord);
+      if (next < records.length) timer = setTimeout(slice, 0);
+      else listRoot.current?.setAttribute('data-indexed', String(records.length));
+    };
+    timer = setTimeout(slice, 0);
+    return () => {
+      if (timer) clearTimeout(timer);
+    };
+  }, [records]);
+  // A row hidden by the filter (or gone) shows no detail.
+  const current = items.find((i): i is RowItem<ShownRecord> => i.type === 'row' && i.id === selected) ?? null;
+  const record = current ? (current.records[current.records.length - 1] as ShownRecord) : null;
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const find = (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f';
+      if (find || (e.key === '/' && !isEditable(e.target))) {
+        e.preventDefault();
+        filterInput.current?.focus();
+        filterInput.current?.select();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const chooseStack = useCallback((s: StackId) => {
+    setStack(s);
+    stackSetting.write(s);
+  }, []);
+  const closeMenu = useCallback(() => setMenu(null), []);
+
+  if (tabId === null && !imported) {
     return <p class="empty">Open this panel from DevTools, or add ?tabId=&lt;tab id&gt; to its address.</p>;
   }
-  const current = view.records.find((r) => r.id === selected) ?? null;
-  const summary = view.summary;
-  const chooseStack = (s: StackId) => {
-    setStack(s);
-    localStorage.setItem(STACK_KEY, s);
+
+  const onExport = () => {
+    const at = new Date();
+    const log = exportLog(
+      records,
+      { url: summary?.pageUrl ?? imported?.log.page.url ?? '', tabId: imported ? imported.log.page.tabId : tabId },
+      at,
+      productName(),
+    );
+    download(exportFileName(log.page.url, at), JSON.stringify(log, null, 2));
   };
+  const onImportFile = async (file: File | undefined) => {
+    if (!file) return;
+    const parsed = parseLog(await file.text());
+    if (parsed.ok) {
+      setImported({ name: file.name, log: parsed.log });
+      setImportError(null);
+      setSelected(null);
+    } else setImportError(`${file.name}: ${parsed.error}`);
+    if (fileInput.current) fileInput.current.value = '';
+  };
+  const menuRecord = menu ? items.find((i): i is RowItem<ShownRecord> => i.type === 'row' && i.id === menu.id) : null;
+  const menuTarget = menuRecord ? (menuRecord.records[menuRecord.records.length - 1] as ShownRecord) : null;
+
   return (
-    <div class="app">
-      <header class="toolbar">
-        <strong>CORS Lens</strong>
-        <span data-testid="count">{summary?.count ?? 0} CORS failures</span>
-        {(summary?.lookalikes ?? 0) > 0 && <span class="muted">{summary?.lookalikes} other failures</span>}
-        {(summary?.dropped ?? 0) > 0 && (
-          <span class="dropped" data-testid="dropped">
-            {summary?.dropped} older entries dropped (limit reached)
-          </span>
-        )}
-        <input
-          type="search"
-          placeholder="Filter by URL, method or reason"
-          value={filter}
-          onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
-          data-testid="filter"
-        />
-        <label>
+    <div class="app" ref={listRoot}>
+      <div class="toolbar">
+        <button
+          type="button"
+          class="icon-button"
+          title="Clear"
+          aria-label="Clear"
+          data-testid="clear"
+          disabled={imported !== null || tabId === null}
+          onClick={() => tabId !== null && void send('clear', { tabId })}
+        >
+          <Icon name="clear" />
+        </button>
+        <span class="sep" />
+        <label class="filter">
+          <span class="sr-only">Filter</span>
+          <input
+            ref={filterInput}
+            type="search"
+            placeholder="Filter"
+            title="Words match anywhere; code: status: method: host: kind: match one field; -term excludes. / or Ctrl+F to focus, Escape to clear."
+            value={filter}
+            onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                e.preventDefault();
+                setFilter('');
+              }
+            }}
+            data-testid="filter"
+          />
+          {filter.trim() !== '' && (
+            <span class="filter-count" data-testid="filter-count" aria-live="polite">
+              {shown.length} of {records.length}
+            </span>
+          )}
+        </label>
+        <span class="sep" />
+        <label class="check" title="Keep the list across page loads">
           <input
             type="checkbox"
             checked={summary?.preserve ?? false}
-            onChange={(e) => void send('preserve', { tabId, preserve: (e.target as HTMLInputElement).checked })}
+            disabled={imported !== null || tabId === null}
+            onChange={(e) => tabId !== null && void send('preserve', { tabId, preserve: (e.target as HTMLInputElement).checked })}
             data-testid="preserve"
-          />{' '}
+          />
           Preserve log
         </label>
-        <button type="button" onClick={() => void send('clear', { tabId })} data-testid="clear">
-          Clear
+        <label class="check" title="One row for identical failures (method, URL without query, reason)">
+          <input
+            type="checkbox"
+            checked={group}
+            onChange={(e) => {
+              const on = (e.target as HTMLInputElement).checked;
+              setGroup(on);
+              groupSetting.write(on);
+            }}
+            data-testid="group"
+          />
+          Group similar
+        </label>
+        <span class="sep" />
+        <button
+          type="button"
+          class="icon-button"
+          title="Export the log as JSON"
+          aria-label="Export the log as JSON"
+          data-testid="export"
+          onClick={onExport}
+        >
+          <Icon name="download" />
         </button>
-        {!view.connected && <span class="muted">reconnecting…</span>}
-      </header>
-      <main class="split">
-        <div class="left">
-          {visible.length === 0 ? (
-            <p class="empty" data-testid="empty">
-              {view.records.length === 0
-                ? 'No CORS failures on this page yet. They appear here as they happen.'
-                : 'Nothing matches the filter.'}
-            </p>
-          ) : (
-            <FailureList records={visible} selected={selected} onSelect={setSelected} />
+        <button
+          type="button"
+          class="icon-button"
+          title="Import a log (JSON) to view it"
+          aria-label="Import a log (JSON) to view it"
+          data-testid="import"
+          onClick={() => fileInput.current?.click()}
+        >
+          <Icon name="upload" />
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept="application/json,.json"
+          hidden
+          data-testid="import-file"
+          onChange={(e) => void onImportFile((e.target as HTMLInputElement).files?.[0])}
+        />
+        <span class="counts" data-testid="counts">
+          <span class="failures" data-testid="count">
+            {plural(counts.failures, 'CORS failure')}
+          </span>
+          {counts.lookalikes > 0 && <span> · {plural(counts.lookalikes, 'other failure')}</span>}
+          {counts.warnings > 0 && <span data-testid="warning-count"> · {plural(counts.warnings, 'warning')}</span>}
+          {!imported && tabId !== null && !live.connected && <span> · reconnecting…</span>}
+        </span>
+      </div>
+      {imported && (
+        <div class="banner" data-testid="imported">
+          <span>
+            Viewing{' '}
+            <strong>
+              <Text value={imported.name} />
+            </strong>
+            : {plural(imported.log.records.length, 'request')} exported {new Date(imported.log.exportedAt).toLocaleString()} from{' '}
+            <Text value={imported.log.page.url || 'a tab'} />. Not live; nothing is written to this tab's log.
+          </span>
+          {tabId !== null && (
+            <button type="button" class="text-button" data-testid="back-to-live" onClick={() => setImported(null)}>
+              Back to the live log
+            </button>
           )}
         </div>
-        <div class="right">
-          {current ? (
-            <FailureDetail record={current} stack={stack} onStack={chooseStack} />
-          ) : (
-            <p class="empty">Select a failure to see why the browser blocked it and how to fix it.</p>
-          )}
+      )}
+      {importError && (
+        <div class="banner error" role="alert" data-testid="import-error">
+          <Text value={importError} />
         </div>
-      </main>
+      )}
+      {!imported && (summary?.dropped ?? 0) > 0 && (
+        <div class="banner dropped" data-testid="dropped">
+          {summary?.dropped} older entries dropped (limit reached)
+        </div>
+      )}
+      <Split
+        ratio={ratio}
+        onRatio={(r) => {
+          setRatio(r);
+          splitSetting.write(r);
+        }}
+        first={
+          items.length === 0 ? (
+            <div class="list-pane">
+              <div class="empty" data-testid="empty">
+                {records.length === 0 ? (
+                  <>
+                    <p>No CORS failures on this page yet. They appear here as they happen.</p>
+                    {tabId !== null && !imported && <CaptureState tabId={tabId} capture={live.capture} pageUrl={summary?.pageUrl ?? ''} />}
+                  </>
+                ) : (
+                  <p>Nothing matches the filter.</p>
+                )}
+              </div>
+            </div>
+          ) : (
+            <FailureList
+              items={items}
+              selected={current?.id ?? null}
+              onSelect={setSelected}
+              onMenu={(id, x, y) => setMenu({ id, x, y })}
+              showTime={preserved}
+            />
+          )
+        }
+        second={
+          <div class="detail-pane">
+            {record && current ? (
+              <FailureDetail
+                key={current.id}
+                record={record}
+                count={current.records.length}
+                firstTime={(current.records[0] as ShownRecord).time}
+                stack={stack}
+                onStack={chooseStack}
+                onReload={imported || tabId === null ? null : () => void reloadInspected(tabId)}
+              />
+            ) : (
+              <p class="empty">Select a request to see why the browser blocked it and how to fix it.</p>
+            )}
+          </div>
+        }
+      />
+      {menu && menuTarget && (
+        <Menu
+          x={menu.x}
+          y={menu.y}
+          onClose={closeMenu}
+          items={(() => {
+            const share = shareTexts(menuTarget, stack);
+            return [
+              { label: 'Copy as cURL', testId: 'menu-copy-curl', run: () => void copyText(share.curl()) },
+              { label: 'Copy as fetch', testId: 'menu-copy-fetch', run: () => void copyText(share.fetch()) },
+              { label: 'Copy report (Markdown)', testId: 'menu-copy-report', run: () => void copyText(share.report()) },
+              { label: 'Copy URL', testId: 'menu-copy-url', run: () => void copyText(menuTarget.exchange.request.url) },
+            ];
+          })()}
+        />
+      )}
     </div>
   );
 }

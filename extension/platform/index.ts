@@ -51,3 +51,26 @@ export async function reloadInspected(tabId: number): Promise<void> {
   if (inDevtools() && devtools?.inspectedWindow) devtools.inspectedWindow.reload({});
   else await browser.tabs.reload(tabId);
 }
+
+interface DevtoolsPanels {
+  themeName?: string;
+  setThemeChangeHandler?: (handler: (theme: string) => void) => void;
+}
+
+/**
+ * Follows DevTools' theme when the panel runs inside DevTools: calls `onTheme` with whether it is dark, now and on
+ * every change. Returns false as a page, where the system's preference applies.
+ */
+export function watchDevtoolsTheme(onTheme: (dark: boolean) => void): boolean {
+  const panels = (browser as { devtools?: { panels?: DevtoolsPanels } }).devtools?.panels;
+  if (typeof panels?.themeName !== 'string') return false;
+  onTheme(panels.themeName === 'dark');
+  panels.setThemeChangeHandler?.((theme) => onTheme(theme === 'dark'));
+  return true;
+}
+
+/** "CORS Lens 0.1.0": what wrote an export or a report. */
+export function productName(): string {
+  const manifest = browser.runtime.getManifest();
+  return `${manifest.name} ${manifest.version}`;
+}

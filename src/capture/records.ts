@@ -250,17 +250,8 @@ export function recordDiagnosis(record: FailureRecord): Diagnosis {
   };
 }
 
-/**
- * The Chromium CorsError name of a record, 'Unknown' for a CORS failure whose details were not captured. For a record
- * judged in Firefox mode: what Chromium would name for the same exchange, '' when Chromium would let it through.
- */
+/** The Chromium CorsError name of a record, 'Unknown' for a CORS failure whose details were not captured. */
 export function recordCode(record: FailureRecord): string {
   if (record.kind !== 'cors') return '';
-  if (record.firefox) return record.judgement.verdict.status?.corsError ?? '';
   return record.uncaptured ? 'Unknown' : (record.judgement.verdict.status?.corsError ?? 'Unknown');
-}
-
-/** The reason a row shows: Firefox's (its MDN name) for a record judged in Firefox mode, else recordCode. */
-export function recordReason(record: FailureRecord): string {
-  return record.kind === 'cors' && record.firefox ? record.firefox.reason : recordCode(record);
 }

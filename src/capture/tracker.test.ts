@@ -1,5 +1,5 @@
 /**
- * The event sequences webRequest produces (measured in capture-findings.md and the e2e suite) turned into exchanges:
+ * The event sequences webRequest produces (measured, docs/capture.md, and checked by the e2e suite) turned into exchanges:
  * a simple failure, a failed preflight (the request itself never sent), a passed preflight, concurrent identical
  * requests, redirects, page hints before and after the failure, and bounded memory under floods.
  */

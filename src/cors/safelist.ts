@@ -75,18 +75,19 @@ export function mimeEssence(value: string): string | null {
   return /^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/.test(essence) ? essence : null;
 }
 
-/** Why a header is not CORS-safelisted, or null when it is. */
+/** Why a header is not CORS-safelisted, or null when it is. The reason names the header: it is read on its own. */
 export function unsafeHeaderReason(name: string, value: string): string | null {
   const lower = name.toLowerCase();
-  if (utf8Length(value) > 128) return `its value is longer than 128 bytes`;
+  const badChar = `the value of ${name} contains a character that is not allowed in a simple request`;
+  if (utf8Length(value) > 128) return `the value of ${name} is longer than 128 bytes`;
   switch (lower) {
     case 'accept':
-      return UNSAFE_BYTE.test(value) ? 'its value contains a character that is not allowed in a simple request' : null;
+      return UNSAFE_BYTE.test(value) ? badChar : null;
     case 'accept-language':
     case 'content-language':
-      return LANGUAGE_VALUE.test(value) ? null : 'its value contains a character that is not allowed in a simple request';
+      return LANGUAGE_VALUE.test(value) ? null : badChar;
     case 'content-type': {
-      if (UNSAFE_BYTE.test(value)) return 'its value contains a character that is not allowed in a simple request';
+      if (UNSAFE_BYTE.test(value)) return badChar;
       const essence = mimeEssence(value);
       return essence && SAFELISTED_CONTENT_TYPES.includes(essence)
         ? null
@@ -101,7 +102,27 @@ export function unsafeHeaderReason(name: string, value: string): string | null {
       return end !== '' && BigInt(start) > BigInt(end) ? 'the range ends before it starts' : null;
     }
     default:
-      return 'it is not one of the headers a simple request may carry (Accept, Accept-Language, Content-Language, Content-Type, Range)';
+      return `it is not one of the headers a simple request may carry (${SIMPLE_HEADERS})`;
+  }
+}
+
+const SIMPLE_HEADERS = 'Accept, Accept-Language, Content-Language, Content-Type, Range';
+
+/**
+ * Why a header the preflight announced (Access-Control-Request-Headers) needs one, when only its name is known: the
+ * browser stopped after the preflight, so the request, and the value, never reached the network.
+ */
+export function announcedHeaderReason(name: string): string {
+  switch (name.toLowerCase()) {
+    case 'content-type':
+      return `the page set Content-Type to a type other than ${SAFELISTED_CONTENT_TYPES.join(', ')} (for example application/json)`;
+    case 'accept':
+    case 'accept-language':
+    case 'content-language':
+    case 'range':
+      return `the page set ${name} to a value a simple request may not carry`;
+    default:
+      return `the page set ${name}, which is not one of the headers a simple request may carry (${SIMPLE_HEADERS})`;
   }
 }
 

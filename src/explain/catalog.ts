@@ -125,8 +125,11 @@ const accessInfo = {
       (c.allowCredentials === null
         ? 'The response has no Access-Control-Allow-Credentials header at all. '
         : `The response sent '${c.failedParameter}'${c.failedParameter.toLowerCase() === 'true' ? ' (the comparison is case-sensitive)' : ''}. `) +
-      `The origin itself was accepted. Either the server adds Access-Control-Allow-Credentials: true, or, if this request ` +
-      `does not need cookies or HTTP authentication, the page stops asking for credentials.`,
+      'The origin itself was accepted. ' +
+      (c.allowCredentials === null
+        ? 'Either the server adds Access-Control-Allow-Credentials: true'
+        : `Either the server sends Access-Control-Allow-Credentials with exactly the value 'true' instead of '${c.failedParameter}'`) +
+      ', or, if this request does not need cookies or HTTP authentication, the page stops asking for credentials.',
   },
 } satisfies Record<string, ErrorInfo>;
 

@@ -40,14 +40,7 @@ export function lookalikeText(kind: LookalikeKind, exchange: Exchange, verdict: 
   const error = exchange.error ?? '';
   switch (kind) {
     case 'network-error':
-      return {
-        title: `Network error ${error}, not CORS`,
-        explanation:
-          `The request never got an HTTP response: ${error}. The server may be down, the port or host name wrong, ` +
-          'the certificate invalid, or a proxy or firewall in the way. Firefox reports this as "CORS request did not ' +
-          'succeed" and some tools call it a CORS error, but no CORS header could change it. Check that the URL opens ' +
-          'on its own and that the server is running.',
-      };
+      return networkErrorText(error);
     case 'aborted':
       return {
         title: 'Request cancelled (net::ERR_ABORTED), not CORS',
@@ -97,4 +90,42 @@ export function lookalikeText(kind: LookalikeKind, exchange: Exchange, verdict: 
         explanation: `The request went to the page's own origin (${exchange.request.origin}), so no CORS check ran.`,
       };
   }
+}
+
+/** Network errors whose cause is known from the code alone: the general wording would send the user the wrong way. */
+const KNOWN_NETWORK_ERRORS: Readonly<Record<string, { title: string; cause: string }>> = {
+  'net::ERR_UNSAFE_PORT': {
+    title: 'Port blocked by the browser (net::ERR_UNSAFE_PORT), not CORS',
+    cause:
+      'the browser blocks this port: it is on the list of ports browsers refuse to connect to (ports of mail, IRC, ' +
+      'X11 and other services such as 25, 6000, 6665-6669 or 10080), so that web pages cannot talk to those services. ' +
+      'The request never left the browser and no server setting can allow it: serve the API on another port.',
+  },
+  'net::ERR_CONNECTION_REFUSED': {
+    title: 'Connection refused (net::ERR_CONNECTION_REFUSED), not CORS',
+    cause: 'nothing accepted the connection on that host and port: the server is not running, or listens on another port or address.',
+  },
+  'net::ERR_NAME_NOT_RESOLVED': {
+    title: 'Host name not found (net::ERR_NAME_NOT_RESOLVED), not CORS',
+    cause: 'the host name in the URL does not resolve: check it for typos, and that the DNS record exists where the page runs.',
+  },
+};
+
+function networkErrorText(error: string): LookalikeText {
+  const known = KNOWN_NETWORK_ERRORS[error];
+  const notCors =
+    'Firefox reports this as "CORS request did not succeed" and some tools call it a CORS error, but no CORS header could change it.';
+  if (known) {
+    return { title: known.title, explanation: `The request never got an HTTP response (${error}): ${known.cause} ${notCors}` };
+  }
+  const certificate = error.startsWith('net::ERR_CERT_') || error.startsWith('net::ERR_SSL_');
+  return {
+    title: `Network error ${error}, not CORS`,
+    explanation:
+      `The request never got an HTTP response: ${error}. ` +
+      (certificate
+        ? "The server's TLS certificate or connection was refused by the browser (expired, self-signed, wrong host name, old protocol). "
+        : 'The server may be down, the port or host name wrong, the certificate invalid, or a proxy or firewall in the way. ') +
+      `${notCors} Check that the URL opens on its own and that the server is running.`,
+  };
 }

@@ -5,6 +5,7 @@ import { requirementsFor } from './requirements.ts';
 import { type ServerFix, STACK_IDS, STACKS } from './stacks.ts';
 
 export type { ClientFix } from './client.ts';
+export { type DetectedStack, detectStack } from './detect-stack.ts';
 export { type Requirements, requirementsFor } from './requirements.ts';
 export {
   type ExpressCorsOptions,

@@ -22,6 +22,11 @@ export interface LaunchOptions {
   readonly headless?: boolean;
   readonly extensionDir?: string | null;
   readonly extraArgs?: readonly string[];
+  /**
+   * DevTools' own settings, as DevTools stores them (each value JSON-encoded), e.g. `{ currentDockState: '"right"',
+   * uiTheme: '"dark"' }`: where DevTools docks and its theme.
+   */
+  readonly devtoolsPreferences?: Readonly<Record<string, string>>;
 }
 
 export interface Lens {
@@ -35,8 +40,11 @@ export interface Lens {
   worker(): Promise<Worker>;
   tabIdOf(page: Page): Promise<number>;
   badge(tabId: number): Promise<string>;
-  /** Opens the panel page for a tab, as a normal tab. */
-  openPanel(tabId: number): Promise<Page>;
+  /**
+   * Opens the panel page for a tab, as a normal tab. One row per request (`&group=0`) unless `group` is set: the
+   * tests that compare rows with Chromium's verdicts need every request's own row.
+   */
+  openPanel(tabId: number, options?: { group?: boolean }): Promise<Page>;
   /** Sends a command to the worker from an extension page (the worker takes commands only from those). */
   command<T>(type: string, payload: unknown): Promise<T>;
   /** How much the worker captures on a tab now: 'devtools', 'detailed' or 'counting'. */
@@ -72,9 +80,11 @@ export async function launch(options: LaunchOptions = {}): Promise<Lens> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-'));
   const profileDir = path.join(root, 'profile');
   fs.mkdirSync(path.join(profileDir, 'Default'), { recursive: true });
-  if (options.thirdPartyCookies === 'allow') {
-    fs.writeFileSync(path.join(profileDir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
-  }
+  const preferences = {
+    ...(options.thirdPartyCookies === 'allow' ? { profile: { cookie_controls_mode: 0 } } : {}),
+    ...(options.devtoolsPreferences ? { devtools: { preferences: options.devtoolsPreferences } } : {}),
+  };
+  if (Object.keys(preferences).length > 0) fs.writeFileSync(path.join(profileDir, 'Default', 'Preferences'), JSON.stringify(preferences));
   const debugPort = options.devtools || options.debugPort ? freePort() : null;
   const args = [
     ...chromiumArgs(extensionDir),
@@ -131,9 +141,9 @@ export async function launch(options: LaunchOptions = {}): Promise<Lens> {
       const w = await worker();
       return w.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
     },
-    async openPanel(tabId) {
+    async openPanel(tabId, options = {}) {
       const panel = await context.newPage();
-      await panel.goto(`chrome-extension://${extensionId}/${PANEL_PAGE}?tabId=${tabId}`);
+      await panel.goto(`chrome-extension://${extensionId}/${PANEL_PAGE}?tabId=${tabId}${options.group ? '' : '&group=0'}`);
       return panel;
     },
     async stopWorker() {

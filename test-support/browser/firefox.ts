@@ -60,10 +60,13 @@ export interface FirefoxLens {
   /** The WebExtension id of the tab showing this URL. */
   tabIdOf(url: string): Promise<number>;
   badge(tabId: number): Promise<string>;
-  /** Opens the panel page for a tab, as a normal tab. */
-  openPanel(tabId: number): Promise<Page>;
-  /** Opens Firefox DevTools on the tab showing this URL, with the CORS panel selected. */
-  openDevtools(url: string): Promise<void>;
+  /** Opens the panel page for a tab, as a normal tab: one row per request unless `group` (as in Chromium's Lens). */
+  openPanel(tabId: number, options?: { group?: boolean }): Promise<Page>;
+  /**
+   * Opens Firefox DevTools on the tab showing this URL, with the CORS panel selected: one row per request unless
+   * `group` (the panel's remembered setting, written before it opens).
+   */
+  openDevtools(url: string, options?: { group?: boolean }): Promise<void>;
   /** Runs a function in the CORS panel shown in the DevTools of the tab showing this URL, and returns its result. */
   inDevtoolsPanel<T>(url: string, fn: () => T): Promise<T>;
   close(): Promise<void>;
@@ -143,8 +146,11 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
       const page = await extensionPage();
       return page.evaluate((id) => (globalThis as unknown as ExtensionGlobal).browser.action.getBadgeText({ tabId: id }), tabId);
     },
-    openPanel: (tabId) => openExtensionPage(browser, `${EXTENSION_ORIGIN}/${PANEL_PAGE}?tabId=${tabId}`),
-    async openDevtools(url) {
+    openPanel: (tabId, options = {}) =>
+      openExtensionPage(browser, `${EXTENSION_ORIGIN}/${PANEL_PAGE}?tabId=${tabId}${options.group ? '' : '&group=0'}`),
+    async openDevtools(url, options = {}) {
+      const page = await extensionPage();
+      await page.evaluate((group) => localStorage.setItem('cors-lens:group', String(group)), options.group === true);
       await inChrome(`(async () => {
         const { require } = ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
         const { gDevTools } = require('devtools/client/framework/devtools');

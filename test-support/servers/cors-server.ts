@@ -9,6 +9,7 @@
  *   ct=<type>  Content-Type                    sse=1 answer as an event stream
  *   big=<n>    an x-big header of n bytes       bigacao=<n> an Access-Control-Allow-Origin of about n bytes
  *   many=<n>   n more header lines             pbig=<n>  a preflight Access-Control-Allow-Headers of n bytes
+ *   wide=<n>   n header lines of 2,000 bytes   hops=<n>  n redirects (302, same URL with hops-1) before the answer
  *
  * Header values are a string or a list of strings (one header line each); `$ORIGIN` is replaced by the request's
  * Origin. Nothing is hard-wired to a verdict: the browser decides, the tests ask it over CDP.
@@ -90,6 +91,17 @@ function api(hits: CorsServers['hits']): http.RequestListener {
     if (preflight && allowHeaders > 0) lines.push('access-control-allow-headers', `x-${'h'.repeat(Math.min(allowHeaders, 200_000))}`);
     const many = Number(q.get('many') ?? 0);
     for (let i = 0; i < Math.min(many, 2000); i++) lines.push(`x-many-${i}`, String(i));
+    const wide = Number(q.get('wide') ?? 0);
+    for (let i = 0; i < Math.min(wide, 120); i++) lines.push(`x-wide-${i}`, `${i}`.padEnd(2000, 'w'));
+    // A chain of redirects to itself, each carrying the same headers, before the answer.
+    const hops = Number(q.get('hops') ?? 0);
+    if (!preflight && hops > 0) {
+      const next = new URL(req.url ?? '/', 'http://api.invalid');
+      next.searchParams.set('hops', String(Math.min(hops, 25) - 1));
+      res.writeHead(302, [...lines, 'location', `${next.pathname}${next.search}`, 'cache-control', 'no-store']);
+      res.end();
+      return;
+    }
     const location = q.get(preflight ? 'ploc' : 'loc');
     if (location) lines.push('location', location);
     if (preflight) {

@@ -1,20 +1,20 @@
-/** A snippet with its copy button. The code is rendered as text (never HTML). */
-import { useState } from 'preact/hooks';
-import { copyText } from '../copy.ts';
+/** A snippet under a header bar that holds its label and copy button, so the button never covers the code. */
+
+import { CopyButton } from './CopyButton.tsx';
+import { Text } from './Text.tsx';
 
 export function CodeBlock({ code, label, testId }: { code: string; label: string; testId: string }) {
-  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
-  const onCopy = async () => {
-    setState((await copyText(code)) ? 'copied' : 'failed');
-    setTimeout(() => setState('idle'), 1500);
-  };
   return (
     <div class="code">
-      <button type="button" class="copy" data-testid={`copy-${testId}`} onClick={onCopy} aria-label={`Copy ${label}`}>
-        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select and copy' : 'Copy fix snippet'}
-      </button>
-      <pre data-testid={`snippet-${testId}`}>
-        <code>{code}</code>
+      <div class="code-bar">
+        <span>{label}</span>
+        <CopyButton text={code} label="Copy" what={label} testId={`copy-${testId}`} />
+      </div>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a snippet wider than the pane scrolls, and the keyboard must reach it */}
+      <pre data-testid={`snippet-${testId}`} tabIndex={0}>
+        <code>
+          <Text value={code} multiline />
+        </code>
       </pre>
     </div>
   );

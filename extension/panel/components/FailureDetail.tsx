@@ -1,11 +1,21 @@
-/** One failure: the browser's verdict in its own words, the headers at fault, and the fix. */
-import { useMemo } from 'preact/hooks';
-import { type FailureRecord, recordDiagnosis } from '../../../src/capture/records.ts';
-import { STACKS, type StackId, suggestFixes } from '../../../src/fix/index.ts';
+/**
+ * One failure: the browser's verdict in its own words, the headers at fault marked, the fix, and the preflight and
+ * request as a pair. Its header bar holds "jump to fix", the share actions and the what-if editor's switch.
+ */
+import { useMemo, useState } from 'preact/hooks';
+import { detectStack, type StackId, suggestFixes } from '../../../src/fix/index.ts';
 import type { Diagnosis } from '../../../src/model.ts';
+import { markdownReport } from '../../../src/share/report.ts';
+import { curlCommands, fetchSnippet } from '../../../src/share/snippets.ts';
+import { productName } from '../../platform/index.ts';
+import { detailsMissing, detailsSourceOf, diagnosisOf, type ShownRecord, timeOfDay, trimmedNote } from '../record-view.ts';
 import { CodeBlock } from './CodeBlock.tsx';
+import { CopyButton } from './CopyButton.tsx';
 import { HeaderTable } from './HeaderTable.tsx';
-import { RawHeaders } from './RawHeaders.tsx';
+import { MessagePair } from './MessagePair.tsx';
+import { StackPicker } from './StackPicker.tsx';
+import { Text } from './Text.tsx';
+import { WhatIf } from './WhatIf.tsx';
 
 const CREDENTIALS_SOURCE: Record<string, string> = {
   page: 'as the page asked',
@@ -14,6 +24,29 @@ const CREDENTIALS_SOURCE: Record<string, string> = {
   inferred: 'inferred from the failure',
   default: 'the default',
 };
+
+export interface DetailProps {
+  readonly record: ShownRecord;
+  /** How many identical failures the row groups, and when the first came. */
+  readonly count: number;
+  readonly firstTime: number;
+  readonly stack: StackId | null;
+  readonly onStack: (s: StackId) => void;
+  /** Reload the inspected page with details captured; null when the log is not live (an imported file). */
+  readonly onReload: (() => void) | null;
+}
+
+/** The share texts of a record, built from the stored record only (already redacted at capture). */
+export function shareTexts(record: ShownRecord, stack: StackId | null) {
+  const d = diagnosisOf(record);
+  const fixes = suggestFixes(record.exchange, d);
+  const fix = fixes.server.find((f) => f.stack === stack) ?? fixes.server[0] ?? null;
+  return {
+    curl: () => curlCommands(record.exchange, detailsMissing(record) ? 0 : d.hop),
+    fetch: () => fetchSnippet(record.exchange),
+    report: () => markdownReport({ exchange: record.exchange, diagnosis: d, fix, time: record.time, generator: productName() }),
+  };
+}
 
 /** Chromium's verdict: its CorsError, failedParameter and console message. */
 function ChromiumVerdict({ d }: { d: Diagnosis }) {
@@ -25,21 +58,29 @@ function ChromiumVerdict({ d }: { d: Diagnosis }) {
         {d.status.failedParameter !== '' && (
           <>
             {' '}
-            <span class="label">failedParameter</span> <code data-testid="failed-parameter">{d.status.failedParameter}</code>
+            <span class="label">failedParameter</span>{' '}
+            <code data-testid="failed-parameter">
+              <Text value={d.status.failedParameter} />
+            </code>
           </>
         )}
       </div>
-      <blockquote data-testid="console-message">{d.consoleMessage}</blockquote>
+      <blockquote data-testid="console-message">
+        <Text value={d.consoleMessage} />
+      </blockquote>
     </>
   );
 }
 
-/** Firefox's verdict: its console message word for word, and the MDN page for its reason. */
+/** Firefox's verdict: its console message word for word, and the MDN page of its reason. */
 function FirefoxVerdict({ d }: { d: Diagnosis }) {
   if (!d.firefox) return null;
   return (
     <div>
-      <span class="label">Firefox</span> <span data-testid="firefox-reason">{d.firefox.text}</span>{' '}
+      <span class="label">Firefox</span>{' '}
+      <span data-testid="firefox-reason">
+        <Text value={d.firefox.text} />
+      </span>{' '}
       <a href={d.firefox.mdnUrl} target="_blank" rel="noreferrer">
         MDN: {d.firefox.key}
       </a>
@@ -47,12 +88,18 @@ function FirefoxVerdict({ d }: { d: Diagnosis }) {
   );
 }
 
-export function FailureDetail({ record, stack, onStack }: { record: FailureRecord; stack: StackId; onStack: (s: StackId) => void }) {
+export function FailureDetail({ record, count, firstTime, stack, onStack, onReload }: DetailProps) {
   const { exchange } = record;
-  const d = useMemo(() => recordDiagnosis(record), [record]);
+  const d = diagnosisOf(record);
   const fixes = useMemo(() => suggestFixes(exchange, d), [exchange, d]);
-  const server = fixes.server.find((f) => f.stack === stack) ?? fixes.server[0];
-  const hop = exchange.hops[d.hop];
+  const detected = useMemo(() => detectStack(exchange), [exchange]);
+  const chosen = stack ?? detected?.stack ?? 'headers';
+  const server = fixes.server.find((f) => f.stack === chosen) ?? fixes.server[0];
+  const [whatIf, setWhatIf] = useState(false);
+  const missing = detailsMissing(record);
+  const share = shareTexts(record, chosen);
+  const trimmed = trimmedNote(record);
+  const canWhatIf = d.status !== null && !missing;
   return (
     <section
       class="detail"
@@ -62,16 +109,66 @@ export function FailureDetail({ record, stack, onStack }: { record: FailureRecor
       data-credentials={d.credentials.mode}
       data-credentials-source={d.credentials.source}
       data-initiator={exchange.request.initiator}
+      data-kind={record.kind}
+      aria-label="Selected request"
     >
-      <h2 data-testid="detail-title">{d.title}</h2>
+      <header class="detail-head">
+        <h2 data-testid="detail-title">
+          <Text value={d.title} />
+        </h2>
+        <div class="actions">
+          {server && (
+            <button
+              type="button"
+              class="link"
+              data-testid="jump-to-fix"
+              onClick={() => {
+                const fix = document.getElementById('fix');
+                fix?.scrollIntoView({ block: 'start' });
+                fix?.focus({ preventScroll: true });
+              }}
+            >
+              Jump to fix
+            </button>
+          )}
+          <CopyButton text={share.curl} label="Copy as cURL" what="the preflight and the request, for curl" testId="copy-curl" />
+          <CopyButton text={share.fetch} label="Copy as fetch" what="fetch() for the page's console" testId="copy-fetch" />
+          <CopyButton text={share.report} label="Copy report" what="Markdown for an issue tracker" testId="copy-report" />
+          {canWhatIf && (
+            <button type="button" class="text-button" aria-pressed={whatIf} data-testid="what-if" onClick={() => setWhatIf(!whatIf)}>
+              What if…
+            </button>
+          )}
+        </div>
+      </header>
+      {count > 1 && (
+        <p class="muted" data-testid="group-count">
+          Happened {count} times since {timeOfDay(firstTime)}; the latest is shown.
+        </p>
+      )}
+      {trimmed && (
+        <p class="trimmed" data-testid="trimmed">
+          <Text value={trimmed} />
+        </p>
+      )}
       <p class="request">
-        <span class="method">{exchange.request.method}</span> <span class="url">{exchange.request.url}</span>
+        <Text value={exchange.request.method} class="method" /> <Text value={exchange.request.url} class="url" />
         <br />
-        from <span class="origin">{exchange.request.origin}</span>, credentials <strong>{d.credentials.mode}</strong> (
-        {CREDENTIALS_SOURCE[d.credentials.source]}){exchange.hops.length > 1 && <span>, redirected {exchange.hops.length - 1}×</span>}
+        from <Text value={exchange.request.origin} class="origin" />, credentials <strong>{d.credentials.mode}</strong> (
+        {CREDENTIALS_SOURCE[d.credentials.source]}){exchange.hops.length > 1 && <span>, redirected {exchange.hops.length - 1}×</span>}, at{' '}
+        {timeOfDay(record.time)}
+        {detailsSourceOf(record) && <span class="muted"> · details from {detailsSourceOf(record)}</span>}
       </p>
+      {missing && onReload && (
+        <div class="missing" data-testid="details-missing">
+          <p style={{ margin: '0 0 6px' }}>The headers that decide why were not captured for this request.</p>
+          <button type="button" class="text-button primary" data-testid="reload-with-details" onClick={onReload}>
+            Reload the page with details captured
+          </button>
+        </div>
+      )}
       {record.firefox ? (
-        // Judged in Firefox: Firefox's own verdict first; Chromium's on the same exchange, when it refuses it too.
+        // Judged in Firefox: Firefox's own verdict first, then Chromium's on the same exchange when it can be told.
         <div class="verdict">
           <FirefoxVerdict d={d} />
           <ChromiumVerdict d={d} />
@@ -90,51 +187,45 @@ export function FailureDetail({ record, stack, onStack }: { record: FailureRecor
         </p>
       )}
       <p class="explanation" data-testid="explanation">
-        {d.explanation}
+        <Text value={d.explanation} />
       </p>
       {d.rule && (
         <details class="rule">
           <summary>The CORS rule the browser applied</summary>
-          <p>{d.rule}</p>
+          <p>
+            <Text value={d.rule} />
+          </p>
         </details>
       )}
+      {whatIf && canWhatIf && <WhatIf key={record.id} exchange={exchange} credentials={d.credentials} diagnosis={d} />}
       <HeaderTable findings={d.headers} />
       {(d.notes.length > 0 || d.warnings.length > 0) && (
         <ul class="notes">
           {d.notes.map((n) => (
             <li key={n.text} class="note">
-              {n.text}
+              <Text value={n.text} />
             </li>
           ))}
           {d.warnings.map((w) => (
             <li key={w.text} class="warning" data-testid="warning">
-              {w.text}
+              <Text value={w.text} />
             </li>
           ))}
         </ul>
       )}
       {server && (
-        <div class="fix" data-testid="fix">
+        <div class="fix" data-testid="fix" id="fix" tabIndex={-1}>
           <h3>Fix on the server</h3>
-          <div class="stacks" role="tablist">
-            {fixes.server.map((f) => (
-              <button
-                type="button"
-                role="tab"
-                key={f.stack}
-                aria-selected={f.stack === server.stack}
-                data-testid={`stack-${f.stack}`}
-                onClick={() => onStack(f.stack)}
-              >
-                {STACKS[f.stack].label}
-              </button>
-            ))}
-          </div>
-          <p class="where">{server.where}</p>
+          <StackPicker stack={chosen} detected={detected} onStack={onStack} />
+          <p class="muted">
+            <Text value={server.where} />
+          </p>
           <CodeBlock code={server.code} label={`${server.label} fix`} testId="server" />
           <ul class="notes">
             {server.notes.map((n) => (
-              <li key={n}>{n}</li>
+              <li key={n}>
+                <Text value={n} />
+              </li>
             ))}
           </ul>
         </div>
@@ -145,30 +236,39 @@ export function FailureDetail({ record, stack, onStack }: { record: FailureRecor
           {fixes.client.map((c) => (
             <div key={c.id} data-testid={`client-${c.id}`}>
               <h4>{c.label}</h4>
-              <p class="where">{c.when}</p>
+              <p class="muted">
+                <Text value={c.when} />
+              </p>
               <CodeBlock code={c.code} label={c.label} testId={`client-${c.id}`} />
             </div>
           ))}
         </div>
       )}
-      <h3>Captured</h3>
+      <h3>Preflight and request</h3>
       {exchange.hops.map((h, i) => (
-        <div key={i} class="hop">
-          {exchange.hops.length > 1 && (
-            <p>
-              Hop {i + 1}: {h.url}
-            </p>
-          )}
-          {h.preflight && <RawHeaders title="Preflight request headers" headers={h.preflight.requestHeaders} />}
-          {h.preflight?.response && (
-            <RawHeaders title={`Preflight response headers (HTTP ${h.preflight.response.status})`} headers={h.preflight.response.headers} />
-          )}
-          <RawHeaders title="Request headers" headers={h.requestHeaders} />
-          {h.response && <RawHeaders title={`Response headers (HTTP ${h.response.status})`} headers={h.response.headers} />}
-        </div>
+        <MessagePair
+          key={i}
+          hop={h}
+          index={i}
+          hops={exchange.hops.length}
+          method={exchange.request.method}
+          findings={d.headers}
+          atFault={i === d.hop}
+        />
       ))}
-      {hop && !hop.response && !hop.preflight?.response && (
-        <p class="note">No response was observed for this request{exchange.error ? ` (${exchange.error})` : ''}.</p>
+      {exchange.hops.every((h) => !h.response && !h.preflight?.response) && (
+        <p class="muted">
+          No response was observed for this request
+          {exchange.error ? (
+            <>
+              {' '}
+              (<Text value={exchange.error} />)
+            </>
+          ) : (
+            ''
+          )}
+          .
+        </p>
       )}
     </section>
   );
