@@ -2,7 +2,7 @@
  * CORS Lens in Firefox ESR, live: the Firefox build (dist-firefox/) installed in Debian's firefox-esr, driven over
  * WebDriver BiDi with puppeteer-core (test-support/browser/firefox.ts), one Firefox for every case. The seed failure
  * and its neighbours, every reason Firefox names (origin, credentials, preflight status, methods, headers, invalid
- * tokens, redirects), from fetch, XHR, EventSource, an image and a font, a failure only Firefox makes, and
+ * tokens, redirects), from fetch, XHR, EventSource, images and a font, a failure only Firefox makes, and
  * requests that pass (one of them only in Firefox). Every expectation is Firefox's own: the message it printed in
  * the page's console for that request (a BiDi log entry), and what the page's call saw.
  */
@@ -143,6 +143,17 @@ const CASES: Case[] = [
     designed: 'fails',
     trigger: (t, o) => ({ kind: 'element', tag: 'img', url: at(o.api, t, { h: {} }, '&ct=image%2Fpng'), crossOrigin: 'anonymous' }),
   },
+  // Only a cookie sent to the API says an element asked with credentials (elements report nothing).
+  {
+    name: 'img-use-credentials',
+    designed: 'fails',
+    trigger: (t, o) => ({
+      kind: 'element',
+      tag: 'img',
+      url: at(o.api, t, { h: { 'access-control-allow-origin': '*' } }, '&ct=image%2Fpng'),
+      crossOrigin: 'use-credentials',
+    }),
+  },
   {
     name: 'font-mismatch',
     designed: 'fails',
@@ -246,6 +257,8 @@ test.beforeAll(async () => {
   pageUrl = `${servers.pageOrigin}/firefox-${Date.now().toString(36)}`;
   await page.goto(pageUrl);
   tabId = await lens.tabIdOf(pageUrl);
+  // A cookie on the API, so credentialed requests carry one.
+  await page.evaluate((u) => fetch(u, { credentials: 'include' }).then((r) => r.text()), `${servers.crossSite}/set-cookie`);
   // The panel inside Firefox's own DevTools, open before the page's requests.
   await lens.openDevtools(pageUrl);
   const o: Origins = {

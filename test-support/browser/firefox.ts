@@ -42,6 +42,8 @@ export interface FirefoxLaunchOptions {
   /** The extension to install; null for none. */
   readonly extensionDir?: string | null;
   readonly prefs?: Readonly<Record<string, string | number | boolean>>;
+  /** Wait until CORS Lens's background answers (default: when an extension is installed; not for one without it). */
+  readonly awaitBackground?: boolean;
 }
 
 /** One console entry of a page, as BiDi's log module reports it. */
@@ -121,7 +123,7 @@ export async function launchFirefox(options: FirefoxLaunchOptions = {}): Promise
       payload,
     ) as Promise<T>;
   };
-  if (extensionDir) {
+  if (extensionDir && options.awaitBackground !== false) {
     // The background starts after the install returns: requests made before its listeners are registered are not seen.
     const deadline = Date.now() + 30_000;
     while (!(await command<{ ready?: boolean }>('ready', null).catch(() => null))?.ready) {
