@@ -126,7 +126,7 @@ interface Replayed {
 const failureOf = (v: Verdict | undefined) => (v?.outcome && !v.outcome.ok && v.outcome.corsError ? v.outcome : null);
 
 test('conformance corpus replayed live: every panel row equals Chromium over CDP', async ({ lens }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   const started = Date.now();
   const byId = new Map(allScenarios().map((s) => [s.id, s]));
   const chosen = sample(corpus.scenarios);

@@ -60,6 +60,8 @@ test('the CORS panel in real DevTools shows the inspected tab and its failures',
     ];
     await runCalls(page, calls);
     const verdicts = await oracle.settle(calls.map((c) => c.url));
+    // A panel renders once per frame, so not while its DevTools window is hidden: the inspected tab in front.
+    await page.bringToFront();
 
     // Show the extension's panel in every DevTools window, then read the one inspecting our tab.
     let state: PanelState | null = null;
@@ -121,6 +123,7 @@ test('docked right the split stacks, undocked it does not; keys typed in DevTool
   for (const other of lens.context.pages()) if (other !== page) await other.close();
   await page.goto(`${servers.pageOrigin}/docked-${Date.now()}`);
   const tabId = await lens.tabIdOf(page);
+  await detailsReady(lens, tabId);
   const oracle = await attachOracle(lens.context, page);
   // The panel shown before any request, so its tab's details are captured from the first one.
   const panelOfTab = async (): Promise<{ session: string; layout: Layout } | null> => {

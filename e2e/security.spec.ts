@@ -7,34 +7,21 @@
 import type { Page } from '@playwright/test';
 import type { Lens } from '../test-support/browser/browser.ts';
 import { runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
-import { CdpClient } from '../test-support/browser/cdp-client.ts';
 import { attachOracle } from '../test-support/browser/oracle.ts';
-import type { CorsServers } from '../test-support/servers/cors-server.ts';
+import { type CorsServers, SERVER_SECRET } from '../test-support/servers/cors-server.ts';
 import { expect, freshTab, panelRows, test } from './fixtures.ts';
 
 const ECHO = { 'access-control-allow-origin': '$ORIGIN' };
 
 interface Snapshot {
   readonly records: {
+    readonly source?: string;
     readonly exchange: { readonly request: { readonly url: string; readonly credentials: { mode: string; source: string } } };
   }[];
   readonly summary: { readonly count: number; readonly dropped: number };
 }
 
 const snapshot = (lens: Lens, tabId: number) => lens.command<Snapshot>('snapshot', { tabId });
-
-/** The worker's JS heap after a garbage collection, over CDP. */
-async function workerHeap(lens: Lens): Promise<number> {
-  const cdp = await CdpClient.connect(lens.debugPort as number);
-  try {
-    const target = (await cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(lens.extensionId));
-    const session = await cdp.attach(target?.targetId ?? '');
-    await cdp.send('HeapProfiler.collectGarbage', {}, session);
-    return (await cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, session)).usedSize;
-  } finally {
-    cdp.close();
-  }
-}
 
 /** A tab on the attacker's site (127.0.0.1: another site than the victim's localhost). */
 async function attackerTab(lens: Lens, servers: CorsServers, name: string): Promise<Page> {
@@ -84,35 +71,6 @@ test('another site cannot push a tab out of its log, even through huge records f
   await page.close();
 });
 
-test('the worker stays small under a flood of redirects with huge headers, even with detailed capture on', async ({ lens, servers }) => {
-  test.setTimeout(180_000);
-  const evil = await attackerTab(lens, servers, 'heap');
-  // The worst case: the attacker's site has detailed capture on, so every header of every hop reaches the worker.
-  await lens.command('detailOrigin', { origin: `http://127.0.0.1:${servers.pagePort}`, on: true });
-  try {
-    const before = await workerHeap(lens);
-    // Passing requests through 20 redirects with about 200 KB of headers each, for ten seconds.
-    const sent = await evil.evaluate(async (base) => {
-      let n = 0;
-      const end = Date.now() + 10_000;
-      const star = encodeURIComponent(JSON.stringify({ 'access-control-allow-origin': '*' }));
-      while (Date.now() < end) {
-        await Promise.all(Array.from({ length: 10 }, () => fetch(`${base}&hops=20&wide=100&h=${star}&n=${n++}`).catch(() => 0)));
-      }
-      return n;
-    }, `${servers.crossSite}/cors?id=heap-${Date.now()}`);
-    const after = await workerHeap(lens);
-    console.log(
-      `redirect-header flood: ${sent} requests x 21 hops of 200 KB headers, worker heap ${(before / 1e6).toFixed(1)} MB -> ${(after / 1e6).toFixed(1)} MB`,
-    );
-    expect(sent).toBeGreaterThan(50);
-    expect(after).toBeLessThan(30e6);
-  } finally {
-    await lens.command('detailOrigin', { origin: `http://127.0.0.1:${servers.pagePort}`, on: false });
-    await evil.close();
-  }
-});
-
 test('no secret a request carries is stored, shown or copied: only that it was there', async ({ lens, servers }) => {
   test.setTimeout(180_000);
   const SECRET = `S3cr3t${Date.now().toString(36)}X`;
@@ -130,7 +88,7 @@ test('no secret a request carries is stored, shown or copied: only that it was t
   const query = `token=${SECRET}&api_key=${SECRET}&password=${SECRET}&code=${SECRET}`;
   const next = encodeURIComponent(`${servers.crossSite}/cors?id=secret-next&access_token=${SECRET}`);
   const urls = {
-    headers: `${scenarioUrl(servers.crossSite, { h: { ...ECHO, 'www-authenticate': `Bearer ${SECRET}` } }, 'secret-h')}&${query}`,
+    headers: `${scenarioUrl(servers.crossSite, { h: ECHO }, 'secret-h')}&wwwauth=1&${query}`,
     redirect: `${servers.crossSite}/cors?id=secret-redirect-${Date.now()}&s=302&loc=${next}&${query}`,
     xhr: scenarioUrl(servers.crossSite, { h: {} }, 'secret-xhr'),
   };
@@ -148,12 +106,17 @@ test('no secret a request carries is stored, shown or copied: only that it was t
     },
     { urls, custom, secret: SECRET },
   );
-  await expect.poll(async () => (await snapshot(lens, tabId)).summary.count, { timeout: 20_000 }).toBe(3);
+  // Three failures, each with its details from DevTools (where most of the secrets would be).
+  await expect
+    .poll(async () => (await snapshot(lens, tabId)).records.filter((r) => r.source === 'devtools').length, { timeout: 20_000 })
+    .toBe(3);
+  expect((await snapshot(lens, tabId)).summary.count).toBe(3);
 
   // Storage: nothing anywhere, under any key.
   const worker = await lens.worker();
   const stored = await worker.evaluate(async () => JSON.stringify(await chrome.storage.session.get(null)));
   expect(stored).not.toContain(SECRET);
+  expect(stored).not.toContain(SERVER_SECRET);
   // That the headers were there is kept.
   expect(stored).toContain('Ocp-Apim-Subscription-Key');
 
@@ -164,11 +127,14 @@ test('no secret a request carries is stored, shown or copied: only that it was t
   for (const row of await panel.locator('[data-testid="failure"]').all()) {
     await row.click();
     expect(await panel.content()).not.toContain(SECRET);
+    expect(await panel.content()).not.toContain(SERVER_SECRET);
     for (const copy of await panel.locator('[data-testid^="copy-"]').all()) {
       await panel.bringToFront();
       await copy.click();
       await page.bringToFront();
-      expect(await page.evaluate(() => navigator.clipboard.readText())).not.toContain(SECRET);
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      expect(copied).not.toContain(SECRET);
+      expect(copied).not.toContain(SERVER_SECRET);
     }
   }
   await panel.close();

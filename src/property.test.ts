@@ -152,7 +152,7 @@ describe('any exchange', () => {
     );
   });
 
-  test('a stored record never holds a secret planted in a URL: query values, user info, fragment, Location', () => {
+  test('a stored record never holds a secret planted in a URL: query values, a URL in a query, user info, fragment, Location', () => {
     const token = fc.stringMatching(/^[A-Za-z0-9]{6,30}$/).map((s) => `tok${s}9Z`);
     const param = fc.constantFrom(
       'access_token',
@@ -167,7 +167,8 @@ describe('any exchange', () => {
     );
     fc.assert(
       fc.property(anyExchange, token, param, (exchange, value, name) => {
-        const url = (u: string) => `${u.replace('://', `://alice:${value}@`)}?${name}=${value}#access_token=${value}`;
+        const nested = encodeURIComponent(`https://app.example/cb?${name}=${value}`);
+        const url = (u: string) => `${u.replace('://', `://alice:${value}@`)}?${name}=${value}&next=${nested}#access_token=${value}`;
         const withSecrets: Exchange = {
           ...exchange,
           request: { ...exchange.request, url: url(exchange.request.url) },

@@ -16,6 +16,11 @@ describe('redactUrl', () => {
     ['https://api.example/x?empty=&flag', 'https://api.example/x?empty=&flag'],
     ['https://api.example/x?t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abcdefghijkl', `https://api.example/x?t=${REDACTED}`],
     ['https://api.example/x?u=sk_live_51HxYzAbCdEf1234567890', `https://api.example/x?u=${REDACTED}`],
+    [
+      `https://api.example/login?next=${encodeURIComponent('https://app.example/cb?access_token=abc&x=1')}`,
+      `https://api.example/login?next=${encodeURIComponent(`https://app.example/cb?access_token=${REDACTED}&x=1`).replace(/%5B/g, '[').replace(/%5D/g, ']')}`,
+    ],
+    [`https://api.example/go?to=${encodeURIComponent('/path?page=2')}`, `https://api.example/go?to=${encodeURIComponent('/path?page=2')}`],
   ])('%s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });

@@ -166,9 +166,29 @@ export function redactQuery(query: string): string {
       const name = eq < 0 ? pair : pair.slice(0, eq);
       const value = eq < 0 ? '' : pair.slice(eq + 1);
       if (eq < 0) return looksSecret(name) ? REDACTED : pair;
-      return value !== '' && (isSecretName(name) || looksSecret(value)) ? `${name}=${REDACTED}` : pair;
+      if (value === '') return pair;
+      if (isSecretName(name) || looksSecret(value)) return `${name}=${REDACTED}`;
+      return `${name}=${redactNested(value)}`;
     })
     .join('&');
+}
+
+/**
+ * A query value that is itself a URL or a query (`next=`, `redirect_uri=`, `return_to=`), redacted the same way:
+ * the secrets it carries are as secret as the outer URL's. Re-encoded only when something was replaced.
+ */
+function redactNested(value: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+  if (!decoded.includes('=')) return value;
+  const redacted =
+    /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(decoded) || decoded.startsWith('/') ? redactUrl(decoded) : redactQuery(decoded.replace(/^\?/, ''));
+  if (redacted === decoded || redacted === decoded.replace(/^\?/, '')) return value;
+  return encodeURIComponent(redacted).replace(/%5B/g, '[').replace(/%5D/g, ']');
 }
 
 /**

@@ -17,6 +17,7 @@
 import type { PageHint, RequestEvent, RequestEventBase, SendEvent } from '../../src/capture/events.ts';
 import { type FailureRecord, toFirefoxRecord, toRecord } from '../../src/capture/records.ts';
 import { type Captured, initiatorOf, type PageSender, sameUrl } from '../../src/capture/tracker.ts';
+import { leavesOrigin, redirectLocation } from '../../src/cors/engine.ts';
 import { type HeaderList, hasHeader, headerValue } from '../../src/headers.ts';
 import type { Credentials, Exchange, Hop, PreflightFacts, RequestMode, ResponseFacts } from '../../src/model.ts';
 import { originOf, sameOrigin } from '../../src/origin.ts';
@@ -236,7 +237,7 @@ export class FirefoxCapture {
     const hop = this.hopFor(tracked, e);
     hop.response = { status: e.statusCode, headers: e.responseHeaders };
     const exchange = this.exchange(tracked);
-    if (!leftOrigin(exchange)) {
+    if (!leavesOrigin(exchange.request.origin, exchange.hops)) {
       // Same-origin and not redirected elsewhere: CORS has nothing to say, and nothing more will be asked of it.
       if (!redirected(hop)) this.forget(e.requestId);
       return;
@@ -334,23 +335,7 @@ function preflightFacts(p: Preflight): PreflightFacts {
   return { requestHeaders: p.requestHeaders, response: p.response, error: p.error };
 }
 
-const redirected = (hop: TrackedHop) => hop.response !== null && headerValue(hop.response.headers, 'location') !== null;
-
-/** Whether the request went to another origin, or was sent there by a redirect. */
-function leftOrigin(exchange: Exchange): boolean {
-  const { origin } = exchange.request;
-  return exchange.hops.some((h) => !sameOrigin(origin, originOf(h.url)) || (h.response !== null && redirectsAway(h, origin)));
-}
-
-function redirectsAway(hop: Hop, origin: string): boolean {
-  const location = headerValue(hop.response?.headers ?? [], 'location');
-  if (location === null) return false;
-  try {
-    return !sameOrigin(origin, originOf(new URL(location, hop.url).href));
-  } catch {
-    return false;
-  }
-}
+const redirected = (hop: TrackedHop) => redirectLocation(hop) !== null;
 
 /**
  * The request mode: Sec-Fetch-Mode (Firefox sends it to trustworthy origins), else CORS when a preflight was sent or

@@ -415,6 +415,38 @@ test('the log holds no secret from the URL of a failed request', async () => {
   expect(r?.exchange.request.url).toContain('access_token=');
 });
 
+describe('warnings', () => {
+  test('a passing request whose answer echoes the origin with credentials and no Vary is a warning row, never counted', async () => {
+    const p = platform();
+    const s = new LensService(p);
+    const passing = exchange({
+      url: API,
+      origin: PAGE,
+      credentials: 'include',
+      credentialsSource: 'page',
+      response: { headers: { 'access-control-allow-origin': PAGE, 'access-control-allow-credentials': 'true' } },
+      error: null,
+    });
+    const safe = exchange({
+      url: `${API}&safe`,
+      origin: PAGE,
+      credentials: 'include',
+      credentialsSource: 'page',
+      response: { headers: { 'access-control-allow-origin': PAGE, 'access-control-allow-credentials': 'true', vary: 'Origin' } },
+      error: null,
+    });
+    devtoolsPort(s).receive({
+      type: 'logged',
+      items: [logged('w:1', { exchange: passing }), logged('w:2', { url: `${API}&safe`, exchange: safe })],
+    });
+    const list = await rows(s);
+    expect(list.map((r) => [r.kind, r.detailsId])).toEqual([['warning', 'w:1']]);
+    expect(s.summary(TAB).count).toBe(0);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(p.badges.get(TAB) ?? '').toBe('');
+  });
+});
+
 describe("a browser's own capture (Firefox)", () => {
   const reportMessage = (credentials: string) => ({
     channel: 'cors-lens',

@@ -16,7 +16,7 @@ import { DetailOrigins } from '../../src/capture/arming.ts';
 import type { ErrorEvent, PageHint, RequestEvent } from '../../src/capture/events.ts';
 import { parseHint } from '../../src/capture/events.ts';
 import { type FailureRecord, toRecord } from '../../src/capture/records.ts';
-import { type KeyValueStore, TabLog, type TabSummary } from '../../src/capture/tab-log.ts';
+import { type KeyValueStore, sameRequestUrl, TabLog, type TabSummary } from '../../src/capture/tab-log.ts';
 import { type Captured, ExchangeTracker, type PageSender } from '../../src/capture/tracker.ts';
 import type { Exchange } from '../../src/model.ts';
 import { originOf } from '../../src/origin.ts';
@@ -308,6 +308,11 @@ export class LensService {
     await this.log.ready;
     for (const item of items) {
       if (this.log.hasDetails(tabId, item.id) || this.isHeld(tabId, item.id)) continue;
+      // A request that passed: a warning row when its answer proves a dangerous setup (toRecord decides).
+      if (item.exchange.error === null) {
+        this.add(this.fromLog(tabId, item));
+        continue;
+      }
       const row = this.log.findUndetailed(tabId, item.method, item.url, item.started, JOIN_WINDOW_MS, this.joining);
       if (row) this.add(this.joined(row, item));
       else this.hold(tabId, item);
@@ -343,7 +348,9 @@ export class LensService {
     const url = row.exchange.hops.at(-1)?.url ?? row.exchange.request.url;
     const list = this.held.get(row.tabId);
     const at =
-      list?.findIndex((h) => h.item.method === method && h.item.url === url && Math.abs(h.item.started - row.time) < JOIN_WINDOW_MS) ?? -1;
+      list?.findIndex(
+        (h) => h.item.method === method && sameRequestUrl(h.item.url, url) && Math.abs(h.item.started - row.time) < JOIN_WINDOW_MS,
+      ) ?? -1;
     if (!list || at < 0) return null;
     const [held] = list.splice(at, 1);
     if (!held) return null;

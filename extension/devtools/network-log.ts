@@ -8,6 +8,7 @@
  * The worker can stop at any time: the port then closes, and the last minute's exchanges are sent again on the new
  * one (the worker ignores the ones it already has), so a restart loses nothing seen here.
  */
+import { passiveFindings } from '../../src/audit/findings.ts';
 import { HarAssembler, type HarEntry, type LoggedExchange } from '../../src/capture/har.ts';
 import type { HeaderList } from '../../src/headers.ts';
 import { keptUrl, redactExchange } from '../../src/redact.ts';
@@ -28,14 +29,28 @@ const SETTLE_MS = 60;
 
 const UTF8 = new TextDecoder('utf-8');
 
+/** windows-1252's characters for the bytes 0x80-0x9F (the others stand for themselves, as in Latin-1). */
+const CP1252 =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+const BYTE_OF = new Map<string, number>([...CP1252].map((c, i) => [c, 0x80 + i]));
+
 /**
- * A header value as the network stack reads it. DevTools' log gives the header's bytes one character per byte
- * (measured: the UTF-8 bytes of "é" arrive as "Ã©", the byte 0xE9 as "é"); the engine, like Chromium's checks and
- * like the webRequest adapter, wants them decoded as UTF-8 with replacement characters for invalid bytes.
+ * A header value as the network stack reads it. DevTools' log gives the header's bytes one character per byte,
+ * decoded as windows-1252 (measured: the UTF-8 bytes E2 80 AE of U+202E arrive as "â€®", those of "é" as "Ã©"); the
+ * engine, like Chromium's checks and like the webRequest adapter, wants them decoded as UTF-8, with replacement
+ * characters for invalid bytes.
  */
-function networkText(value: string): string {
-  if (!/[\u0080-\u00ff]/.test(value) || /[\u0100-\uffff]/.test(value)) return value;
-  return UTF8.decode(Uint8Array.from(value, (c) => c.charCodeAt(0)));
+export function networkText(value: string): string {
+  if (!/[\u0080-\uffff]/.test(value)) return value;
+  const bytes: number[] = [];
+  for (const c of value) {
+    const code = c.charCodeAt(0);
+    const byte = code < 0x80 || (code >= 0xa0 && code <= 0xff) ? code : BYTE_OF.get(c);
+    // Not one byte per character after all: leave the value as DevTools gave it.
+    if (byte === undefined) return value;
+    bytes.push(byte);
+  }
+  return UTF8.decode(Uint8Array.from(bytes));
 }
 
 function headerList(list: { name: string; value: string }[] | undefined): HeaderList {
@@ -102,7 +117,8 @@ export function watchNetworkLog(tabId: number): void {
     const now = Date.now();
     const items: LoggedItem[] = assembler
       .take(now)
-      .filter((x: LoggedExchange) => x.exchange.error !== null)
+      // Failures, and the passing requests whose answer already proves a dangerous setup (warnings).
+      .filter((x: LoggedExchange) => x.exchange.error !== null || passiveFindings(x.exchange).length > 0)
       .map((x) => ({ ...x, url: keptUrl(x.url), id: `${instance}:${++counter}`, exchange: redactExchange(x.exchange) }));
     if (items.length > 0) {
       for (const item of items) recent.push({ item, at: now });

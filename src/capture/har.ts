@@ -162,7 +162,9 @@ export class HarAssembler {
   }
 
   private hop(entry: HarEntry): Hop {
-    const reached = entry.status > 0 || entry.requestHeaders.length > 0;
+    // Without a response the request may never have left: DevTools then shows the headers the page meant to send
+    // (a request its preflight stopped), not ones the server got.
+    const reached = entry.status > 0;
     const preflightEntry = this.claim(
       (k) =>
         k.resourceType === 'preflight' &&

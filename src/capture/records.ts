@@ -4,14 +4,14 @@
  * small in storage. Decides which failures are CORS failures (counted on the badge), which are look-alikes worth
  * showing apart, and which are noise (cancelled requests, same-origin requests).
  */
-import { evaluate, redirectLocation } from '../cors/engine.ts';
+import { passiveFindings } from '../audit/findings.ts';
+import { evaluate, leavesOrigin } from '../cors/engine.ts';
 import { evaluateFirefox } from '../cors/firefox.ts';
 import { CORS_NET_ERROR, explain, explainFirefox, FIREFOX_CORS_ERROR, type FirefoxJudgement, type Judgement, judge } from '../diagnose.ts';
 import { chromiumDecision } from '../divergence.ts';
 import { lookalikeOf } from '../explain/lookalikes.ts';
 import { clampText, type HeaderList } from '../headers.ts';
 import type { Diagnosis, Exchange, Hop } from '../model.ts';
-import { originOf, sameOrigin } from '../origin.ts';
 import { redactExchange, redactUrl } from '../redact.ts';
 import type { Captured } from './tracker.ts';
 
@@ -26,8 +26,12 @@ export interface FailureRecord {
   readonly time: number;
   /** webRequest resource type. */
   readonly type: string;
-  /** cors: the browser blocked it for CORS (counted); lookalike: failed for another reason on a cross-origin request. */
-  readonly kind: 'cors' | 'lookalike';
+  /**
+   * cors: the browser blocked it for CORS (counted); lookalike: failed for another reason on a cross-origin request;
+   * warning: it passed, but its answer already proves a dangerous setup (src/audit, passiveFindings). Only cors
+   * records are counted on the badge.
+   */
+  readonly kind: 'cors' | 'lookalike' | 'warning';
   readonly exchange: Exchange;
   readonly judgement: Judgement;
   /** Blocked (net::ERR_FAILED) but the headers that decide why were not observed. */
@@ -105,15 +109,8 @@ function mapHeaders(exchange: Exchange, f: (h: HeaderList) => HeaderList): Excha
   return { ...exchange, request: { ...exchange.request, headers: f(exchange.request.headers) }, hops: exchange.hops.map(hop) };
 }
 
-/** Whether a request left its origin: a hop on another origin, or a redirect pointing to one it did not follow. */
-function crossOrigin(exchange: Exchange): boolean {
-  const origin = exchange.request.origin;
-  return exchange.hops.some((hop) => {
-    if (!sameOrigin(origin, originOf(hop.url))) return true;
-    const location = redirectLocation(hop);
-    return location !== null && !sameOrigin(origin, originOf(location));
-  });
-}
+/** Whether a request left its origin (engine.ts: leavesOrigin). */
+const crossOrigin = (exchange: Exchange): boolean => leavesOrigin(exchange.request.origin, exchange.hops);
 
 /** Whether the last hop's response (or its preflight's) was observed: the facts a CORS verdict is made from. */
 function observedResponse(exchange: Exchange): boolean {
@@ -143,6 +140,7 @@ function storedJudgement({ verdict, credentials }: Judgement): Judgement {
  */
 export function toRecord(captured: Captured): FailureRecord | null {
   const { exchange } = captured;
+  if (exchange.error === null) return warningRecord(captured);
   const error = exchange.error ?? '';
   if (captured.phase === 'completed' || IGNORED_ERRORS.has(error) || !crossOrigin(exchange)) return null;
   if (exchange.request.mode === 'no-cors' || exchange.request.mode === 'navigate') return null;
@@ -214,6 +212,31 @@ export function toFirefoxRecord(captured: Captured): FailureRecord | null {
       origin: clampText(firefox.origin, 512),
       message: clampText(firefox.messages[0] ?? '', 4096),
     },
+  });
+}
+
+/**
+ * A request that passed (DevTools' log shows those too) is a record only when one of its answers already proves a
+ * dangerous setup: credentials with an echoed origin and no Vary, "null" allowed, an insecure origin trusted. The
+ * same rule `cors-lens audit` applies to the answers it observes.
+ */
+function warningRecord(captured: Captured): FailureRecord | null {
+  const { exchange } = captured;
+  if (captured.phase === 'completed' || !crossOrigin(exchange) || passiveFindings(exchange).length === 0) return null;
+  const judgement = judgeAsStated(exchange);
+  if (judgement.verdict.status) return null;
+  return fitRecord({
+    id: captured.recordId,
+    tabId: captured.tabId,
+    frameId: captured.frameId,
+    documentId: captured.documentId,
+    time: captured.time,
+    type: captured.type,
+    kind: 'warning',
+    exchange: redactExchange(exchange),
+    judgement: storedJudgement(judgement),
+    uncaptured: false,
+    ...(captured.source ? { source: captured.source } : {}),
   });
 }
 

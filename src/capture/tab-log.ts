@@ -24,6 +24,8 @@ export interface TabSummary {
   readonly count: number;
   /** Look-alike failures in the log. */
   readonly lookalikes: number;
+  /** Passing requests listed for a dangerous setup their answer proves (never counted as failures). */
+  readonly warnings?: number;
   /** Records dropped to respect the limits (oldest first). */
   readonly dropped: number;
   /** Keep the log across navigations. */
@@ -152,7 +154,7 @@ export class TabLog {
     for (const [key, value] of Object.entries(all)) {
       if (key.startsWith(SUMMARY_PREFIX) && isSummary(value)) {
         this.tabs.set(value.tabId, {
-          summary: { ...emptySummary(value.tabId), ...value, count: 0, lookalikes: 0 },
+          summary: { ...emptySummary(value.tabId), ...value, count: 0, lookalikes: 0, warnings: 0 },
           entries: [],
           byId: new Map(),
           bytes: 0,
@@ -296,7 +298,7 @@ export class TabLog {
     for (const { record: r } of this.tabs.get(tabId)?.entries ?? []) {
       if (r.kind !== 'cors' || !r.uncaptured || r.exchange.request.method !== method || Math.abs(r.time - time) > windowMs) continue;
       if (taken.has(r.id)) continue;
-      if ((r.exchange.hops.at(-1)?.url ?? r.exchange.request.url) === url) return r;
+      if (sameRequestUrl(r.exchange.hops.at(-1)?.url ?? r.exchange.request.url, url)) return r;
     }
     return undefined;
   }
@@ -379,13 +381,16 @@ export class TabLog {
     state.bytes = 0;
     state.entries = [];
     state.byId.clear();
-    state.summary = { ...state.summary, count: 0, lookalikes: 0, dropped: 0, generation: state.summary.generation + 1 };
+    state.summary = { ...state.summary, count: 0, lookalikes: 0, warnings: 0, dropped: 0, generation: state.summary.generation + 1 };
   }
 
   private enforceCaps(state: TabState): void {
     // Look-alikes (a burst of refused connections, too many requests at once) never push CORS failures out.
     const overLookalikes = state.summary.lookalikes - this.options.maxLookalikesPerTab;
     if (overLookalikes > 0) this.dropOldest(state, overLookalikes, 'lookalike');
+    // Warnings too: a page whose every call passes with the same dangerous answer never pushes failures out.
+    const overWarnings = (state.summary.warnings ?? 0) - this.options.maxLookalikesPerTab;
+    if (overWarnings > 0) this.dropOldest(state, overWarnings, 'warning');
     const overTab = state.entries.length - this.options.maxRecordsPerTab;
     // Dropped a twentieth at a time, not one by one: a long burst then costs one re-index per twenty failures.
     if (overTab > 0) this.dropOldest(state, Math.max(overTab, Math.ceil(this.options.maxRecordsPerTab / 20)));
@@ -534,5 +539,16 @@ function sameRecord(a: FailureRecord, b: FailureRecord): boolean {
 }
 
 function counted(s: TabSummary, record: FailureRecord, sign: 1 | -1): TabSummary {
-  return record.kind === 'cors' ? { ...s, count: s.count + sign } : { ...s, lookalikes: s.lookalikes + sign };
+  if (record.kind === 'cors') return { ...s, count: s.count + sign };
+  if (record.kind === 'lookalike') return { ...s, lookalikes: s.lookalikes + sign };
+  return { ...s, warnings: (s.warnings ?? 0) + sign };
+}
+
+/**
+ * Whether two observations name the same request URL. The user name and password of a URL (XHR's open(method, url,
+ * async, user, password)) are in what webRequest reports, not in what DevTools' log shows.
+ */
+export function sameRequestUrl(a: string, b: string): boolean {
+  const bare = (u: string) => u.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#@]*@/, '$1');
+  return a === b || bare(a) === bare(b);
 }

@@ -418,3 +418,19 @@ test('reports taken by successive workers never share a record id (a later one w
   expect(ids.every((id) => typeof id === 'string')).toBe(true);
   expect(new Set(ids).size).toBe(6);
 });
+
+test('only a redirect Fetch follows leaves the origin: a same-origin 300 or 304 with a Location is not a cross-origin request', () => {
+  // The capture and the records used to disagree here (any 3xx against 301/302/303/307/308): one rule now (leavesOrigin).
+  for (const status of [300, 304]) {
+    const t = new ExchangeTracker();
+    const sameOriginUrl = `${PAGE}/local`;
+    const captures = all(t, [
+      send('1', {}, { url: sameOriginUrl }),
+      got('1', status, { location: `${API}?elsewhere` }, { url: sameOriginUrl }),
+    ]);
+    expect(captures).toEqual([]);
+  }
+  const t = new ExchangeTracker();
+  const [c] = all(t, [send('1', {}, { url: `${PAGE}/local` }), got('1', 302, { location: `${API}?elsewhere` }, { url: `${PAGE}/local` })]);
+  expect(c?.phase).toBe('headers');
+});

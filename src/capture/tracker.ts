@@ -8,6 +8,7 @@
  * - 'completed': the request succeeded after a 'headers' capture: anything recorded for it must go.
  * Bounded in memory whatever the traffic: every map has a cap and entries expire.
  */
+import { leavesOrigin } from '../cors/engine.ts';
 import { type HeaderList, hasHeader, headerValue } from '../headers.ts';
 import type { Credentials, Exchange, Hop, Initiator, PreflightFacts, RequestMode, ResponseFacts } from '../model.ts';
 import { originOf, sameOrigin } from '../origin.ts';
@@ -405,7 +406,7 @@ export class ExchangeTracker {
     const hop = this.currentHop(tracked, e);
     hop.response = { status: e.statusCode, headers: e.responseHeaders };
     const origin = tracked.base.initiator ?? 'null';
-    if (!leavesOrigin(tracked.hops, origin)) return null;
+    if (!leavesOrigin(origin, tracked.hops)) return null;
     tracked.reported = true;
     tracked.reportedHint = this.peekHint(tracked.base);
     tracked.reportedHops = tracked.hops.length;
@@ -558,20 +559,6 @@ export function sameUrl(a: string, b: string): boolean {
 function loosen(url: string): string {
   if (!url.includes('%')) return url;
   return url.replace(/%(2[0270]|3[CcEe]|5[CcEe]|60|7[BbCcDd])/g, (m) => String.fromCharCode(Number.parseInt(m.slice(1), 16)));
-}
-
-/** Whether a request left its origin: a hop on another origin, or a redirect pointing to one. */
-function leavesOrigin(hops: readonly TrackedHop[], origin: string): boolean {
-  return hops.some((h) => {
-    if (!sameOrigin(origin, originOf(h.url))) return true;
-    const location = h.response && h.response.status >= 300 && h.response.status < 400 ? headerValue(h.response.headers, 'location') : null;
-    if (location === null) return false;
-    try {
-      return !sameOrigin(origin, originOf(new URL(location, h.url).href));
-    } catch {
-      return false;
-    }
-  });
 }
 
 function preflightRecordId(p: TrackedPreflight): string {

@@ -218,7 +218,19 @@ export function evaluate(exchange: Exchange, credentials: CredentialsMode): Verd
 }
 
 /** The Location of a redirect response, resolved against the hop URL; null when the response is not a redirect. */
-export function redirectLocation(hop: Hop): string | null {
+/**
+ * Whether a request left its origin: a hop on another origin, or a redirect (one Fetch follows: 301, 302, 303, 307,
+ * 308) pointing to one. The one rule for "is this a cross-origin request" that the capture and the records share.
+ */
+export function leavesOrigin(origin: string, hops: readonly Pick<Hop, 'url' | 'response'>[]): boolean {
+  return hops.some((hop) => {
+    if (!sameOrigin(origin, originOf(hop.url))) return true;
+    const location = redirectLocation(hop);
+    return location !== null && !sameOrigin(origin, originOf(location));
+  });
+}
+
+export function redirectLocation(hop: Pick<Hop, 'url' | 'response'>): string | null {
   if (!hop.response || !isRedirectStatus(hop.response.status)) return null;
   const location = headerValues(hop.response.headers, 'location')[0];
   if (location === undefined) return null;

@@ -10,6 +10,7 @@
  *   big=<n>    an x-big header of n bytes       bigacao=<n> an Access-Control-Allow-Origin of about n bytes
  *   many=<n>   n more header lines             pbig=<n>  a preflight Access-Control-Allow-Headers of n bytes
  *   wide=<n>   n header lines of 2,000 bytes   hops=<n>  n redirects (302, same URL with hops-1) before the answer
+ *   wwwauth=1  a WWW-Authenticate header carrying SERVER_SECRET (for the tests that look for secrets)
  *
  * Header values are a string or a list of strings (one header line each); `$ORIGIN` is replaced by the request's
  * Origin. Nothing is hard-wired to a verdict: the browser decides, the tests ask it over CDP.
@@ -33,6 +34,9 @@ export interface CorsServers {
 }
 
 type HeaderSpec = Record<string, string | string[]>;
+
+/** A secret the API puts in a response header on request (wwwauth=1), never in a URL. */
+export const SERVER_SECRET = 'srvS3cr3tToken0xC0ffee';
 
 function parseSpec(value: string | null): HeaderSpec {
   if (!value) return {};
@@ -91,6 +95,7 @@ function api(hits: CorsServers['hits']): http.RequestListener {
     if (preflight && allowHeaders > 0) lines.push('access-control-allow-headers', `x-${'h'.repeat(Math.min(allowHeaders, 200_000))}`);
     const many = Number(q.get('many') ?? 0);
     for (let i = 0; i < Math.min(many, 2000); i++) lines.push(`x-many-${i}`, String(i));
+    if (q.get('wwwauth') === '1') lines.push('www-authenticate', `Bearer realm="api", token="${SERVER_SECRET}"`);
     const wide = Number(q.get('wide') ?? 0);
     for (let i = 0; i < Math.min(wide, 120); i++) lines.push(`x-wide-${i}`, `${i}`.padEnd(2000, 'w'));
     // A chain of redirects to itself, each carrying the same headers, before the answer.

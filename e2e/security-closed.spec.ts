@@ -1,9 +1,14 @@
 /**
- * The page cannot tell the extension is there, with DevTools closed: where opening the panel on its tab turns on
- * detailed capture (the moment an earlier design told the page about). Its functions look native; nothing it can
- * listen to happens when the panel opens, while the extension captures, or when it closes.
+ * Attacks where DevTools is closed and detailed capture is on (opening the panel as a page, or a site turned on):
+ * the page cannot tell the extension is there (the moment an earlier design told it, when the panel opened); its
+ * functions look native; nothing it can listen to happens. And the worker, which then sees every header of every
+ * hop, stays small under a flood of redirects with huge headers.
  */
+
+import type { Lens } from '../test-support/browser/browser.ts';
 import { runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
+import { CdpClient } from '../test-support/browser/cdp-client.ts';
+import type { CorsServers } from '../test-support/servers/cors-server.ts';
 import { expect, panelRows, test } from './fixtures.ts';
 
 test.use({ lensDevtools: false });
@@ -66,4 +71,53 @@ test('the page cannot tell the extension is there: native-looking functions, not
   await expect.poll(() => lens.captureState(tabId)).not.toBe('detailed');
   expect(await page.evaluate(() => (window as unknown as { heard: string[] }).heard)).toEqual([]);
   await page.close();
+});
+
+/** The worker's JS heap after a garbage collection, over CDP. */
+async function workerHeap(lens: Lens): Promise<number> {
+  const cdp = await CdpClient.connect(lens.debugPort as number);
+  try {
+    const target = (await cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(lens.extensionId));
+    const session = await cdp.attach(target?.targetId ?? '');
+    await cdp.send('HeapProfiler.collectGarbage', {}, session);
+    return (await cdp.send<{ usedSize: number }>('Runtime.getHeapUsage', {}, session)).usedSize;
+  } finally {
+    cdp.close();
+  }
+}
+
+/** A tab on the attacker's site (127.0.0.1: another site than the victim's localhost). */
+async function attackerTab(lens: Lens, servers: CorsServers, name: string) {
+  const page = await lens.context.newPage();
+  await page.goto(`http://127.0.0.1:${servers.pagePort}/${name}-${Date.now()}`);
+  return page;
+}
+
+test('the worker stays small under a flood of redirects with huge headers, even with detailed capture on', async ({ lens, servers }) => {
+  test.setTimeout(180_000);
+  const evil = await attackerTab(lens, servers, 'heap');
+  // The worst case: the attacker's site has detailed capture on, so every header of every hop reaches the worker.
+  await lens.command('detailOrigin', { origin: `http://127.0.0.1:${servers.pagePort}`, on: true });
+  try {
+    const before = await workerHeap(lens);
+    // Passing requests through 20 redirects with about 200 KB of headers each, for ten seconds.
+    const sent = await evil.evaluate(async (base) => {
+      let n = 0;
+      const end = Date.now() + 10_000;
+      const star = encodeURIComponent(JSON.stringify({ 'access-control-allow-origin': '*' }));
+      while (Date.now() < end) {
+        await Promise.all(Array.from({ length: 10 }, () => fetch(`${base}&hops=20&wide=100&h=${star}&n=${n++}`).catch(() => 0)));
+      }
+      return n;
+    }, `${servers.crossSite}/cors?id=heap-${Date.now()}`);
+    const after = await workerHeap(lens);
+    console.log(
+      `redirect-header flood: ${sent} requests x 21 hops of 200 KB headers, worker heap ${(before / 1e6).toFixed(1)} MB -> ${(after / 1e6).toFixed(1)} MB`,
+    );
+    expect(sent).toBeGreaterThanOrEqual(10);
+    expect(after).toBeLessThan(30e6);
+  } finally {
+    await lens.command('detailOrigin', { origin: `http://127.0.0.1:${servers.pagePort}`, on: false });
+    await evil.close();
+  }
 });
