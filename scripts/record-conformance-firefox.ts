@@ -15,8 +15,8 @@
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { FIREFOX_WARNINGS, parseFirefoxMessage } from '../src/cors/firefox-messages.ts';
-import { evaluator, FIREFOX_PATH, until } from '../test-support/browser/firefox.ts';
 import type { Exchange } from '../src/model.ts';
+import { evaluator, FIREFOX_PATH, until } from '../test-support/browser/firefox.ts';
 import type { FirefoxCorpus, FirefoxCorpusScenario } from '../test-support/conformance/corpus.ts';
 import { type Call, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
 import { allScenarios, type Scenario } from '../test-support/conformance/scenarios.ts';
