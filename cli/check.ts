@@ -120,7 +120,7 @@ export async function runCheck(o: CheckOptions, transport: Transport): Promise<C
   const diagnosis = explain(kept, judge(exchange));
   const fixes = suggestFixes(kept, diagnosis);
   const networkError = exchange.error !== null && exchange.error !== CORS_NET_ERROR ? exchange.error : null;
-  const outcome: CheckOutcome = diagnosis.verdict === 'fail' ? 'refused' : networkError ? 'network-error' : 'allowed';
+  const outcome: CheckOutcome = diagnosis.result === 'fail' ? 'refused' : networkError ? 'network-error' : 'allowed';
   const report: CheckReport = {
     schemaVersion: SCHEMA_VERSION,
     command: 'check',

@@ -83,7 +83,7 @@ describe('exit statuses and the JSON report', () => {
       failedParameter: null,
       networkError: null,
       fix: null,
-      diagnosis: { verdict: 'pass' },
+      diagnosis: { result: 'pass' },
       request: { url: `${base}/echo`, origin: PAGE, method: 'GET', api: 'fetch', credentials: 'same-origin' },
     });
     expect(report.steps).toMatchObject([{ kind: 'request', method: 'GET', status: 200, error: null }]);

@@ -6,6 +6,7 @@
  * workers) in the same run, and the panel must list exactly the CORS failures, with the same codes, and nothing else.
  */
 import net from 'node:net';
+import { keptUrl } from '../src/redact.ts';
 import type { Lens } from '../test-support/browser/browser.ts';
 import { attachBrowserOracle } from '../test-support/browser/browser-oracle.ts';
 import { scenarioUrl } from '../test-support/browser/calls.ts';
@@ -318,6 +319,13 @@ export async function corpus(lens: Lens, servers: CorsServers, source: DetailSou
   await expect
     .poll(async () => (await rowsOf()).filter((r) => r.testid === 'failure' && r.url.includes('id=cap')).length, { timeout: 20_000 })
     .toBe(expectedFailures.length);
+  // A row's details follow its error by a moment (DevTools' log on a busy machine, by seconds): wait for every row
+  // that can have them.
+  const waitingForDetails = (rows: Awaited<ReturnType<typeof rowsOf>>) =>
+    SCENARIOS.filter(
+      (s, i) => !s.noDetails?.includes(source) && rows.some((r) => r.url.includes(`id=${tags[i]}-`) && r.corsError === 'Unknown'),
+    ).length;
+  await expect.poll(async () => waitingForDetails(await rowsOf()), { timeout: 30_000 }).toBe(0);
   const rows = await rowsOf();
 
   const problems: string[] = [];
@@ -326,7 +334,8 @@ export async function corpus(lens: Lens, servers: CorsServers, source: DetailSou
     const blind = s.noDetails?.includes(source) === true;
     const chromium = (verdicts.get(tag) ?? [])
       .filter((v) => v.outcome && !v.outcome.ok && v.outcome.corsError)
-      .map((v) => `${v.url} ${blind ? 'Unknown' : v.outcome && !v.outcome.ok ? v.outcome.corsError : ''}`);
+      // The panel shows URLs as they are kept (redacted: a URL with credentials inside a query value loses them).
+      .map((v) => `${keptUrl(v.url)} ${blind ? 'Unknown' : v.outcome && !v.outcome.ok ? v.outcome.corsError : ''}`);
     const ours = rows.filter((r) => r.testid === 'failure' && r.url.includes(tag)).map((r) => `${r.url} ${r.corsError}`);
     if (JSON.stringify(chromium.sort()) !== JSON.stringify(ours.sort())) {
       problems.push(

@@ -15,7 +15,7 @@
  */
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { attachOracle, type Verdict } from '../test-support/browser/oracle.ts';
+import { attachOracle, type BrowserVerdict } from '../test-support/browser/oracle.ts';
 import type { Corpus, CorpusScenario } from '../test-support/conformance/corpus.ts';
 import { type Call, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
 import { allScenarios, type Scenario } from '../test-support/conformance/scenarios.ts';
@@ -123,7 +123,7 @@ interface Replayed {
   readonly insecure: boolean;
 }
 
-const failureOf = (v: Verdict | undefined) => (v?.outcome && !v.outcome.ok && v.outcome.corsError ? v.outcome : null);
+const failureOf = (v: BrowserVerdict | undefined) => (v?.outcome && !v.outcome.ok && v.outcome.corsError ? v.outcome : null);
 
 test('conformance corpus replayed live: every panel row equals Chromium over CDP', async ({ lens }) => {
   test.setTimeout(300_000);
@@ -184,7 +184,7 @@ test('conformance corpus replayed live: every panel row equals Chromium over CDP
     }
 
     // Chromium's verdict for every request, by its initial URL.
-    const verdicts = new Map<string, Verdict>();
+    const verdicts = new Map<string, BrowserVerdict>();
     for (const tab of tabs) {
       const urls = replayed.filter((r) => tabOf(r) === tab).map((r) => r.call.url);
       for (const [u, v] of await tab.oracle.settle(urls)) verdicts.set(u, v);

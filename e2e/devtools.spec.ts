@@ -43,6 +43,8 @@ async function showPanels(): Promise<string[]> {
 }
 
 test('the CORS panel in real DevTools shows the inspected tab and its failures', async ({ servers }) => {
+  // DevTools loads each tab's front-end, and the panel's page when first shown: on a busy two-core machine, slowly.
+  test.setTimeout(180_000);
   {
     const page = await lens.context.newPage();
     await page.goto(`${servers.pageOrigin}/inspected-${Date.now()}`);
@@ -80,7 +82,7 @@ test('the CORS panel in real DevTools shows the inspected tab and its failures',
           return state !== null;
         },
         // DevTools loads the panel's page when it is first shown; on a loaded two-core machine that takes a while.
-        { timeout: 45_000 },
+        { timeout: 90_000 },
       )
       .toBe(true);
     const shown = state as PanelState | null;
@@ -118,6 +120,7 @@ const LAYOUT = `({
 test('docked right the split stacks, undocked it does not; keys typed in DevTools select; the theme follows DevTools', async ({
   servers,
 }) => {
+  test.setTimeout(180_000);
   const page = await lens.context.newPage();
   // One DevTools window: the one of this tab.
   for (const other of lens.context.pages()) if (other !== page) await other.close();
@@ -135,7 +138,7 @@ test('docked right the split stacks, undocked it does not; keys typed in DevTool
     }
     return null;
   };
-  await expect.poll(async () => (await panelOfTab()) !== null, { timeout: 45_000 }).toBe(true);
+  await expect.poll(async () => (await panelOfTab()) !== null, { timeout: 90_000 }).toBe(true);
   const path = (name: string) => scenarioUrl(servers.crossSite, { h: {} }, name).replace('/cors?', `/t/${name}?`);
   const calls: Call[] = [
     { api: 'fetch', credentials: false, url: path('twice') },
@@ -159,7 +162,7 @@ test('docked right the split stacks, undocked it does not; keys typed in DevTool
           [panel, layout] = [found.session, found.layout];
         return layout !== null;
       },
-      { timeout: 45_000 },
+      { timeout: 90_000 },
     )
     .toBe(true);
   // One DevTools window is open: the one of this tab.

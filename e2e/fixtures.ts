@@ -7,7 +7,7 @@ import type { FailureRecord } from '../src/capture/records.ts';
 import { keptUrl } from '../src/redact.ts';
 import { type Lens, launch } from '../test-support/browser/browser.ts';
 import { type Call, runCalls } from '../test-support/browser/calls.ts';
-import type { Oracle, Verdict } from '../test-support/browser/oracle.ts';
+import type { BrowserVerdict, Oracle } from '../test-support/browser/oracle.ts';
 import { type CorsServers, startServers } from '../test-support/servers/cors-server.ts';
 
 export interface PanelRow {
@@ -31,7 +31,7 @@ export async function panelRows(panel: Page): Promise<PanelRow[]> {
  * After the worker was stopped during traffic: every failure Chromium reported is listed exactly once, with
  * Chromium's code, or as Unknown when the stop cost its details (never missing). Returns how many lack details.
  */
-export async function expectEveryFailureListed(panel: Page, verdicts: ReadonlyMap<string, Verdict>): Promise<number> {
+export async function expectEveryFailureListed(panel: Page, verdicts: ReadonlyMap<string, BrowserVerdict>): Promise<number> {
   const expected = [...verdicts.values()].filter((v) => v.outcome && !v.outcome.ok && v.outcome.corsError).length;
   await expect.poll(async () => (await panelRows(panel)).length, { timeout: 30_000 }).toBe(expected);
   const rows = await panelRows(panel);
@@ -114,7 +114,8 @@ export async function recordFor(lens: Lens, tabId: number, url: string, corsErro
           .find((r) => r.exchange.request.url === keptUrl(url) && r.judgement.verdict.status?.corsError === corsError);
         return found !== undefined;
       },
-      { message: `record for ${url}`, timeout: 15_000 },
+      // Its details follow the error by a moment (on a busy machine, seconds).
+      { message: `record for ${url}`, timeout: 45_000 },
     )
     .toBe(true);
   return found as FailureRecord;

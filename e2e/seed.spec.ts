@@ -55,6 +55,8 @@ for (const site of ['cross-site', 'same-site'] as const) {
     await expect
       .poll(async () => (await panelRows(panel)).length, { message: JSON.stringify(await panelRows(panel).catch(() => [])) })
       .toBe(failures.length);
+    // Each row's details follow its error by a moment (on a busy machine, seconds).
+    await expect.poll(async () => (await panelRows(panel)).filter((r) => r.corsError === 'Unknown').length, { timeout: 30_000 }).toBe(0);
     const rows = await panelRows(panel);
     for (const call of calls) {
       const outcome = verdicts.get(call.url)?.outcome;

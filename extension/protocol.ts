@@ -10,9 +10,7 @@
  * The helpers take the runtime they use, so the page relay can pass the browser's native one and stay free of
  * webextension-polyfill (it runs in every frame of every page).
  */
-import type { LoggedExchange } from '../src/capture/har.ts';
-import type { FailureRecord } from '../src/capture/records.ts';
-import type { TabSnapshot, TabSummary } from '../src/capture/tab-log.ts';
+import type { FailureRecord, LoggedExchange, TabSnapshot, TabSummary } from '../src/index.ts';
 
 /**
  * How much CORS Lens sees of a tab's failures now: 'devtools' (DevTools is open on it: every detail, from its network

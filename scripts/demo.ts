@@ -1,7 +1,8 @@
 /**
  * `npm start`: the built extension on a live demo. Starts the two-origin demo (a page and an API that reproduce the
  * seed failure and its neighbours) and opens Chromium with the extension and DevTools on the CORS panel. Without a
- * display (or with --headless) it runs the same demo headless and prints every failure the extension recorded.
+ * display (or with --headless) it runs the same demo headless, DevTools open as a developer would have it, and prints
+ * every failure the extension recorded.
  *
  * Options: --headless, --headed, --port=<page port> (the API uses the next one). CHROMIUM_PATH overrides the browser.
  */
@@ -75,25 +76,30 @@ async function main(): Promise<void> {
   const servers = await serversOn(Number(portArg?.slice('--port='.length) ?? 8801));
   console.log(`CORS Lens demo: page ${servers.pageOrigin}, API ${servers.crossSite} (cross-site) and ${servers.sameSite} (same-site)`);
   console.log(`${chromiumVersion()}, extension from dist/ (${headless ? 'headless' : 'headed'})`);
-  const lens = await launch({ headless, devtools: !headless, thirdPartyCookies: 'allow' });
+  // DevTools on the demo tab, as a developer has it: CORS Lens then reads every failure's details from its network log.
+  const lens = await launch({ headless, devtools: true, debugPort: true, thirdPartyCookies: 'allow' });
   const page = await lens.context.newPage();
   await page.goto(`${servers.pageOrigin}/`);
-  await page.evaluate(() => (window as unknown as { demoDone: Promise<unknown> }).demoDone);
   const tabId = await lens.tabIdOf(page);
+  // DevTools records only once it has loaded: wait for it, then load the demo again so its calls are seen in full.
+  for (let i = 0; i < 600 && (await lens.captureState(tabId)) !== 'devtools'; i++) await page.waitForTimeout(100);
+  await page.reload();
+  await page.evaluate(() => (window as unknown as { demoDone: Promise<unknown> }).demoDone);
 
   if (headless) {
     const worker = await lens.worker();
     // Wait until the log holds what the page's calls produced (writes are batched).
     let snapshot: Record<string, unknown> = {};
     let records: FailureRecord[] = [];
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 150; i++) {
       snapshot = await worker.evaluate(() => chrome.storage.session.get(null));
       // Each record is stored as it happens (the summary's counts are recounted from them on a restart).
       records = Object.entries(snapshot)
         .filter(([k]) => k.startsWith(`rec:${tabId}:`))
         .map(([, v]) => (typeof v === 'string' ? JSON.parse(v) : v) as FailureRecord)
         .sort((a, b) => a.time - b.time);
-      if (records.filter((r) => r.kind === 'cors').length >= 9) break;
+      const cors = records.filter((r) => r.kind === 'cors');
+      if (cors.length >= 9 && cors.every((r) => !r.uncaptured)) break;
       await page.waitForTimeout(100);
     }
     const summary = snapshot[`tab:${tabId}`] as TabSummary | undefined;

@@ -21,7 +21,7 @@ describe('credentials mode', () => {
   });
   test('a request that completed is never inferred to be credentialed', () => {
     const d = diagnose(exchange({ response: { headers: ECHO }, error: null }));
-    expect(d.verdict).toBe('pass');
+    expect(d.result).toBe('pass');
     expect(d.credentials.source).toBe('default');
   });
 });
@@ -93,7 +93,7 @@ describe('look-alikes', () => {
   });
   test('a refused connection is not CORS', () => {
     const d = diagnose(exchange({ response: null, error: 'net::ERR_CONNECTION_REFUSED' }));
-    expect(d.verdict).toBe('lookalike');
+    expect(d.result).toBe('lookalike');
     expect(d.lookalike).toBe('network-error');
     expect(d.status).toBeNull();
   });
@@ -119,7 +119,7 @@ describe('warnings', () => {
         error: null,
       }),
     );
-    expect(d.verdict).toBe('pass');
+    expect(d.result).toBe('pass');
     expect(d.warnings.map((w) => w.kind)).toContain('authorization-wildcard');
   });
   test('response headers the page cannot read', () => {
@@ -135,7 +135,7 @@ describe('warnings', () => {
   });
   test('warnings never make a failure', () => {
     const d = diagnose(exchange({ response: { headers: { ...ECHO, 'x-a': '1' } }, error: null }));
-    expect(d.verdict).toBe('pass');
+    expect(d.result).toBe('pass');
     expect(d.status).toBeNull();
   });
 });
@@ -193,7 +193,7 @@ describe('text errors found in review (issue 11)', () => {
   });
   test('net::ERR_UNSAFE_PORT says the browser blocks the port, not that the server may be down', () => {
     const d = diagnose(exchange({ url: 'http://api.example:6000/x', response: null, error: 'net::ERR_UNSAFE_PORT' }));
-    expect(d.verdict).toBe('lookalike');
+    expect(d.result).toBe('lookalike');
     expect(d.title).toContain('Port blocked by the browser');
     expect(d.explanation).toContain('the browser blocks this port');
     expect(d.explanation).not.toContain('server may be down');

@@ -68,7 +68,7 @@ export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
   if (!verdict.status) {
     const text = lookalike ? lookalikeText(lookalike, exchange, verdict) : null;
     return {
-      verdict: lookalike ? 'lookalike' : 'pass',
+      result: lookalike ? 'lookalike' : 'pass',
       status: null,
       stage: verdict.stage,
       hop: verdict.hop,
@@ -91,7 +91,7 @@ export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
   const ctx = messageContext(exchange, verdict, hop);
   const lookalikeExplanation = lookalike ? lookalikeText(lookalike, exchange, verdict) : null;
   return {
-    verdict: 'fail',
+    result: 'fail',
     status: { corsError: code, failedParameter: clampText(verdict.status.failedParameter, 1024) },
     stage: verdict.stage,
     hop: verdict.hop,
@@ -159,8 +159,8 @@ export function explainFirefox(exchange: Exchange, judgement: Judgement, firefox
   const asChromium = exchange.error === FIREFOX_CORS_ERROR ? { ...exchange, error: CORS_NET_ERROR } : exchange;
   const chromium = explain(asChromium, judgement);
   const reason: FirefoxReason = { key: firefox.reason, text: firefox.message, mdnUrl: firefoxMdnUrl(firefox.reason) };
-  const base: Diagnosis = { ...chromium, verdict: 'fail', firefox: reason };
-  if (chromium.verdict === 'fail') return base;
+  const base: Diagnosis = { ...chromium, result: 'fail', firefox: reason };
+  if (chromium.result === 'fail') return base;
   const codes = SAME_CHECK[firefox.reason];
   const where = { stage: firefox.stage, hop: firefox.hop, origin: firefox.origin };
   if (!codes) {

@@ -52,6 +52,18 @@ export function hasHeader(headers: HeaderList, name: string): boolean {
   return headers.some((h) => h.name.toLowerCase() === wanted);
 }
 
+/**
+ * The names a header lists (Access-Control-Request-Headers), as a list of headers without values: what stands in for
+ * the request headers of a request its preflight stopped, of which only the names are known.
+ */
+export function namesListedIn(headers: HeaderList, name: string): HeaderList {
+  return (headerValue(headers, name) ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '')
+    .map((listed) => ({ name: listed, value: '' }));
+}
+
 /** Shortens any text that ends up in a message or a stored field, saying how long it was. */
 export function clampText(text: string, max = 512): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;

@@ -171,7 +171,7 @@ export type WarningKind =
 
 export interface Diagnosis {
   /** fail: the browser's CORS check refused it; lookalike: the request failed for another reason; pass: no failure. */
-  readonly verdict: 'fail' | 'pass' | 'lookalike';
+  readonly result: 'fail' | 'pass' | 'lookalike';
   /** Chromium's verdict, as CDP reports it; null unless verdict is 'fail'. */
   readonly status: CorsErrorStatus | null;
   readonly stage: Stage | null;

@@ -102,8 +102,8 @@ describe('any exchange', () => {
         const b = diagnose(structuredClone(exchange));
         expect(b).toEqual(a);
         expect(judge(JSON.parse(JSON.stringify(exchange)) as Exchange)).toEqual(judge(exchange));
-        expect(['fail', 'pass', 'lookalike']).toContain(a.verdict);
-        expect(a.verdict === 'fail').toBe(a.status !== null);
+        expect(['fail', 'pass', 'lookalike']).toContain(a.result);
+        expect(a.result === 'fail').toBe(a.status !== null);
         suggestFixes(exchange, a);
       }),
       { numRuns: 400 },
@@ -257,7 +257,7 @@ test('an exchange built to pass is never a failure', () => {
     fc.property(passingExchange, (exchange) => {
       const d = diagnose(exchange);
       expect(d.status).toBeNull();
-      expect(d.verdict).toBe('pass');
+      expect(d.result).toBe('pass');
     }),
     { numRuns: 500 },
   );

@@ -73,7 +73,7 @@ describe('editing', () => {
       ...draft,
       response: { status: '200', headers: `${draft.response?.headers}\nAccess-Control-Allow-Credentials: true` },
     });
-    expect(after.diagnosis.verdict).toBe('pass');
+    expect(after.diagnosis.result).toBe('pass');
     const typo = runWhatIf(ex, d.credentials, {
       ...draft,
       response: { status: '200', headers: 'Access-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Credentials: TRUE' },
@@ -98,6 +98,6 @@ describe('editing', () => {
     const fixed = suggestedDraft(ex, d, draft);
     expect(fixed?.preflight?.headers).toContain('Access-Control-Allow-Methods: GET, HEAD, POST, PUT');
     expect(fixed?.preflight?.headers).toContain('Access-Control-Allow-Headers: Content-Type');
-    expect(fixed && runWhatIf(ex, d.credentials, fixed).diagnosis.verdict).toBe('pass');
+    expect(fixed && runWhatIf(ex, d.credentials, fixed).diagnosis.result).toBe('pass');
   });
 });

@@ -1,5 +1,5 @@
 /** The toolbar badge: the number of CORS failures on each tab, updated at most once per BADGE_DELAY_MS. */
-import type { TabSummary } from '../../src/capture/tab-log.ts';
+import type { TabSummary } from '../../src/index.ts';
 
 const BADGE_DELAY_MS = 50;
 

@@ -6,7 +6,7 @@
  * These listeners are added while the worker runs, so they do not wake a stopped worker: the always-on error
  * listener (index.ts) and the page relay do, and the worker then re-arms from the stored state.
  */
-import type { RequestEvent } from '../../src/capture/events.ts';
+import type { RequestEvent } from '../../src/index.ts';
 import { browser } from '../platform/index.ts';
 import { CORS_TYPES, HEADERS_OPTIONS, headersEvent, SEND_OPTIONS, sendEvent } from './web-request.ts';
 

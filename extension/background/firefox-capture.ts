@@ -14,13 +14,32 @@
  * the listeners), so it is unit-tested without a browser. Bounded whatever the traffic: every map has a cap and
  * entries expire.
  */
-import type { PageHint, RequestEvent, RequestEventBase, SendEvent } from '../../src/capture/events.ts';
-import { type FailureRecord, toFirefoxRecord, toRecord } from '../../src/capture/records.ts';
-import { type Captured, initiatorOf, type PageSender, sameUrl } from '../../src/capture/tracker.ts';
-import { leavesOrigin, redirectLocation } from '../../src/cors/engine.ts';
-import { type HeaderList, hasHeader, headerValue } from '../../src/headers.ts';
-import type { Credentials, Exchange, Hop, PreflightFacts, RequestMode, ResponseFacts } from '../../src/model.ts';
-import { originOf, sameOrigin } from '../../src/origin.ts';
+import {
+  type Captured,
+  type Credentials,
+  type Exchange,
+  type FailureRecord,
+  type HeaderList,
+  type Hop,
+  hasHeader,
+  headerValue,
+  initiatorOf,
+  leavesOrigin,
+  originOf,
+  type PageHint,
+  type PageSender,
+  type PreflightFacts,
+  type RequestEvent,
+  type RequestEventBase,
+  type RequestMode,
+  type ResponseFacts,
+  redirectLocation,
+  type SendEvent,
+  sameOrigin,
+  sameUrl,
+  toFirefoxRecord,
+  toRecord,
+} from '../../src/index.ts';
 
 interface Preflight {
   readonly requestId: string;

@@ -5,8 +5,7 @@
  * that they wake a stopped one. There is no onCompleted listener: a CORS-blocked request ends with onCompleted like
  * any other in Firefox, so it tells nothing; requests are forgotten after a while instead.
  */
-import type { RequestEvent } from '../../src/capture/events.ts';
-import { originOf } from '../../src/origin.ts';
+import { originOf, type RequestEvent } from '../../src/index.ts';
 import { browser, type WebRequest } from '../platform/index.ts';
 import { errorEvent, FILTER, headersEvent, sendEvent } from './web-request.ts';
 

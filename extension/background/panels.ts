@@ -3,7 +3,7 @@
  * capture state, then every change, batched: a burst of failures reaches a panel as one message, not hundreds. The
  * worker may die at any time; the panel reconnects and subscribes again (see panel/use-tab-log).
  */
-import type { TabChange, TabSnapshot } from '../../src/capture/tab-log.ts';
+import type { TabChange, TabSnapshot } from '../../src/index.ts';
 import type { CaptureState, WorkerMessage } from '../protocol.ts';
 import type { PortLike } from './ports.ts';
 

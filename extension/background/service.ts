@@ -12,15 +12,23 @@
  *   the panel opened as a page, or a site the user turned it on for; never while DevTools is open on the tab;
  * - the page relay: how the page asked (credentials mode), for its own frame's failed calls.
  */
-import { DetailOrigins } from '../../src/capture/arming.ts';
-import type { ErrorEvent, PageHint, RequestEvent } from '../../src/capture/events.ts';
-import { parseHint } from '../../src/capture/events.ts';
-import { type FailureRecord, toRecord } from '../../src/capture/records.ts';
-import { type KeyValueStore, sameRequestUrl, TabLog, type TabSummary } from '../../src/capture/tab-log.ts';
-import { type Captured, ExchangeTracker, type PageSender } from '../../src/capture/tracker.ts';
-import type { Exchange } from '../../src/model.ts';
-import { originOf } from '../../src/origin.ts';
-import { keptUrl } from '../../src/redact.ts';
+
+import type { ErrorEvent, Exchange, PageHint, RequestEvent } from '../../src/index.ts';
+import {
+  type Captured,
+  DetailOrigins,
+  ExchangeTracker,
+  type FailureRecord,
+  type KeyValueStore,
+  keptUrl,
+  originOf,
+  type PageSender,
+  parseHint,
+  sameRequestUrl,
+  TabLog,
+  type TabSummary,
+  toRecord,
+} from '../../src/index.ts';
 import {
   type CaptureState,
   type Commands,
@@ -202,7 +210,7 @@ export class LensService {
   }
 
   private observe(event: RequestEvent): void {
-    this.record(this.tracker.handle(event));
+    this.recordCapture(this.tracker.handle(event));
     const now = this.platform.now();
     if (now - this.activityWritten >= 1000) {
       this.activityWritten = now;
@@ -226,7 +234,7 @@ export class LensService {
 
   // ---- Records ------------------------------------------------------------------------------------------------------
 
-  private record(captured: Captured | null): void {
+  private recordCapture(captured: Captured | null): void {
     if (!captured) return;
     if (captured.phase === 'completed') {
       // The request went out after all (its preflight passed): take back what the preflight's response recorded.
@@ -238,7 +246,7 @@ export class LensService {
     if (captured.tabId < 0) {
       // A shared or service worker's request: shown on every tab of the worker's origin, never on another site's.
       void this.platform.tabsShowingOrigin(captured.exchange.request.origin).then((tabIds) => {
-        for (const tabId of tabIds) this.record({ ...captured, tabId, frameId: -1, documentId: null });
+        for (const tabId of tabIds) this.recordCapture({ ...captured, tabId, frameId: -1, documentId: null });
       });
       return;
     }
@@ -409,7 +417,7 @@ export class LensService {
         continue;
       }
       if (report.outcome === 'failed' && (await this.pageFailure(from, report))) continue;
-      this.record(this.tracker.hint(from, report, this.platform.now()));
+      this.recordCapture(this.tracker.hint(from, report, this.platform.now()));
     }
   }
 
@@ -418,7 +426,7 @@ export class LensService {
     const captured = this.tracker.pageFailure(from, report, this.platform.now());
     if (!captured) return false;
     if (await this.log.hasRequest(from.tabId, from.documentId, report.method, report.url)) return true;
-    this.record(captured);
+    this.recordCapture(captured);
     return true;
   }
 

@@ -5,9 +5,8 @@
  * whatever a server sends. Filters keep navigations (never CORS) from being dispatched to the worker at all. There is
  * no onCompleted listener: a record is only made when the verdict is certain, and the tracker's tables expire.
  */
-import type { ErrorEvent, RequestEvent, RequestEventBase } from '../../src/capture/events.ts';
-import type { Header, HeaderList } from '../../src/headers.ts';
-import { keptUrl, redactHeaders, redactRequestHeaders } from '../../src/redact.ts';
+import type { ErrorEvent, Header, HeaderList, RequestEvent, RequestEventBase } from '../../src/index.ts';
+import { keptUrl, redactHeaders, redactRequestHeaders } from '../../src/index.ts';
 import type { WebRequest } from '../platform/index.ts';
 
 /** Request types that can be CORS requests. main_frame and sub_frame are navigations; ping, csp_report, websocket never CORS. */

@@ -3,7 +3,7 @@
  * (a dedicated worker's carry its page's tab). They belong to the tabs that show a document of the worker's origin,
  * found when such a request fails (rare enough that asking the browser each time costs nothing).
  */
-import { originOf } from '../../src/origin.ts';
+import { originOf } from '../../src/index.ts';
 import { browser } from '../platform/index.ts';
 
 export async function tabsShowingOrigin(origin: string): Promise<number[]> {

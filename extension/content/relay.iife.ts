@@ -1,16 +1,15 @@
 /**
  * Page relay (ISOLATED world, document_start, every frame): forwards the page hook's reports of failed calls to the
  * service worker. It is listed before the hook in the manifest, so it is listening when the hook hands over the
- * private element the reports travel on (channel.ts); nothing the page does reaches it. Reports are still validated
- * and rate-limited here and again in the worker (a compromised renderer could write anything), and the worker
- * attributes each one to the sender's frame and document as the browser reports them: a frame can only describe its
- * own calls.
+ * private element the reports travel on (channel.ts); nothing the page does reaches it. Reports are bounded in size
+ * and rate-limited here, and validated by the worker (a compromised renderer could write anything), which attributes
+ * each one to the sender's frame and document as the browser reports them: a frame can only describe its own calls.
+ * It imports nothing of the core: it runs in every frame of every page, and stays a couple of kilobytes.
  *
  * Nothing is sent while calls succeed. A report goes as a command the worker answers, retried when it is not: the
  * worker may be restarting at that very moment, and these reports are what fills in failures whose browser events
  * a stopping worker lost.
  */
-import { type PageHint, parseHint } from '../../src/capture/events.ts';
 import { nativeRuntime } from '../platform/native.ts';
 import { sender } from '../protocol.ts';
 import { HANDSHAKE, REPORT, REPORTS_PER_SECOND } from './channel.ts';
@@ -32,10 +31,9 @@ function onReport(event: Event): void {
   } catch {
     return;
   }
-  const report = parseHint(parsed);
-  if (!report?.outcome) return;
+  if (typeof parsed !== 'object' || parsed === null) return;
   budget.forwarded++;
-  enqueue(report);
+  enqueue(parsed);
 }
 
 const onHandshake = (event: Event) => {
@@ -47,8 +45,8 @@ const onHandshake = (event: Event) => {
 document.addEventListener(HANDSHAKE, onHandshake, true);
 
 /** Reports made in one task go together, at the end of that task: one message for a page whose fifty calls failed. */
-let queue: PageHint[] = [];
-function enqueue(report: PageHint): void {
+let queue: object[] = [];
+function enqueue(report: object): void {
   queue.push(report);
   if (queue.length === 1) queueMicrotask(flush);
 }
@@ -59,7 +57,7 @@ function flush(): void {
 }
 
 /** Sends a batch and retries when it is not answered: a message handed to a stopping worker is neither answered nor refused. */
-function deliver(batch: PageHint[], retries: number, delay = 150): void {
+function deliver(batch: object[], retries: number, delay = 150): void {
   const retry = () => {
     if (retries > 0) setTimeout(() => deliver(batch, retries - 1, delay * 3), delay);
   };

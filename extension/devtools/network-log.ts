@@ -8,10 +8,9 @@
  * The worker can stop at any time: the port then closes, and the last minute's exchanges are sent again on the new
  * one (the worker ignores the ones it already has), so a restart loses nothing seen here.
  */
-import { passiveFindings } from '../../src/audit/findings.ts';
-import { HarAssembler, type HarEntry, type LoggedExchange } from '../../src/capture/har.ts';
-import type { HeaderList } from '../../src/headers.ts';
-import { keptUrl, redactExchange } from '../../src/redact.ts';
+
+import type { HeaderList } from '../../src/index.ts';
+import { HarAssembler, type HarEntry, keptUrl, type LoggedExchange, passiveFindings, redactExchange } from '../../src/index.ts';
 import { browser, type Runtime } from '../platform/index.ts';
 import { DEVTOOLS_PORT, type DevtoolsMessage, type LoggedItem } from '../protocol.ts';
 

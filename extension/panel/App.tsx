@@ -3,8 +3,7 @@
  * other. The log is the worker's live one, or a file imported for viewing (panel-only: nothing is written back).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { STACK_IDS, type StackId } from '../../src/fix/index.ts';
-import { type ExportedLog, exportFileName, exportLog, parseLog } from '../../src/share/export.ts';
+import { type ExportedLog, exportFileName, exportLog, parseLog, STACK_IDS, type StackId } from '../../src/index.ts';
 import { productName, reloadInspected, send } from '../platform/index.ts';
 import { CaptureState } from './components/CaptureState.tsx';
 import { FailureDetail, shareTexts } from './components/FailureDetail.tsx';

@@ -1,5 +1,5 @@
 /** How many of the shown records are CORS failures, look-alikes and warnings: only the first are failures. */
-import type { LogRecord } from '../../src/share/log-record.ts';
+import type { LogRecord } from '../../src/index.ts';
 
 export interface Counts {
   readonly failures: number;

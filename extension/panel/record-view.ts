@@ -3,12 +3,10 @@
  * how rows group, whether details are missing. The capture is growing new fields (where the details came from,
  * trimming, the tab's capture state); they are read here, as optional, and nowhere else.
  */
-import { recordDiagnosis } from '../../src/capture/records.ts';
-import type { TabSummary } from '../../src/capture/tab-log.ts';
-import { diagnosisTitle } from '../../src/diagnose.ts';
-import type { Diagnosis } from '../../src/model.ts';
-import type { LogRecord } from '../../src/share/log-record.ts';
-import type { FilterFields } from './filter.ts';
+
+import type { Diagnosis, LogRecord, TabSummary } from '../../src/index.ts';
+import { diagnosisTitle, recordDiagnosis } from '../../src/index.ts';
+import { type FilterFields, LINES } from './filter.ts';
 
 /** Fields the capture may add to a record. All optional. */
 export interface RecordExtras {
@@ -136,9 +134,11 @@ export function filterFields(record: ShownRecord): FilterFields {
       request.headers,
       ...hops.flatMap((h) => [h.requestHeaders, h.response?.headers, h.preflight?.requestHeaders, h.preflight?.response?.headers]),
     ];
-    for (const list of lists) for (const h of list ?? []) words.push(`${h.name}: ${h.value}`);
+    const lines: number[] = [];
+    for (const list of lists) for (const h of list ?? []) lines.push(LINES.id(`${h.name}: ${h.value}`.toLowerCase()));
     f = {
       text: words.join('\n').toLowerCase(),
+      lines,
       code: reasonOf(record).toLowerCase(),
       status: status === null ? '' : String(status),
       method: request.method.toLowerCase(),

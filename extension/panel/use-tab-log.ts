@@ -4,8 +4,7 @@
  * restart never leaves it stale.
  */
 import { useEffect, useState } from 'preact/hooks';
-import type { FailureRecord } from '../../src/capture/records.ts';
-import type { TabSummary } from '../../src/capture/tab-log.ts';
+import type { FailureRecord, TabSummary } from '../../src/index.ts';
 import { browser, inDevtools } from '../platform/index.ts';
 import { type CaptureState, PANEL_PORT, type PanelMessage, type WorkerMessage } from '../protocol.ts';
 

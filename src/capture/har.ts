@@ -14,7 +14,7 @@
  * after a short settling delay (a preflight's entry may come just after the request it was for). Bounded in count and
  * in time whatever the page does.
  */
-import { type HeaderList, hasHeader, headerValue, headerValues } from '../headers.ts';
+import { type HeaderList, hasHeader, headerValue, headerValues, namesListedIn } from '../headers.ts';
 import type { Credentials, Exchange, Hop, Initiator, PreflightFacts, RequestMode } from '../model.ts';
 import { originOf, sameOrigin } from '../origin.ts';
 
@@ -144,7 +144,9 @@ export class HarAssembler {
     const leaves = chain.some((e) => !sameOrigin(origin, originOf(e.url)));
     if (last.error === null && !leaves) return null;
     const requestHeaders =
-      first.status === 0 && first.requestHeaders.length === 0 ? namesFromPreflight(firstHop.preflight) : first.requestHeaders;
+      first.status === 0 && first.requestHeaders.length === 0
+        ? namesListedIn(firstHop.preflight?.requestHeaders ?? [], 'access-control-request-headers')
+        : first.requestHeaders;
     const exchange: Exchange = {
       request: {
         url: first.url,
@@ -243,14 +245,4 @@ function credentialsOf(chain: readonly HarEntry[], origin: string): Credentials 
     if (hasHeader(e.requestHeaders, 'sec-fetch-storage-access')) return { mode: 'include', source: 'storage-access-header' };
   }
   return { mode: 'same-origin', source: 'default' };
-}
-
-/** Header names a preflight announced, standing in for the request headers of a request that never went out. */
-function namesFromPreflight(p: PreflightFacts | null): HeaderList {
-  const names = p ? (headerValue(p.requestHeaders, 'access-control-request-headers') ?? '') : '';
-  return names
-    .split(',')
-    .map((n) => n.trim())
-    .filter((n) => n !== '')
-    .map((name) => ({ name, value: '' }));
 }

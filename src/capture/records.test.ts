@@ -163,7 +163,7 @@ describe("toFirefoxRecord (records of Firefox's own capture)", () => {
     expect(r?.exchange.error).toBe('NS_ERROR_DOM_BAD_URI');
     expect(r?.firefox).toMatchObject({ reason: s.expected?.reason, parameter: s.expected?.parameter, message: s.messages[0] });
     const d = r && recordDiagnosis(r);
-    expect(d?.verdict).toBe('fail');
+    expect(d?.result).toBe('fail');
     expect(d?.firefox).toMatchObject({ key: 'CORSMissingAllowCredentials', text: s.messages[0] });
     expect(d?.status?.corsError).toBe('InvalidAllowCredentials');
     expect(d?.lookalike).toBeNull();
@@ -177,7 +177,7 @@ describe("toFirefoxRecord (records of Firefox's own capture)", () => {
     expect(r?.firefox?.reason).toBe('CORSAllowOriginNotMatchingOrigin');
     expect(r?.judgement.verdict.status).toBeNull();
     const d = r && recordDiagnosis(r);
-    expect(d?.verdict).toBe('fail');
+    expect(d?.result).toBe('fail');
     expect(d?.status).toBeNull();
     expect(d?.title).toContain("Access-Control-Allow-Origin is 'null'");
     expect(d?.firefox?.text).toBe(s.messages[0]);

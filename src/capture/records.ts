@@ -159,6 +159,11 @@ export function toRecord(captured: Captured): FailureRecord | null {
   } else if (lookalikeOf(exchange, judgement.verdict, judgement.credentials) === null) {
     return null;
   }
+  return stored(captured, kind, judgement, uncaptured);
+}
+
+/** The record as it is stored: redacted, the judgement's quoted values cut, at most MAX_RECORD_BYTES. */
+function stored(captured: Captured, kind: FailureRecord['kind'], judgement: Judgement, uncaptured: boolean): FailureRecord {
   return fitRecord({
     id: captured.recordId,
     tabId: captured.tabId,
@@ -167,7 +172,7 @@ export function toRecord(captured: Captured): FailureRecord | null {
     time: captured.time,
     type: captured.type,
     kind,
-    exchange: redactExchange(exchange),
+    exchange: redactExchange(captured.exchange),
     judgement: storedJudgement(judgement),
     uncaptured,
     ...(captured.pageReported ? { pageReported: true as const } : {}),
@@ -224,20 +229,7 @@ function warningRecord(captured: Captured): FailureRecord | null {
   const { exchange } = captured;
   if (captured.phase === 'completed' || !crossOrigin(exchange) || passiveFindings(exchange).length === 0) return null;
   const judgement = judgeAsStated(exchange);
-  if (judgement.verdict.status) return null;
-  return fitRecord({
-    id: captured.recordId,
-    tabId: captured.tabId,
-    frameId: captured.frameId,
-    documentId: captured.documentId,
-    time: captured.time,
-    type: captured.type,
-    kind: 'warning',
-    exchange: redactExchange(exchange),
-    judgement: storedJudgement(judgement),
-    uncaptured: false,
-    ...(captured.source ? { source: captured.source } : {}),
-  });
+  return judgement.verdict.status ? null : stored(captured, 'warning', judgement, false);
 }
 
 /** The judgement with the credentials mode as observed so far, without inferring it from a refusal not yet seen. */
@@ -253,7 +245,7 @@ export function recordDiagnosis(record: FailureRecord): Diagnosis {
   if (!record.uncaptured) return d;
   return {
     ...d,
-    verdict: 'fail',
+    result: 'fail',
     status: null,
     title: 'Blocked by CORS; the details were not captured',
     explanation: record.notWatched

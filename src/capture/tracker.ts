@@ -9,7 +9,7 @@
  * Bounded in memory whatever the traffic: every map has a cap and entries expire.
  */
 import { leavesOrigin } from '../cors/engine.ts';
-import { type HeaderList, hasHeader, headerValue } from '../headers.ts';
+import { type HeaderList, hasHeader, headerValue, namesListedIn } from '../headers.ts';
 import type { Credentials, Exchange, Hop, Initiator, PreflightFacts, RequestMode, ResponseFacts } from '../model.ts';
 import { originOf, sameOrigin } from '../origin.ts';
 import type { ErrorEvent, HeadersEvent, PageHint, RequestEvent, RequestEventBase, SendEvent } from './events.ts';
@@ -569,16 +569,6 @@ function preflightFacts(p: TrackedPreflight | null): PreflightFacts | null {
   return p ? { requestHeaders: p.requestHeaders, response: p.response, error: p.error } : null;
 }
 
-/** Header names the preflight announced, standing in for request headers that were never sent. */
-function headersFromPreflight(p: TrackedPreflight | null): HeaderList {
-  const names = p ? (headerValue(p.requestHeaders, 'access-control-request-headers') ?? '') : '';
-  return names
-    .split(',')
-    .map((n) => n.trim())
-    .filter((n) => n !== '')
-    .map((name) => ({ name, value: '' }));
-}
-
 const DEST_INITIATOR: Record<string, Initiator> = {
   font: 'font',
   script: 'script',
@@ -649,7 +639,7 @@ function buildExchange(tracked: Tracked, error: string | null, hint: PageHint | 
       mode: modeOf(firstHeaders, first.preflight, base.type, hint),
       credentials: credentialsOf(tracked, origin, hint),
       initiator: initiatorOf(base.type, firstHeaders, hint),
-      headers: first.requestHeaders ?? headersFromPreflight(first.preflight),
+      headers: first.requestHeaders ?? namesListedIn(first.preflight?.requestHeaders ?? [], 'access-control-request-headers'),
     },
     hops,
     error,

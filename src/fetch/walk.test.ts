@@ -50,7 +50,7 @@ describe('a simple request', () => {
     expect(names(sent[0])).toEqual(['User-Agent', 'Accept', 'Origin', 'Sec-Fetch-Site', 'Sec-Fetch-Mode', 'Sec-Fetch-Dest', 'Referer']);
     expect(sent[0]?.headers.find((h) => h.name === 'Sec-Fetch-Site')?.value).toBe('cross-site');
     expect(exchange.error).toBeNull();
-    expect(diagnosis.verdict).toBe('pass');
+    expect(diagnosis.result).toBe('pass');
   });
   test('refused: the exchange ends with the CORS error and the engine names it', async () => {
     const { exchange, diagnosis } = await walk(call(), () => answer(200));
@@ -153,7 +153,7 @@ describe('redirects', () => {
     expect(sent.map((r) => r.url)).toEqual([API, OTHER]);
     expect(sent[1]?.headers).toContainEqual({ name: 'Origin', value: 'null' });
     expect(exchange.hops.map((h) => h.originSent)).toEqual([PAGE, 'null']);
-    expect(diagnosis.verdict).toBe('pass');
+    expect(diagnosis.result).toBe('pass');
   });
   test('a preflighted request is preflighted again at each new hop, with the tainted origin', async () => {
     const { sent } = await walk(call({ method: 'PUT' }), (r) => {

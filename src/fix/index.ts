@@ -23,7 +23,7 @@ export interface FixSet {
 }
 
 export function suggestFixes(exchange: Exchange, diagnosis: Diagnosis): FixSet {
-  if (diagnosis.verdict !== 'fail') return { server: [], client: [] };
+  if (diagnosis.result !== 'fail') return { server: [], client: [] };
   const requirements = requirementsFor(exchange, diagnosis);
   return {
     server: STACK_IDS.map((id) => STACKS[id].generate(requirements)),

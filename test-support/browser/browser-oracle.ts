@@ -4,20 +4,20 @@
  * attaches to every target (browser-wide auto-attach, flat sessions) and records each request's outcome by URL.
  */
 import { CdpClient } from './cdp-client.ts';
-import type { Verdict } from './oracle.ts';
+import type { BrowserVerdict } from './oracle.ts';
 
 interface Entry {
   url: string;
   type: string;
   target: string;
-  outcome: Verdict['outcome'];
+  outcome: BrowserVerdict['outcome'];
 }
 
 export interface BrowserOracle {
   /** Every request whose URL contains the text, with its outcome (null while in flight). */
-  requests(containing: string): (Verdict & { target: string })[];
+  requests(containing: string): (BrowserVerdict & { target: string })[];
   /** Waits until every request containing the text has an outcome and at least `min` were seen. */
-  settle(containing: string, min: number, timeoutMs?: number): Promise<(Verdict & { target: string })[]>;
+  settle(containing: string, min: number, timeoutMs?: number): Promise<(BrowserVerdict & { target: string })[]>;
   close(): void;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 
-export interface Verdict {
+export interface BrowserVerdict {
   readonly url: string;
   readonly type: string;
   /** null while the request is in flight. */
@@ -17,9 +17,9 @@ export interface Verdict {
 
 export interface Oracle {
   readonly session: CDPSession;
-  verdict(url: string): Verdict | undefined;
+  verdict(url: string): BrowserVerdict | undefined;
   /** Waits until every URL has an outcome. */
-  settle(urls: readonly string[], timeoutMs?: number): Promise<Map<string, Verdict>>;
+  settle(urls: readonly string[], timeoutMs?: number): Promise<Map<string, BrowserVerdict>>;
   /** Chromium's console lines about CORS so far. */
   readonly console: string[];
   detach(): Promise<void>;
@@ -28,7 +28,7 @@ export interface Oracle {
 interface Entry {
   url: string;
   type: string;
-  outcome: Verdict['outcome'];
+  outcome: BrowserVerdict['outcome'];
 }
 
 export async function attachOracle(context: BrowserContext, page: Page): Promise<Oracle> {
@@ -63,7 +63,7 @@ export async function attachOracle(context: BrowserContext, page: Page): Promise
   });
   await session.send('Network.enable');
   await session.send('Log.enable');
-  const verdict = (url: string): Verdict | undefined => byUrl.get(url);
+  const verdict = (url: string): BrowserVerdict | undefined => byUrl.get(url);
   return {
     session,
     console,
@@ -76,7 +76,7 @@ export async function attachOracle(context: BrowserContext, page: Page): Promise
         if (Date.now() > deadline) throw new Error(`CDP gave no outcome for ${missing.length} request(s), e.g. ${missing[0]}`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      return new Map(urls.map((u) => [u, byUrl.get(u) as Verdict]));
+      return new Map(urls.map((u) => [u, byUrl.get(u) as BrowserVerdict]));
     },
     detach: () => session.detach(),
   };

@@ -4,7 +4,7 @@
  * default; its cost is said next to it).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { originOf } from '../../../src/origin.ts';
+import { originOf } from '../../../src/index.ts';
 import { isFirefox, reloadInspected, send } from '../../platform/index.ts';
 import type { CaptureState as State } from '../../protocol.ts';
 

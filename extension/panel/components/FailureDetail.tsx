@@ -3,10 +3,7 @@
  * request as a pair. Its header bar holds "jump to fix", the share actions and the what-if editor's switch.
  */
 import { useMemo, useState } from 'preact/hooks';
-import { detectStack, type StackId, suggestFixes } from '../../../src/fix/index.ts';
-import type { Diagnosis } from '../../../src/model.ts';
-import { markdownReport } from '../../../src/share/report.ts';
-import { curlCommands, fetchSnippet } from '../../../src/share/snippets.ts';
+import { curlCommands, type Diagnosis, detectStack, fetchSnippet, markdownReport, type StackId, suggestFixes } from '../../../src/index.ts';
 import { productName } from '../../platform/index.ts';
 import { detailsMissing, detailsSourceOf, diagnosisOf, type ShownRecord, timeOfDay, trimmedNote } from '../record-view.ts';
 import { CodeBlock } from './CodeBlock.tsx';

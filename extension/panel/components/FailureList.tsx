@@ -5,7 +5,7 @@
  * DOM; a longer list renders only the items in view plus a margin, so 10,000 rows cost what 60 do.
  */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { visibleText } from '../../../src/share/visible-text.ts';
+import { visibleText } from '../../../src/index.ts';
 import type { ListItem } from '../grouping.ts';
 import { moveSelection } from '../grouping.ts';
 import { codeOf, reasonOf, type ShownRecord, splitUrl, statusOf, timeOfDay, titleOf } from '../record-view.ts';

@@ -1,5 +1,5 @@
 /** The headers that decide the verdict, side by side: what was received, what was needed, and which is at fault. */
-import type { HeaderFinding } from '../../../src/model.ts';
+import type { HeaderFinding } from '../../../src/index.ts';
 import { Text } from './Text.tsx';
 
 const WHERE: Record<HeaderFinding['where'], string> = {

@@ -3,8 +3,7 @@
  * headers sent and received. Rows of headers the verdict is about carry the same mark as the table above. Secret
  * values are shown only as present; long values say they were cut.
  */
-import type { HeaderList } from '../../../src/headers.ts';
-import type { HeaderFinding, Hop } from '../../../src/model.ts';
+import type { HeaderFinding, HeaderList, Hop } from '../../../src/index.ts';
 import { MARK } from './HeaderTable.tsx';
 import { Text } from './Text.tsx';
 

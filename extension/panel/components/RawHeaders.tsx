@@ -1,5 +1,5 @@
 /** Every header line of one message. Secret values are shown only as present; long values say they were cut. */
-import type { HeaderList } from '../../../src/headers.ts';
+import type { HeaderList } from '../../../src/index.ts';
 
 export function RawHeaders({ title, headers }: { title: string; headers: HeaderList | null }) {
   if (!headers) return null;

@@ -2,8 +2,8 @@
  * The server stack of the fix: a compact select that remembers the choice, and, when the response names another
  * stack (Server, X-Powered-By, Via), a one-click proposal saying which header told.
  */
-import type { DetectedStack } from '../../../src/fix/index.ts';
-import { STACK_IDS, STACKS, type StackId } from '../../../src/fix/index.ts';
+import type { DetectedStack } from '../../../src/index.ts';
+import { STACK_IDS, STACKS, type StackId } from '../../../src/index.ts';
 import { Text } from './Text.tsx';
 
 export function StackPicker({

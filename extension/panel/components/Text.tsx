@@ -4,7 +4,7 @@
  * anything after it. Always text, never HTML.
  */
 import { Fragment } from 'preact';
-import { visibleParts } from '../../../src/share/visible-text.ts';
+import { visibleParts } from '../../../src/index.ts';
 
 export function Text({ value, class: className, multiline = false }: { value: string; class?: string; multiline?: boolean }) {
   // Code keeps its line breaks; everywhere else a line break in a captured value is shown as a marker.

@@ -3,8 +3,8 @@
  * live by the same engine (src/what-if.ts). "Apply the suggested fix" writes the fix's headers in, to see it pass.
  */
 import { useMemo, useState } from 'preact/hooks';
-import type { Credentials, Diagnosis, Exchange } from '../../../src/model.ts';
-import { draftFrom, type MessageDraft, runWhatIf, suggestedDraft, type WhatIfDraft } from '../../../src/what-if.ts';
+import type { Credentials, Diagnosis, Exchange } from '../../../src/index.ts';
+import { draftFrom, type MessageDraft, runWhatIf, suggestedDraft, type WhatIfDraft } from '../../../src/index.ts';
 import { Text } from './Text.tsx';
 
 function MessageEditor({
@@ -50,7 +50,7 @@ export function WhatIf({ exchange, credentials, diagnosis }: { exchange: Exchang
   const result = useMemo(() => runWhatIf(exchange, credentials, draft), [exchange, credentials, draft]);
   const suggestion = useMemo(() => suggestedDraft(exchange, diagnosis, captured), [exchange, diagnosis, captured]);
   const d = result.diagnosis;
-  const passes = d.verdict === 'pass';
+  const passes = d.result === 'pass';
   const hops = exchange.hops.length;
   return (
     <section class="what-if" data-testid="what-if-editor" aria-label="What if the server answered differently">
@@ -92,7 +92,7 @@ export function WhatIf({ exchange, credentials, diagnosis }: { exchange: Exchang
       <div
         class={`verdict ${passes ? 'pass' : ''}`}
         data-testid="what-if-verdict"
-        data-verdict={d.verdict}
+        data-verdict={d.result}
         data-cors-error={d.status?.corsError ?? ''}
         aria-live="polite"
       >
