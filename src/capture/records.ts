@@ -163,7 +163,13 @@ export function toRecord(captured: Captured): FailureRecord | null {
 }
 
 /** The record as it is stored: redacted, the judgement's quoted values cut, at most MAX_RECORD_BYTES. */
-function stored(captured: Captured, kind: FailureRecord['kind'], judgement: Judgement, uncaptured: boolean): FailureRecord {
+function stored(
+  captured: Captured,
+  kind: FailureRecord['kind'],
+  judgement: Judgement,
+  uncaptured: boolean,
+  firefox?: FirefoxJudgement,
+): FailureRecord {
   return fitRecord({
     id: captured.recordId,
     tabId: captured.tabId,
@@ -178,6 +184,7 @@ function stored(captured: Captured, kind: FailureRecord['kind'], judgement: Judg
     ...(captured.pageReported ? { pageReported: true as const } : {}),
     ...(uncaptured && !captured.watched ? { notWatched: true as const } : {}),
     ...(!uncaptured && captured.source ? { source: captured.source } : {}),
+    ...(firefox ? { firefox } : {}),
   });
 }
 
@@ -197,26 +204,13 @@ export function toFirefoxRecord(captured: Captured): FailureRecord | null {
   const asChromium = { ...exchange, error: CORS_NET_ERROR };
   const verdict = evaluate(asChromium, request.credentials.mode);
   const chromium = chromiumDecision(asChromium, request.credentials.mode).outcome === 'unknown' ? { ...verdict, status: null } : verdict;
-  return fitRecord({
-    id: captured.recordId,
-    tabId: captured.tabId,
-    frameId: captured.frameId,
-    documentId: captured.documentId,
-    time: captured.time,
-    type: captured.type,
-    kind: 'cors',
-    exchange: redactExchange(exchange),
-    judgement: storedJudgement({ verdict: chromium, credentials: request.credentials }),
-    uncaptured: false,
-    ...(captured.source ? { source: captured.source } : {}),
-    firefox: {
-      reason: firefox.status.reason,
-      parameter: clampText(firefox.status.parameter, 1024),
-      stage: firefox.stage,
-      hop: firefox.hop,
-      origin: clampText(firefox.origin, 512),
-      message: clampText(firefox.messages[0] ?? '', 4096),
-    },
+  return stored({ ...captured, exchange }, 'cors', { verdict: chromium, credentials: request.credentials }, false, {
+    reason: firefox.status.reason,
+    parameter: clampText(firefox.status.parameter, 1024),
+    stage: firefox.stage,
+    hop: firefox.hop,
+    origin: clampText(firefox.origin, 512),
+    message: clampText(firefox.messages[0] ?? '', 4096),
   });
 }
 
