@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { PageHint, RequestEvent, RequestEventBase } from '../../src/capture/events.ts';
-import type { FailureRecord } from '../../src/capture/records.ts';
+import { type FailureRecord, recordDiagnosis } from '../../src/capture/records.ts';
 import { type HeaderList, headerValue } from '../../src/headers.ts';
 import type { Exchange, Initiator } from '../../src/model.ts';
 import type { FirefoxCorpus, FirefoxCorpusScenario } from '../../test-support/conformance/corpus.ts';
@@ -239,6 +239,33 @@ describe('joins and bounds', () => {
     capture.handle(answered('2', {}, `${PAGE}/same`));
     expect(records).toEqual([]);
     expect(capture.size.requests).toBe(1);
+  });
+
+  test('a passing answer that proves a dangerous setup is a warning row, as in Chromium; the same answer with Vary is none', () => {
+    const { records, capture } = run();
+    const echoed = { 'Access-Control-Allow-Origin': PAGE, 'Access-Control-Allow-Credentials': 'true' };
+    capture.handle(sent('1', { Cookie: 'sid=1' }));
+    capture.handle(answered('1', echoed));
+    capture.handle(sent('2', { Cookie: 'sid=1' }, `${URL_}&vary`));
+    capture.handle(answered('2', { ...echoed, Vary: 'Origin' }, `${URL_}&vary`));
+    expect(records.map((r) => [r.id, r.kind, r.firefox])).toEqual([['1', 'warning', undefined]]);
+    const d = recordDiagnosis(records[0] as FailureRecord);
+    expect(d.result).toBe('pass');
+    expect(d.divergence.same).toBe(true);
+  });
+
+  test('a redirect is no warning before its end, and a failure later on the same request replaces nothing with a warning', () => {
+    const { records, capture } = run();
+    const next = 'http://127.0.0.1:8802/next?id=x';
+    capture.handle(sent('1', { Cookie: 'sid=1' }));
+    capture.handle({
+      ...answered('1', { 'Access-Control-Allow-Origin': PAGE, 'Access-Control-Allow-Credentials': 'true', Location: next }),
+      statusCode: 302,
+    } as RequestEvent);
+    expect(records).toEqual([]);
+    capture.handle(sent('1', { Cookie: 'sid=1' }, next));
+    capture.handle(answered('1', {}, next));
+    expect(records.map((r) => [r.kind, r.firefox?.reason])).toEqual([['cors', 'CORSMissingAllowOrigin']]);
   });
 
   test('a network error the page saw fail is listed as a look-alike, not a CORS failure', () => {

@@ -8,7 +8,8 @@
  *
  * A row is made only when Firefox's checks refuse the exchange with what is known: with the credentials mode the page
  * reported, or 'include' when a cookie went to another origin, or else the API default, which fails only when any
- * mode would. A request that fails only with credentials waits for the page's report; one that passes makes nothing.
+ * mode would. A request that fails only with credentials waits for the page's report; one that passes makes nothing,
+ * unless its final answer already proves a dangerous setup (a warning row, the rule Chromium's rows follow too).
  *
  * Plain logic over the core's request events (firefox-web-request.ts makes them from Firefox's details and registers
  * the listeners), so it is unit-tested without a browser. Bounded whatever the traffic: every map has a cap and
@@ -261,7 +262,7 @@ export class FirefoxCapture {
       if (!redirected(hop)) this.forget(e.requestId);
       return;
     }
-    this.judge(tracked, exchange);
+    this.judge(tracked, exchange, !redirected(hop));
   }
 
   private onError(requestId: string, error: string, at: number): void {
@@ -272,11 +273,17 @@ export class FirefoxCapture {
     if (tracked.hint) this.attach(tracked, tracked.hint);
   }
 
-  /** Judges the request in Firefox mode with what is known now, and hands out a record when Firefox refuses it. */
-  private judge(tracked: Tracked, exchange = this.exchange(tracked)): void {
+  /**
+   * Judges the request in Firefox mode with what is known now, and hands out a record when Firefox refuses it. At its
+   * final response (`answered`), one Firefox lets through is a warning row when that answer already proves a dangerous
+   * setup, by the same rule as in Chromium (toRecord's warnings).
+   */
+  private judge(tracked: Tracked, exchange = this.exchange(tracked), answered = false): void {
     // Without Sec-Fetch-Mode (sent only to trustworthy origins) a fetch may be no-cors: the page's report says.
     if (exchange.request.mode === 'unknown') return;
-    const record = toFirefoxRecord({ ...this.captured(tracked), exchange });
+    const captured = { ...this.captured(tracked), exchange };
+    const record =
+      toFirefoxRecord(captured) ?? (answered && !tracked.recorded ? toRecord({ ...captured, phase: 'headers', exchange }) : null);
     if (record) this.handOut(tracked, record);
   }
 
