@@ -471,6 +471,14 @@ describe("a browser's own capture (Firefox)", () => {
     expect(s.captureState(TAB)).toBe('detailed');
   });
 
+  test("DevTools' log makes no rows of its own beside it", async () => {
+    const p: Fake = { ...platform(), ownCapture: { report: () => undefined } };
+    const s = new LensService(p);
+    devtoolsPort(s).receive({ type: 'logged', items: [logged('a:1')] });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await rows(s)).toEqual([]);
+  });
+
   test("a worker's record is listed on the tabs of its origin", async () => {
     const p: Fake = { ...platform(), ownCapture: { report: () => undefined } };
     p.frames.set(TAB, [PAGE]);

@@ -466,7 +466,8 @@ export class LensService {
         set.add(port);
         this.devtools.set(tabId, set);
         if (set.size === 1) this.applyArming();
-      } else if (m?.type === 'logged' && tabId !== null && Array.isArray(m.items)) {
+      } else if (m?.type === 'logged' && tabId !== null && Array.isArray(m.items) && !this.platform.ownCapture) {
+        // (A browser's own capture sees every detail already: DevTools' log would only list its requests twice.)
         void this.onLogged(tabId, m.items.slice(0, 500));
       }
     });

@@ -10,10 +10,11 @@ export type { Runtime, Tabs, WebNavigation, WebRequest } from 'webextension-poly
 export { browser };
 
 /**
- * Whether this is Firefox (only Firefox's runtime has getBrowserInfo). One build serves both browsers; where they
- * differ (capture: background/firefox-capture.ts; the devtools page) the code asks here.
+ * Whether this is Firefox: its extension pages are moz-extension:// URLs. One build serves both browsers; where they
+ * differ (capture: background/firefox-capture.ts; the devtools page; the panel's per-site switch) the code asks here.
+ * Not runtime.getBrowserInfo: a Firefox devtools page has no such function, and would read its network log for nothing.
  */
-export const isFirefox: boolean = typeof (browser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo === 'function';
+export const isFirefox: boolean = browser.runtime.getURL('/').startsWith('moz-extension:');
 
 /** Sends a typed command to the service worker (protocol.ts). */
 export const send: Send = sender(browser.runtime);
