@@ -4,9 +4,9 @@
  */
 
 import { PANEL_PAGE } from '../paths.ts';
-import { browser, isFirefox } from '../platform/index.ts';
+import { browser, seesEveryDetail } from '../platform/index.ts';
 import { watchNetworkLog } from './network-log.ts';
 
 void browser.devtools.panels.create('CORS', '/icons/icon-32.png', `/${PANEL_PAGE}`);
 // Firefox's own capture sees every detail whether DevTools is open or not (docs/firefox-capture.md).
-if (!isFirefox) watchNetworkLog(browser.devtools.inspectedWindow.tabId);
+if (!seesEveryDetail) watchNetworkLog(browser.devtools.inspectedWindow.tabId);
