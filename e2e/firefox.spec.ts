@@ -385,22 +385,21 @@ test("the warning row's detail names the dangerous setup", async () => {
 
 test("export, then import: the same rows, with Firefox's reasons, read back from the file", async () => {
   await panel.bringToFront();
+  const live = await panel.evaluate(readRows);
   // The export's download is caught in the page (its blob read back), so the file never touches the disk.
   const file = await panel.evaluate(
     () =>
       new Promise<string>((resolve) => {
-        document.addEventListener(
-          'click',
-          (e) => {
-            const a = e.target;
-            if (!(a instanceof HTMLAnchorElement) || !a.download) return;
-            e.preventDefault();
-            void fetch(a.href)
-              .then((r) => r.text())
-              .then(resolve);
-          },
-          { capture: true },
-        );
+        const take = (e: MouseEvent) => {
+          const a = e.target;
+          if (!(a instanceof HTMLAnchorElement) || !a.download) return;
+          e.preventDefault();
+          document.removeEventListener('click', take, { capture: true });
+          void fetch(a.href)
+            .then((r) => r.text())
+            .then(resolve);
+        };
+        document.addEventListener('click', take, { capture: true });
         document.querySelector<HTMLElement>('[data-testid="export"]')?.click();
       }),
   );
@@ -412,8 +411,9 @@ test("export, then import: the same rows, with Firefox's reasons, read back from
       .map((x) => x.message?.reason)
       .sort(),
   );
-  const live = await panel.evaluate(readRows);
   const viewer = await lens.openPanel(tabId);
+  // The page reads as loaded before its module script has rendered the panel.
+  await viewer.waitForSelector('[data-testid="import-file"]');
   await viewer.evaluate((text) => {
     const input = document.querySelector<HTMLInputElement>('[data-testid="import-file"]') as HTMLInputElement;
     const files = new DataTransfer();
