@@ -125,19 +125,7 @@ export class BareBrowser {
 
   /** CPU time (user + system, ms) of the browser and all its child processes so far. */
   cpuMs(): number {
-    const pids = descendants(this.process.pid ?? -1);
-    const tick = 1000 / 100; // USER_HZ on Linux
-    let total = 0;
-    for (const pid of pids) {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        total += (Number(fields[11]) + Number(fields[12])) * tick;
-      } catch {
-        // The process ended in the meantime.
-      }
-    }
-    return total;
+    return processTreeCpuMs(this.process.pid ?? -1);
   }
 
   async close(): Promise<void> {
@@ -157,6 +145,22 @@ export class BareBrowser {
 }
 
 /** A process and all its descendants, from /proc. */
+/** CPU time (user and system, ms) a process and all its descendants have used so far (Linux /proc). */
+export function processTreeCpuMs(root: number): number {
+  const tick = 1000 / 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of descendants(root)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      // The process ended in the meantime.
+    }
+  }
+  return total;
+}
+
 function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync('/proc')) {

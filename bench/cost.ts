@@ -73,7 +73,7 @@ export interface Measured {
 }
 
 /** The burst: `total` fetches, every other one failing CORS (no Access-Control-Allow-Origin), `inFlight` at a time. */
-function burstScript(api: string, total: number, inFlight: number, tag: string): string {
+export function burstScript(api: string, total: number, inFlight: number, tag: string): string {
   return `(async () => {
     const api = ${JSON.stringify(api)}, total = ${total}, inFlight = ${inFlight}, tag = ${JSON.stringify(tag)};
     const star = encodeURIComponent(JSON.stringify({ 'access-control-allow-origin': '*' }));
@@ -91,7 +91,7 @@ function burstScript(api: string, total: number, inFlight: number, tag: string):
 }
 
 /** Sequential single fetches that pass: the latency of each, ms. */
-function singleScript(api: string, n: number, tag: string): string {
+export function singleScript(api: string, n: number, tag: string): string {
   return `(async () => {
     const star = encodeURIComponent(JSON.stringify({ 'access-control-allow-origin': '*' }));
     const out = [];

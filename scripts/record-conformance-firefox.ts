@@ -13,10 +13,10 @@
  * The browser is FIREFOX_PATH (default /usr/bin/firefox-esr, Debian's firefox-esr package). Takes about a minute.
  */
 import path from 'node:path';
-import type { Page as PlaywrightPage } from '@playwright/test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { FIREFOX_WARNINGS, parseFirefoxMessage } from '../src/cors/firefox-messages.ts';
 import type { Exchange } from '../src/model.ts';
+import { evaluator, FIREFOX_PATH, until } from '../test-support/browser/firefox.ts';
 import type { FirefoxCorpus, FirefoxCorpusScenario } from '../test-support/conformance/corpus.ts';
 import { type Call, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
 import { allScenarios, type Scenario } from '../test-support/conformance/scenarios.ts';
@@ -24,7 +24,6 @@ import { INSECURE_HOSTS, type RecordingServers, startRecordingServers } from '..
 import { corpusOrigins, countBy, hopsFromWire, idOf, printSummary, wireHeaders, writeCorpus } from '../test-support/conformance/wire.ts';
 
 const OUT = path.resolve('test-support/conformance/corpus-firefox.json');
-const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const BATCH = 8;
 /** How long the console must stay quiet after a batch before its messages count as complete. */
 const QUIET_MS = 300;
@@ -85,11 +84,6 @@ function watch(browser: Browser): Watch {
   return { requests, logs };
 }
 
-const until = async (done: () => boolean, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-};
-
 /** The scenario id a URL belongs to: `<run>.<scenario>.<hop>` without the hop. */
 const scenarioOf = (url: string) => idOf(url)?.split('.').slice(0, -1).join('.') ?? null;
 
@@ -137,11 +131,6 @@ interface Recorder {
   readonly origin: string;
   readonly servers: RecordingServers;
 }
-
-/** Runs puppeteer's page.evaluate where the shared call runner expects Playwright's (same calling convention). */
-const evaluator = (page: Page): Pick<PlaywrightPage, 'evaluate'> => ({
-  evaluate: ((fn: (arg: unknown) => unknown, arg: unknown) => page.evaluate(fn, arg)) as PlaywrightPage['evaluate'],
-});
 
 async function main(): Promise<void> {
   const started = Date.now();

@@ -5,14 +5,25 @@
  */
 import { evaluate, networkHeaderValue, type Verdict } from './cors/engine.ts';
 import { evaluateFirefox, type FirefoxVerdict } from './cors/firefox.ts';
-import { firefoxMdnUrl } from './cors/firefox-messages.ts';
+import { type FirefoxReason as FirefoxReasonName, firefoxMdnUrl } from './cors/firefox-messages.ts';
 import { announcedHeaderReason, unsafeRequestHeaders } from './cors/safelist.ts';
 import { compareVerdicts } from './divergence.ts';
 import { consoleMessage, ERRORS, type MessageContext } from './explain/catalog.ts';
 import { lookalikeOf, lookalikeText } from './explain/lookalikes.ts';
 import { warningsFor } from './explain/warnings.ts';
 import { clampText, headerValue, headerValues } from './headers.ts';
-import type { CorsErrorCode, Credentials, Diagnosis, Exchange, FirefoxReason, HeaderFinding, Hop, Note, ResponseFacts } from './model.ts';
+import type {
+  CorsErrorCode,
+  Credentials,
+  Diagnosis,
+  Exchange,
+  FirefoxReason,
+  HeaderFinding,
+  Hop,
+  Note,
+  ResponseFacts,
+  Stage,
+} from './model.ts';
 
 /** The error Chromium ends a CORS-blocked request with. */
 export const CORS_NET_ERROR = 'net::ERR_FAILED';
@@ -100,6 +111,71 @@ export function explain(exchange: Exchange, judgement: Judgement): Diagnosis {
     notes,
     warnings,
   };
+}
+
+/** A verdict made in Firefox mode, as a record keeps it (judged on the full exchange, before redaction). */
+export interface FirefoxJudgement {
+  readonly reason: FirefoxReasonName;
+  /** The value Firefox's message names ('' when none). */
+  readonly parameter: string;
+  readonly stage: Stage | null;
+  readonly hop: number;
+  /** The origin Firefox compared with. */
+  readonly origin: string;
+  /** Firefox's console message for it, word for word. */
+  readonly message: string;
+}
+
+/**
+ * The error a request Firefox blocked for CORS ends with (its CORS listener cancels the channel with it; the Firefox
+ * corpus records it). Chromium's engine reads any error as "the request ended here", like net::ERR_FAILED.
+ */
+export const FIREFOX_CORS_ERROR = 'NS_ERROR_DOM_BAD_URI';
+
+/** Chromium's code for the same check, to word a Firefox verdict in the catalog's plain words. */
+const SAME_CHECK: Partial<Record<FirefoxReasonName, readonly [response: CorsErrorCode, preflight: CorsErrorCode]>> = {
+  CORSMissingAllowOrigin: ['MissingAllowOriginHeader', 'PreflightMissingAllowOriginHeader'],
+  CORSMultipleAllowOriginNotAllowed: ['MultipleAllowOriginValues', 'PreflightMultipleAllowOriginValues'],
+  CORSAllowOriginNotMatchingOrigin: ['AllowOriginMismatch', 'PreflightAllowOriginMismatch'],
+  CORSNotSupportingCredentials: ['WildcardOriginNotAllowed', 'PreflightWildcardOriginNotAllowed'],
+  CORSMissingAllowCredentials: ['InvalidAllowCredentials', 'PreflightInvalidAllowCredentials'],
+  CORSPreflightDidNotSucceed: ['PreflightInvalidStatus', 'PreflightInvalidStatus'],
+  CORSExternalRedirectNotAllowed: ['PreflightDisallowedRedirect', 'PreflightDisallowedRedirect'],
+  CORSMethodNotFound: ['MethodDisallowedByPreflightResponse', 'MethodDisallowedByPreflightResponse'],
+  CORSInvalidAllowMethod: ['InvalidAllowMethodsPreflightResponse', 'InvalidAllowMethodsPreflightResponse'],
+  CORSInvalidAllowHeader: ['InvalidAllowHeadersPreflightResponse', 'InvalidAllowHeadersPreflightResponse'],
+  CORSMissingAllowHeaderFromPreflight: ['HeaderDisallowedByPreflightResponse', 'HeaderDisallowedByPreflightResponse'],
+  CORSRequestNotHttp: ['CorsDisabledScheme', 'CorsDisabledScheme'],
+};
+
+/**
+ * Words a verdict made in Firefox mode (a record of Firefox's own capture): Firefox's reason and console message
+ * lead, and Chromium's verdict on the same exchange stays in `status`, `consoleMessage` and `divergence`. Where
+ * Chromium refuses it too, its words for the rule hold; where Chromium would let it through, the title, explanation
+ * and headers at fault are those of the same check in Chromium's catalog, and the divergence says Chromium passes.
+ */
+export function explainFirefox(exchange: Exchange, judgement: Judgement, firefox: FirefoxJudgement): Diagnosis {
+  // Chromium's engine and look-alikes read Firefox's CORS error as Chromium's: the request was refused for CORS.
+  const asChromium = exchange.error === FIREFOX_CORS_ERROR ? { ...exchange, error: CORS_NET_ERROR } : exchange;
+  const chromium = explain(asChromium, judgement);
+  const reason: FirefoxReason = { key: firefox.reason, text: firefox.message, mdnUrl: firefoxMdnUrl(firefox.reason) };
+  const base: Diagnosis = { ...chromium, result: 'fail', firefox: reason };
+  if (chromium.result === 'fail') return base;
+  const codes = SAME_CHECK[firefox.reason];
+  const where = { stage: firefox.stage, hop: firefox.hop, origin: firefox.origin };
+  if (!codes) {
+    return {
+      ...base,
+      ...where,
+      title: 'Firefox refused this request',
+      explanation: `Firefox refused this cross-origin request (${firefox.reason}): ${firefox.message}`,
+      headers: [],
+    };
+  }
+  const code = codes[firefox.stage === 'preflight' ? 1 : 0];
+  const verdict = { ...judgement.verdict, ...where, status: { corsError: code, failedParameter: firefox.parameter } };
+  const words = explain(asChromium, { verdict, credentials: judgement.credentials });
+  return { ...base, ...where, title: words.title, explanation: words.explanation, headers: words.headers };
 }
 
 /** Firefox's own verdict on the exchange: its first message, word for word, and the MDN page for it. */

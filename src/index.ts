@@ -15,11 +15,12 @@ export { ATTACKER_HOST, auditProbes, type Probe, type ProbeKind, type SkippedPro
 export { probeRequests } from './audit/requests.ts';
 // The capture, as plain data: what the extension's adapters feed and what the worker keeps.
 export { DetailOrigins } from './capture/arming.ts';
-export { type ErrorEvent, type PageHint, parseHint, type RequestEvent, type RequestEventBase } from './capture/events.ts';
+export { type ErrorEvent, type PageHint, parseHint, type RequestEvent, type RequestEventBase, type SendEvent } from './capture/events.ts';
 export { HarAssembler, type HarEntry, type LoggedExchange } from './capture/har.ts';
-export { type FailureRecord, recordDiagnosis, toRecord } from './capture/records.ts';
+export { type FailureRecord, recordDiagnosis, toFirefoxRecord, toRecord } from './capture/records.ts';
 export { type KeyValueStore, sameRequestUrl, type TabChange, TabLog, type TabSnapshot, type TabSummary } from './capture/tab-log.ts';
-export { type Captured, ExchangeTracker, type PageSender } from './capture/tracker.ts';
+export { type Captured, ExchangeTracker, initiatorOf, type PageSender, sameUrl } from './capture/tracker.ts';
+export { leavesOrigin, redirectLocation } from './cors/engine.ts';
 export { CORS_NET_ERROR, diagnose, diagnosisTitle, explain, judge } from './diagnose.ts';
 export { type CallApi, callProblem, type FetchCall } from './fetch/call.ts';
 export { advance, MAX_REDIRECTS, runWalk, startWalk, type Walk, type WireOutcome, type WireRequest } from './fetch/walk.ts';

@@ -1,19 +1,24 @@
 /**
  * CORS Lens service worker: only wiring. The listeners that must wake a stopped worker are registered synchronously at
  * the top level (the browser delivers the event that woke it only to listeners registered by then): the error
- * watcher, navigations, tabs, messages and ports. Each hands its event to the service (service.ts), which makes every
- * decision; this file builds the service's platform from the browser's APIs.
+ * watcher (in Firefox, its own capture's listeners instead), navigations, tabs, messages and ports. Each hands its
+ * event to the service (service.ts), which makes every decision; this file builds the service's platform from the
+ * browser's APIs.
  */
 
 import { PANEL_PAGE } from '../paths.ts';
-import { browser } from '../platform/index.ts';
+import { browser, isFirefox } from '../platform/index.ts';
 import { DetailCapture } from './detail-capture.ts';
+import { FirefoxCapture } from './firefox-capture.ts';
+import { listenFirefox } from './firefox-web-request.ts';
 import type { PortLike, SenderLike } from './ports.ts';
 import { LensService } from './service.ts';
 import { errorEvent, FILTER } from './web-request.ts';
 import { tabsShowingOrigin } from './worker-requests.ts';
 
 const detailCapture = new DetailCapture((event) => service.onDetailEvent(event));
+// Firefox shows every request's headers to its always-on listeners: no arming, no DevTools needed.
+const firefoxCapture = isFirefox ? new FirefoxCapture((record) => service.onRecord(record)) : null;
 
 const service: LensService = new LensService({
   session: {
@@ -37,10 +42,12 @@ const service: LensService = new LensService({
     return (await browser.tabs.query({})).flatMap((t) => (t.id !== undefined && t.url ? [{ id: t.id, url: t.url }] : []));
   },
   tabsShowingOrigin,
-  detailCapture,
+  detailCapture: firefoxCapture ? { apply: () => undefined, watching: () => true } : detailCapture,
+  ...(firefoxCapture ? { ownCapture: firefoxCapture } : {}),
 });
 
-browser.webRequest.onErrorOccurred.addListener((d) => service.onError(errorEvent(d)), FILTER);
+if (firefoxCapture) listenFirefox((event) => firefoxCapture.handle(event));
+else browser.webRequest.onErrorOccurred.addListener((d) => service.onError(errorEvent(d)), FILTER);
 
 browser.webNavigation.onCommitted.addListener((d) =>
   service.onNavigation(d.tabId, d.frameId, (d as { documentId?: string }).documentId ?? null, d.url),

@@ -6,9 +6,9 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ErrorEvent } from '../../src/capture/events.ts';
-import type { FailureRecord } from '../../src/capture/records.ts';
+import { type FailureRecord, toFirefoxRecord } from '../../src/capture/records.ts';
 import type { KeyValueStore } from '../../src/capture/tab-log.ts';
-import { exchange } from '../../test-support/exchange.ts';
+import { captured, exchange } from '../../test-support/exchange.ts';
 import { DEVTOOLS_PORT, type LoggedItem, PANEL_PORT, type WorkerMessage } from '../protocol.ts';
 import type { PortLike, SenderLike } from './ports.ts';
 import { LensService, type WorkerPlatform } from './service.ts';
@@ -444,5 +444,49 @@ describe('warnings', () => {
     expect(s.summary(TAB).count).toBe(0);
     await vi.advanceTimersByTimeAsync(100);
     expect(p.badges.get(TAB) ?? '').toBe('');
+  });
+});
+
+describe("a browser's own capture (Firefox)", () => {
+  const reportMessage = (credentials: string) => ({
+    channel: 'cors-lens',
+    type: 'reports',
+    payload: [{ api: 'fetch', url: API, method: 'GET', credentials, mode: 'cors', outcome: 'failed' }],
+  });
+
+  test("the pages' reports go to it, attributed to the sender the browser names, and its records are the rows", async () => {
+    const reports: { from: unknown; url: string }[] = [];
+    const p: Fake = { ...platform(), ownCapture: { report: (from, r) => reports.push({ from, url: r.url }) } };
+    const s = new LensService(p);
+    await s.onMessage(reportMessage('include'), contentScript(TAB, 'DOC'));
+    expect(reports).toEqual([{ from: { tabId: TAB, frameId: 0, documentId: 'DOC', origin: PAGE }, url: API }]);
+    const record = toFirefoxRecord(captured(exchange({ url: API, origin: PAGE, response: { headers: {} } })));
+    if (!record) throw new Error('not a record');
+    s.onRecord({ ...record, tabId: TAB, documentId: null });
+    const [row] = await rows(s);
+    expect(row?.firefox?.reason).toBe('CORSMissingAllowOrigin');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(p.badges.get(TAB)).toBe('1');
+    // It sees every tab's details: nothing to arm, and the panel is told so.
+    expect(s.captureState(TAB)).toBe('detailed');
+  });
+
+  test("DevTools' log makes no rows of its own beside it", async () => {
+    const p: Fake = { ...platform(), ownCapture: { report: () => undefined } };
+    const s = new LensService(p);
+    devtoolsPort(s).receive({ type: 'logged', items: [logged('a:1')] });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await rows(s)).toEqual([]);
+  });
+
+  test("a worker's record is listed on the tabs of its origin", async () => {
+    const p: Fake = { ...platform(), ownCapture: { report: () => undefined } };
+    p.frames.set(TAB, [PAGE]);
+    const s = new LensService(p);
+    const record = toFirefoxRecord(captured(exchange({ url: API, origin: PAGE, response: { headers: {} } })));
+    if (!record) throw new Error('not a record');
+    s.onRecord({ ...record, tabId: -1, documentId: null });
+    await settle();
+    expect((await rows(s)).map((r) => [r.frameId, r.firefox?.reason])).toEqual([[-1, 'CORSMissingAllowOrigin']]);
   });
 });

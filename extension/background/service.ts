@@ -60,6 +60,18 @@ export interface WorkerPlatform {
   tabsShowingOrigin(origin: string): Promise<number[]>;
   /** The extension's own detailed capture (extraHeaders listeners), filtered to these tabs. */
   readonly detailCapture: { apply(tabs: readonly number[]): void; watching(tabId: number): boolean };
+  /**
+   * A browser's own capture, where the default one (error events, DevTools' log, arming) does not apply: it sees
+   * every tab's details and takes the pages' reports; its records come in through onRecord. Firefox's:
+   * firefox-capture.ts.
+   */
+  readonly ownCapture?: OwnCapture;
+}
+
+/** A browser's own capture (WorkerPlatform.ownCapture). */
+export interface OwnCapture {
+  /** A page relay's report of one of its frame's calls, attributed to the sender the browser names. */
+  report(from: PageSender, report: PageHint, now: number): void;
 }
 
 const ARMED_KEY = 'armed';
@@ -149,6 +161,7 @@ export class LensService {
 
   /** How much is captured on a tab now (see CaptureState). */
   captureState(tabId: number): CaptureState {
+    if (this.platform.ownCapture) return 'detailed';
     if ((this.devtools.get(tabId)?.size ?? 0) > 0) return 'devtools';
     return this.armed.includes(tabId) ? 'detailed' : 'counting';
   }
@@ -184,6 +197,18 @@ export class LensService {
   /** onSendHeaders / onHeadersReceived of the detailed capture, adapted. */
   onDetailEvent(event: RequestEvent): void {
     this.observe(event);
+  }
+
+  /** A record of the browser's own capture (ownCapture); a worker's request is listed on the tabs of its origin. */
+  onRecord(record: FailureRecord): void {
+    void this.ready.then(async () => {
+      if (record.tabId >= 0) {
+        this.add(record);
+        return;
+      }
+      const tabIds = await this.platform.tabsShowingOrigin(record.exchange.request.origin);
+      for (const tabId of tabIds) this.add({ ...record, tabId, frameId: -1, documentId: null });
+    });
   }
 
   private observe(event: RequestEvent): void {
@@ -400,6 +425,10 @@ export class LensService {
       if (this.seenReports.has(key)) continue;
       this.seenReports.add(key);
       if (this.seenReports.size > 1000) this.seenReports.delete(this.seenReports.values().next().value as string);
+      if (this.platform.ownCapture) {
+        this.platform.ownCapture.report(from, report, this.platform.now());
+        continue;
+      }
       if (report.outcome === 'failed' && (await this.pageFailure(from, report))) continue;
       this.recordCapture(this.tracker.hint(from, report, this.platform.now()));
     }
@@ -450,7 +479,8 @@ export class LensService {
         set.add(port);
         this.devtools.set(tabId, set);
         if (set.size === 1) this.applyArming();
-      } else if (m?.type === 'logged' && tabId !== null && Array.isArray(m.items)) {
+      } else if (m?.type === 'logged' && tabId !== null && Array.isArray(m.items) && !this.platform.ownCapture) {
+        // (A browser's own capture sees every detail already: DevTools' log would only list its requests twice.)
         void this.onLogged(tabId, m.items.slice(0, 500));
       }
     });

@@ -53,16 +53,27 @@ export function detailsSourceOf(record: ShownRecord): string | null {
 export function titleOf(record: ShownRecord): string {
   let t = titles.get(record);
   if (t === undefined) {
-    t = detailsMissing(record) ? diagnosisOf(record).title : diagnosisTitle(record.exchange, record.judgement);
+    // A record judged in Firefox is worded from Firefox's verdict (recordDiagnosis), not from Chromium's judgement.
+    t = detailsMissing(record) || record.firefox ? diagnosisOf(record).title : diagnosisTitle(record.exchange, record.judgement);
     titles.set(record, t);
   }
   return t;
 }
 
-/** Chromium's CorsError name; 'Unknown' for a CORS failure without details; '' for look-alikes and warnings. */
+/**
+ * Chromium's CorsError name; 'Unknown' for a CORS failure without details; '' for look-alikes and warnings. For a
+ * record judged in Firefox: what Chromium would name for the same exchange, '' when it would not refuse it or cannot
+ * be told.
+ */
 export function codeOf(record: ShownRecord): string {
   if (record.kind !== 'cors') return '';
+  if (record.firefox) return record.judgement.verdict.status?.corsError ?? '';
   return detailsMissing(record) ? 'Unknown' : (record.judgement.verdict.status?.corsError ?? 'Unknown');
+}
+
+/** The reason a row shows: Firefox's (its MDN name) for a record judged in Firefox, else Chromium's code. */
+export function reasonOf(record: ShownRecord): string {
+  return record.kind === 'cors' && record.firefox ? record.firefox.reason : codeOf(record);
 }
 
 /** The HTTP status of the answer the verdict is about (the preflight's for preflight failures), or null. */
@@ -87,7 +98,7 @@ export function groupKey(record: ShownRecord): string {
   if (key === undefined) {
     const url = record.exchange.request.url;
     const cut = url.search(/[?#]/);
-    key = `${record.kind}\n${record.exchange.request.method}\n${cut < 0 ? url : url.slice(0, cut)}\n${codeOf(record) || titleOf(record)}`;
+    key = `${record.kind}\n${record.exchange.request.method}\n${cut < 0 ? url : url.slice(0, cut)}\n${reasonOf(record) || titleOf(record)}`;
     keys.set(record, key);
   }
   return key;
@@ -110,7 +121,15 @@ export function filterFields(record: ShownRecord): FilterFields {
   if (!f) {
     const { request, hops } = record.exchange;
     const status = statusOf(record);
-    const words = [request.method, request.url, titleOf(record), codeOf(record), status === null ? '' : String(status), record.kind];
+    const words = [
+      request.method,
+      request.url,
+      titleOf(record),
+      reasonOf(record),
+      codeOf(record),
+      status === null ? '' : String(status),
+      record.kind,
+    ];
     const lists = [
       request.headers,
       ...hops.flatMap((h) => [h.requestHeaders, h.response?.headers, h.preflight?.requestHeaders, h.preflight?.response?.headers]),
@@ -120,7 +139,7 @@ export function filterFields(record: ShownRecord): FilterFields {
     f = {
       text: words.join('\n').toLowerCase(),
       lines,
-      code: codeOf(record).toLowerCase(),
+      code: reasonOf(record).toLowerCase(),
       status: status === null ? '' : String(status),
       method: request.method.toLowerCase(),
       host: splitUrl(request.url).host.toLowerCase(),

@@ -9,6 +9,19 @@ import { type Send, sender } from '../protocol.ts';
 export type { Runtime, Tabs, WebNavigation, WebRequest } from 'webextension-polyfill';
 export { browser };
 
+/**
+ * Whether this is Firefox: its extension pages are moz-extension:// URLs. One build serves both browsers; where they
+ * differ (capture: background/firefox-capture.ts; what it sees, below) the code asks here.
+ * Not runtime.getBrowserInfo: a Firefox devtools page has no such function, and would read its network log for nothing.
+ */
+export const isFirefox: boolean = browser.runtime.getURL('/').startsWith('moz-extension:');
+
+/**
+ * Whether the extension sees every request's details on every tab, always (Firefox's webRequest, for its own
+ * capture): then there is no per-site switch to show and no DevTools log to read. Chromium needs both.
+ */
+export const seesEveryDetail: boolean = isFirefox;
+
 /** Sends a typed command to the service worker (protocol.ts). */
 export const send: Send = sender(browser.runtime);
 

@@ -1,7 +1,9 @@
 /** Which failures become rows, and what a stored row may contain. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import type { FirefoxCorpus, FirefoxCorpusScenario } from '../../test-support/conformance/corpus.ts';
 import { API, captured, exchange, PAGE } from '../../test-support/exchange.ts';
-import { fitRecord, MAX_RECORD_BYTES, recordCode, recordDiagnosis, toRecord } from './records.ts';
+import { fitRecord, MAX_RECORD_BYTES, recordCode, recordDiagnosis, toFirefoxRecord, toRecord } from './records.ts';
 
 describe('toRecord', () => {
   test('a CORS failure is a counted row with its diagnosis', () => {
@@ -145,5 +147,53 @@ describe('fitRecord', () => {
     );
     expect(record?.trimmed).toBeUndefined();
     expect(record && fitRecord(record)).toBe(record);
+  });
+});
+
+describe("toFirefoxRecord (records of Firefox's own capture)", () => {
+  const firefoxCorpus = JSON.parse(
+    readFileSync(new URL('../../test-support/conformance/corpus-firefox.json', import.meta.url), 'utf8'),
+  ) as FirefoxCorpus;
+  const scenario = (id: string) => firefoxCorpus.scenarios.find((s) => s.id === id) as FirefoxCorpusScenario;
+
+  test("a failure both browsers make: Firefox's reason and message lead, Chromium's verdict stays beside it", () => {
+    const s = scenario('m-acac-absent');
+    const r = toFirefoxRecord(captured(s.exchange));
+    expect(r?.kind).toBe('cors');
+    expect(r?.exchange.error).toBe('NS_ERROR_DOM_BAD_URI');
+    expect(r?.firefox).toMatchObject({ reason: s.expected?.reason, parameter: s.expected?.parameter, message: s.messages[0] });
+    const d = r && recordDiagnosis(r);
+    expect(d?.result).toBe('fail');
+    expect(d?.firefox).toMatchObject({ key: 'CORSMissingAllowCredentials', text: s.messages[0] });
+    expect(d?.status?.corsError).toBe('InvalidAllowCredentials');
+    expect(d?.lookalike).toBeNull();
+    expect(d?.divergence.same).toBe(true);
+  });
+
+  test('a failure only Firefox makes is worded from the same check; Chromium, answered another Origin, cannot be told', () => {
+    const s = scenario('m-redirect-put-307-other-null-ok');
+    expect(s.expected?.reason).toBe('CORSAllowOriginNotMatchingOrigin');
+    const r = toFirefoxRecord(captured(s.exchange));
+    expect(r?.firefox?.reason).toBe('CORSAllowOriginNotMatchingOrigin');
+    expect(r?.judgement.verdict.status).toBeNull();
+    const d = r && recordDiagnosis(r);
+    expect(d?.result).toBe('fail');
+    expect(d?.status).toBeNull();
+    expect(d?.title).toContain("Access-Control-Allow-Origin is 'null'");
+    expect(d?.firefox?.text).toBe(s.messages[0]);
+  });
+
+  test('what Firefox lets through is no record, also where Chromium refuses it', () => {
+    const s = scenario('wpt-origin-52');
+    expect(s.page).toBe('ok');
+    expect(toFirefoxRecord(captured(s.exchange))).toBeNull();
+    expect(toRecord(captured({ ...s.exchange, error: 'net::ERR_FAILED' }))?.kind).toBe('cors');
+  });
+
+  test('every corpus scenario Firefox refused with a reason is a record with that reason, the others none', () => {
+    const wrong = firefoxCorpus.scenarios.filter(
+      (s) => (toFirefoxRecord(captured(s.exchange))?.firefox?.reason ?? null) !== (s.expected?.reason ?? null),
+    );
+    expect(wrong.map((s) => s.id)).toEqual([]);
   });
 });

@@ -6,7 +6,9 @@
  */
 import { passiveFindings } from '../audit/findings.ts';
 import { evaluate, leavesOrigin } from '../cors/engine.ts';
-import { CORS_NET_ERROR, explain, type Judgement, judge } from '../diagnose.ts';
+import { evaluateFirefox } from '../cors/firefox.ts';
+import { CORS_NET_ERROR, explain, explainFirefox, FIREFOX_CORS_ERROR, type FirefoxJudgement, type Judgement, judge } from '../diagnose.ts';
+import { chromiumDecision } from '../divergence.ts';
 import { lookalikeOf } from '../explain/lookalikes.ts';
 import { clampText, type HeaderList } from '../headers.ts';
 import type { Diagnosis, Exchange, Hop } from '../model.ts';
@@ -44,6 +46,11 @@ export interface FailureRecord {
   readonly trimmed?: true;
   /** The id of the DevTools network log exchange the details came from (a devtools page sends it again after a restart). */
   readonly detailsId?: string;
+  /**
+   * Judged in Firefox mode (a record of Firefox's own capture): Firefox's verdict, made on the full exchange, is the
+   * row's; `judgement` then holds Chromium's verdict on the same exchange, for the divergence and the fix.
+   */
+  readonly firefox?: FirefoxJudgement;
 }
 
 /** Most bytes one stored record takes (as JSON): whatever a server sends, one failure costs at most this much. */
@@ -156,7 +163,13 @@ export function toRecord(captured: Captured): FailureRecord | null {
 }
 
 /** The record as it is stored: redacted, the judgement's quoted values cut, at most MAX_RECORD_BYTES. */
-function stored(captured: Captured, kind: FailureRecord['kind'], judgement: Judgement, uncaptured: boolean): FailureRecord {
+function stored(
+  captured: Captured,
+  kind: FailureRecord['kind'],
+  judgement: Judgement,
+  uncaptured: boolean,
+  firefox?: FirefoxJudgement,
+): FailureRecord {
   return fitRecord({
     id: captured.recordId,
     tabId: captured.tabId,
@@ -171,6 +184,33 @@ function stored(captured: Captured, kind: FailureRecord['kind'], judgement: Judg
     ...(captured.pageReported ? { pageReported: true as const } : {}),
     ...(uncaptured && !captured.watched ? { notWatched: true as const } : {}),
     ...(!uncaptured && captured.source ? { source: captured.source } : {}),
+    ...(firefox ? { firefox } : {}),
+  });
+}
+
+/**
+ * Turns a capture into a record judged in Firefox mode (src/cors/firefox.ts), for Firefox's own capture: a CORS
+ * failure when Firefox's checks name a reason for the exchange with its credentials mode as known; null when Firefox
+ * lets it through (or refuses it without a CORS reason). The exchange's error is Firefox's CORS error.
+ */
+export function toFirefoxRecord(captured: Captured): FailureRecord | null {
+  const exchange = { ...captured.exchange, error: FIREFOX_CORS_ERROR };
+  const { request } = exchange;
+  if (!crossOrigin(exchange) || request.mode === 'no-cors' || request.mode === 'navigate') return null;
+  const firefox = evaluateFirefox(exchange, request.credentials.mode);
+  if (!firefox.status) return null;
+  // Chromium's verdict on the same exchange, ended the way Chromium ends a CORS refusal; none when the servers answered
+  // an Origin Chromium would not have sent (its verdict cannot be told from this exchange).
+  const asChromium = { ...exchange, error: CORS_NET_ERROR };
+  const verdict = evaluate(asChromium, request.credentials.mode);
+  const chromium = chromiumDecision(asChromium, request.credentials.mode).outcome === 'unknown' ? { ...verdict, status: null } : verdict;
+  return stored({ ...captured, exchange }, 'cors', { verdict: chromium, credentials: request.credentials }, false, {
+    reason: firefox.status.reason,
+    parameter: clampText(firefox.status.parameter, 1024),
+    stage: firefox.stage,
+    hop: firefox.hop,
+    origin: clampText(firefox.origin, 512),
+    message: clampText(firefox.messages[0] ?? '', 4096),
   });
 }
 
@@ -194,6 +234,7 @@ function judgeAsStated(exchange: Exchange): Judgement {
 
 /** The record's diagnosis, worded from its stored exchange and judgement. */
 export function recordDiagnosis(record: FailureRecord): Diagnosis {
+  if (record.firefox) return explainFirefox(record.exchange, record.judgement, record.firefox);
   const d = explain(record.exchange, record.judgement);
   if (!record.uncaptured) return d;
   return {

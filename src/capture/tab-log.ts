@@ -541,7 +541,9 @@ function sameRecord(a: FailureRecord, b: FailureRecord): boolean {
     a.judgement.credentials.source === b.judgement.credentials.source &&
     a.exchange.request.initiator === b.exchange.request.initiator &&
     a.exchange.hops.length === b.exchange.hops.length &&
-    a.exchange.error === b.exchange.error
+    a.exchange.error === b.exchange.error &&
+    a.firefox?.reason === b.firefox?.reason &&
+    a.firefox?.parameter === b.firefox?.parameter
   );
 }
 

@@ -591,7 +591,8 @@ const TYPE_INITIATOR: Record<string, Initiator> = {
   media: 'media',
 };
 
-function initiatorOf(type: string, headers: HeaderList, hint: PageHint | null): Initiator {
+/** What started a request, from the page's report, else its headers (Accept, Sec-Fetch-Dest), else its resource type. */
+export function initiatorOf(type: string, headers: HeaderList, hint: PageHint | null): Initiator {
   if (hint) return hint.api;
   if ((headerValue(headers, 'accept') ?? '').startsWith('text/event-stream')) return 'eventsource';
   const dest = headerValue(headers, 'sec-fetch-dest');

@@ -4,6 +4,7 @@
  * that says where the file is wrong, and its exchanges go through the same redaction as storage (src/redact.ts) before
  * they are shown. The format is documented in docs/export-format.md; bump LOG_VERSION on any incompatible change.
  */
+import { FIREFOX_REASONS } from '../cors/firefox-messages.ts';
 import { CORS_ERRORS } from '../model.ts';
 import { redactExchange } from '../redact.ts';
 import type { LogRecord } from './log-record.ts';
@@ -140,11 +141,12 @@ const exchange = object({
   ),
   error: nullable(str),
 });
+const STAGES = ['preflight', 'redirect', 'response', 'request'];
 const judgement = object({
   credentials,
   verdict: object({
     status: nullable(object({ corsError: oneOf(CORS_ERRORS), failedParameter: str })),
-    stage: nullable(oneOf(['preflight', 'redirect', 'response', 'request'])),
+    stage: nullable(oneOf(STAGES)),
     hop: int,
     origin: str,
     corsApplied: bool,
@@ -153,6 +155,15 @@ const judgement = object({
     location: nullable(str),
     incomplete: bool,
   }),
+});
+/** A record judged in Firefox mode (Firefox's own capture): Firefox's verdict as the record keeps it. */
+const firefox = object({
+  reason: oneOf(FIREFOX_REASONS),
+  parameter: str,
+  stage: nullable(oneOf(STAGES)),
+  hop: int,
+  origin: str,
+  message: str,
 });
 const record = object({
   id: str,
@@ -167,6 +178,7 @@ const record = object({
   uncaptured: bool,
   pageReported: optional(literalTrue),
   notWatched: optional(literalTrue),
+  firefox: optional(firefox),
 });
 
 /** Reads an exported log, or says what is wrong with it. Never throws. */
@@ -199,6 +211,7 @@ export function parseLog(text: string): ParsedLog {
       const rec = r as LogRecord;
       if (rec.judgement.verdict.hop >= rec.exchange.hops.length)
         fail(`log.records[${i}].judgement.verdict.hop`, 'points past the last hop');
+      if (rec.firefox && rec.firefox.hop >= rec.exchange.hops.length) fail(`log.records[${i}].firefox.hop`, 'points past the last hop');
       if (ids.has(rec.id)) fail(`log.records[${i}].id`, `"${rec.id}" appears twice`);
       ids.add(rec.id);
     });

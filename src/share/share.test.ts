@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { captured, exchange, PAGE } from '../../test-support/exchange.ts';
-import { type FailureRecord, recordDiagnosis, toRecord } from '../capture/records.ts';
+import { type FailureRecord, recordDiagnosis, toFirefoxRecord, toRecord } from '../capture/records.ts';
 import { suggestFixes } from '../fix/index.ts';
 import { exportFileName, exportLog, LOG_VERSION, parseLog } from './export.ts';
 import { markdownReport } from './report.ts';
@@ -142,6 +142,17 @@ describe('export and import', () => {
       ),
     ).toContain('corsError: expected one of');
     expect(bad((l) => (l.records as unknown[]).push((l.records as unknown[])[0]))).toContain('appears twice');
+  });
+  test("a record judged in Firefox reads back with Firefox's verdict, and a made-up reason is refused", () => {
+    const firefox = toFirefoxRecord(captured(exchange({ response: { headers: {} } })));
+    if (!firefox) throw new Error('not a record');
+    const fromFirefox = exportLog([firefox], { url: `${PAGE}/page`, tabId: 7 }, new Date(0), 'CORS Lens test');
+    const parsed = parseLog(JSON.stringify(fromFirefox));
+    expect(parsed.ok && parsed.log.records).toEqual([firefox]);
+    expect(parsed.ok && parsed.log.records[0]?.firefox?.reason).toBe('CORSMissingAllowOrigin');
+    const copy = JSON.parse(JSON.stringify(fromFirefox)) as { records: { firefox: { reason: string } }[] };
+    (copy.records[0] as { firefox: { reason: string } }).firefox.reason = '../../elsewhere';
+    expect(parseLog(JSON.stringify(copy))).toMatchObject({ ok: false, error: expect.stringContaining('log.records[0].firefox.reason') });
   });
   test('imported records are redacted like storage, whatever the file holds', () => {
     const copy = JSON.parse(JSON.stringify(log)) as {

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { originOf } from '../../../src/index.ts';
-import { reloadInspected, send } from '../../platform/index.ts';
+import { reloadInspected, seesEveryDetail, send } from '../../platform/index.ts';
 import type { CaptureState as State } from '../../protocol.ts';
 
 /**
@@ -52,7 +52,8 @@ export function CaptureState({ tabId, capture, pageUrl }: { tabId: number; captu
           </button>
         </>
       )}
-      {origin !== 'null' && siteOn !== null && (
+      {/* Where every tab's details are seen always (Firefox) there is nothing to turn on (docs/firefox-capture.md). */}
+      {origin !== 'null' && siteOn !== null && !seesEveryDetail && (
         <label class="site-details" title={`Costs ${COST}.`}>
           <input
             type="checkbox"

@@ -3,7 +3,7 @@
  * request as a pair. Its header bar holds "jump to fix", the share actions and the what-if editor's switch.
  */
 import { useMemo, useState } from 'preact/hooks';
-import { curlCommands, detectStack, fetchSnippet, markdownReport, type StackId, suggestFixes } from '../../../src/index.ts';
+import { curlCommands, type Diagnosis, detectStack, fetchSnippet, markdownReport, type StackId, suggestFixes } from '../../../src/index.ts';
 import { productName } from '../../platform/index.ts';
 import { detailsMissing, detailsSourceOf, diagnosisOf, type ShownRecord, timeOfDay, trimmedNote } from '../record-view.ts';
 import { CodeBlock } from './CodeBlock.tsx';
@@ -45,6 +45,46 @@ export function shareTexts(record: ShownRecord, stack: StackId | null) {
   };
 }
 
+/** Chromium's verdict: its CorsError, failedParameter and console message. */
+function ChromiumVerdict({ d }: { d: Diagnosis }) {
+  if (!d.status) return null;
+  return (
+    <>
+      <div>
+        <span class="label">Chromium</span> <code data-testid="cors-error">{d.status.corsError}</code>
+        {d.status.failedParameter !== '' && (
+          <>
+            {' '}
+            <span class="label">failedParameter</span>{' '}
+            <code data-testid="failed-parameter">
+              <Text value={d.status.failedParameter} />
+            </code>
+          </>
+        )}
+      </div>
+      <blockquote data-testid="console-message">
+        <Text value={d.consoleMessage} />
+      </blockquote>
+    </>
+  );
+}
+
+/** Firefox's verdict: its console message word for word, and the MDN page of its reason. */
+function FirefoxVerdict({ d }: { d: Diagnosis }) {
+  if (!d.firefox) return null;
+  return (
+    <div>
+      <span class="label">Firefox</span>{' '}
+      <span data-testid="firefox-reason">
+        <Text value={d.firefox.text} />
+      </span>{' '}
+      <a href={d.firefox.mdnUrl} target="_blank" rel="noreferrer">
+        MDN: {d.firefox.key}
+      </a>
+    </div>
+  );
+}
+
 export function FailureDetail({ record, count, firstTime, stack, onStack, onReload }: DetailProps) {
   const { exchange } = record;
   const d = diagnosisOf(record);
@@ -62,6 +102,7 @@ export function FailureDetail({ record, count, firstTime, stack, onStack, onRelo
       class="detail"
       data-testid="detail"
       data-cors-error={d.status?.corsError ?? ''}
+      data-firefox-reason={record.firefox?.reason}
       data-credentials={d.credentials.mode}
       data-credentials-source={d.credentials.source}
       data-initiator={exchange.request.initiator}
@@ -123,35 +164,19 @@ export function FailureDetail({ record, count, firstTime, stack, onStack, onRelo
           </button>
         </div>
       )}
-      {d.status && (
+      {record.firefox ? (
+        // Judged in Firefox: Firefox's own verdict first, then Chromium's on the same exchange when it can be told.
         <div class="verdict">
-          <div>
-            <span class="label">Chromium</span> <code data-testid="cors-error">{d.status.corsError}</code>
-            {d.status.failedParameter !== '' && (
-              <>
-                {' '}
-                <span class="label">failedParameter</span>{' '}
-                <code data-testid="failed-parameter">
-                  <Text value={d.status.failedParameter} />
-                </code>
-              </>
-            )}
-          </div>
-          <blockquote data-testid="console-message">
-            <Text value={d.consoleMessage} />
-          </blockquote>
-          {d.firefox && (
-            <div>
-              <span class="label">Firefox</span>{' '}
-              <span data-testid="firefox-reason">
-                <Text value={d.firefox.text} />
-              </span>{' '}
-              <a href={d.firefox.mdnUrl} target="_blank" rel="noreferrer">
-                MDN: {d.firefox.key}
-              </a>
-            </div>
-          )}
+          <FirefoxVerdict d={d} />
+          <ChromiumVerdict d={d} />
         </div>
+      ) : (
+        d.status && (
+          <div class="verdict">
+            <ChromiumVerdict d={d} />
+            <FirefoxVerdict d={d} />
+          </div>
+        )
       )}
       {d.divergence.text && (
         <p class="divergence" data-testid="divergence">

@@ -8,7 +8,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { visibleText } from '../../../src/index.ts';
 import type { ListItem } from '../grouping.ts';
 import { moveSelection } from '../grouping.ts';
-import { codeOf, type ShownRecord, splitUrl, statusOf, timeOfDay, titleOf } from '../record-view.ts';
+import { codeOf, reasonOf, type ShownRecord, splitUrl, statusOf, timeOfDay, titleOf } from '../record-view.ts';
 import { Text } from './Text.tsx';
 
 export const ROW_HEIGHT = 20;
@@ -38,7 +38,7 @@ function Row({
   const r = records[records.length - 1] as ShownRecord;
   const { host, path } = splitUrl(r.exchange.request.url);
   const status = statusOf(r);
-  const code = codeOf(r);
+  const code = reasonOf(r);
   return (
     // biome-ignore lint/a11y/useFocusableInteractive: options of an aria-activedescendant listbox are not focused; the listbox is the one Tab stop
     // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox handles the keys for all its options
@@ -47,7 +47,8 @@ function Row({
       id={domId}
       aria-selected={selected}
       data-testid={TEST_ID[r.kind]}
-      data-cors-error={code}
+      data-cors-error={codeOf(r)}
+      data-firefox-reason={r.kind === 'cors' ? r.firefox?.reason : undefined}
       data-method={r.exchange.request.method}
       data-url={r.exchange.request.url}
       data-origin={r.exchange.request.origin}
