@@ -316,9 +316,18 @@ export async function corpus(lens: Lens, servers: CorsServers, source: DetailSou
         origin: r.getAttribute('data-origin') ?? '',
       })),
     );
+  // One failure row per failure Chromium reported (rows show URLs as the extension keeps them).
+  const failureUrls = expectedFailures.map((f) => keptUrl(f.url)).sort();
   await expect
-    .poll(async () => (await rowsOf()).filter((r) => r.testid === 'failure' && r.url.includes('id=cap')).length, { timeout: 20_000 })
-    .toBe(expectedFailures.length);
+    .poll(
+      async () =>
+        (await rowsOf())
+          .filter((r) => r.testid === 'failure' && r.url.includes('id=cap'))
+          .map((r) => r.url)
+          .sort(),
+      { timeout: 20_000 },
+    )
+    .toEqual(failureUrls);
   // A row's details follow its error by a moment (DevTools' log on a busy machine, by seconds): wait for every row
   // that can have them.
   const waitingForDetails = (rows: Awaited<ReturnType<typeof rowsOf>>) =>
