@@ -111,7 +111,15 @@ export class BareBrowser {
     if (!target) throw new Error('no extension worker');
     const session = await this.cdp.attach(target.targetId);
     try {
-      return await this.cdp.evaluate<T>(session, expression);
+      // A worker the browser just started answers before its extension APIs are bound: asked again a moment later.
+      for (let tries = 0; ; tries++) {
+        try {
+          return await this.cdp.evaluate<T>(session, expression);
+        } catch (e) {
+          if (tries >= 10 || !String(e).includes('chrome is not defined')) throw e;
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      }
     } finally {
       await this.cdp.send('Target.detachFromTarget', { sessionId: session }).catch(() => undefined);
     }

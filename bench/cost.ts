@@ -124,11 +124,16 @@ async function devtoolsRecording(browser: Browser, page: BarePage, api: string):
   throw new Error('DevTools never recorded the page');
 }
 
-/** Waits until CORS Lens gets details from DevTools on the tab (its worker says 'devtools' for it). */
-async function lensWatching(browser: Browser, page: BarePage): Promise<void> {
+/**
+ * Waits until CORS Lens gets details from DevTools on the tab (a failure recorded with them). DevTools loads the
+ * extension's devtools page after its own front-end: a failing probe is sent again each second until one is joined.
+ */
+async function lensWatching(browser: Browser, page: BarePage, api: string): Promise<void> {
   const tabId = await browser.tabIdOf(page);
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
+  for (let i = 0; Date.now() < deadline; i++) {
+    if (i % 3 === 0)
+      await browser.evaluate(page, `fetch(${JSON.stringify(`${api}/cors?lens-probe=${Date.now()}-${i}`)}).catch(() => null)`);
     const records = await browser.inWorker<string[]>(
       `chrome.storage.session.get(null).then((all) => Object.entries(all).filter(([k]) => k.startsWith('rec:${tabId}:')).map(([, v]) => v))`,
     );
@@ -174,7 +179,7 @@ export async function measure(config: Config, servers: Servers, dirs: Record<Ext
       await devtoolsRecording(browser, page, api);
       if (config.extension === 'lens') {
         await browser.evaluate(page, `fetch(${JSON.stringify(`${api}/cors?warm-details=${Date.now()}`)}).catch(() => null)`);
-        await lensWatching(browser, page);
+        await lensWatching(browser, page, api);
       }
       if (config.devtools === 'panel') await showPanel(browser);
     }

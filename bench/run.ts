@@ -10,7 +10,8 @@
  * - service-worker heap and chrome.storage.session bytes after 100,000 requests on a site with detailed capture on;
  * - panel render time for 10,000 rows and for one filter keystroke; core diagnoses per second; bundle sizes (gzip).
  *
- * Options: --rounds=N (default 5), --only=cost,latency,soak,panel,core,size, --requests=N for the soak.
+ * Options: --rounds=N (default 5), --only=cost,latency,soak,panel,core,size, --requests=N for the soak,
+ * --configs=id,... to measure only some cost configurations.
  * Results also go to bench/results/<date>.json.
  */
 
@@ -32,6 +33,8 @@ const ROUNDS = Number(arg('rounds') ?? 5);
 const ONLY = new Set((arg('only') ?? 'cost,latency,soak,panel,core,size').split(','));
 const SOAK_REQUESTS = Number(arg('requests') ?? 100_000);
 const COMPARE = arg('compare');
+/** --configs=id,id: only these cost configurations (the ids of CONFIGS), for a quick look at a few rows. */
+const ONLY_CONFIGS = arg('configs')?.split(',');
 
 interface Row {
   readonly measure: string;
@@ -50,7 +53,7 @@ function row(measure: string, value: string, target = '', ok: boolean | null = n
 const fmtRatio = (s: Stats) => `${s.median.toFixed(2)}x (${s.min.toFixed(2)}-${s.max.toFixed(2)})`;
 const fmtMs = (s: Stats) => `${s.median.toFixed(0)} ms (${s.min.toFixed(0)}-${s.max.toFixed(0)})`;
 
-const CONFIGS: Config[] = [
+const ALL_CONFIGS: Config[] = [
   { id: 'none', label: 'ordinary site, no extension', extension: 'none', origin: 'ordinary', devtools: 'closed' },
   { id: 'noop', label: 'ordinary site, do-nothing extension', extension: 'noop', origin: 'ordinary', devtools: 'closed', floor: 'none' },
   {
@@ -120,6 +123,7 @@ const CONFIGS: Config[] = [
       ] as Config[])
     : []),
 ];
+const CONFIGS = ALL_CONFIGS.filter((c) => !ONLY_CONFIGS || ONLY_CONFIGS.includes(c.id));
 
 /** Targets of the issue this benchmark answers to, by configuration id and measure. */
 const TARGETS: Record<string, { burst?: number; single?: number }> = {
@@ -152,12 +156,13 @@ async function cost(servers: { pagePort: number; apiPort: number }): Promise<voi
   raw.cost = Object.fromEntries([...results].map(([id, r]) => [id, r.runs]));
   for (const base of ['none', 'none-local', 'dt-none']) {
     const runs = results.get(base)?.runs ?? [];
+    if (runs.length === 0) continue;
     const label = results.get(base)?.config.label ?? base;
     row(`${label}: burst`, fmtMs(stats(runs.map((m) => m.burstMs))));
     row(`${label}: single fetch p50`, `${stats(runs.map((m) => m.singleP50Ms)).median.toFixed(2)} ms`);
   }
   for (const c of CONFIGS) {
-    if (!c.floor) continue;
+    if (!c.floor || !results.has(c.floor)) continue;
     const floorLabel =
       results.get(c.floor)?.config.extension === 'listener' ? 'one empty listener' : (results.get(c.floor)?.config.label ?? c.floor);
     const target = TARGETS[c.id];
@@ -179,7 +184,8 @@ async function cost(servers: { pagePort: number; apiPort: number }): Promise<voi
     row(`${c.label}: browser CPU in the burst vs ${floorLabel}`, fmtRatio(cpu));
     // Against no extension too, so the floor itself is visible.
     const none = c.devtools === 'closed' ? (c.origin === 'ordinary' ? 'none' : 'none-local') : 'dt-none';
-    if (c.floor !== none) row(`${c.label}: burst vs no extension`, fmtRatio(ratioStats(results, c.id, none, 'burstMs')));
+    if (c.floor !== none && results.has(none))
+      row(`${c.label}: burst vs no extension`, fmtRatio(ratioStats(results, c.id, none, 'burstMs')));
   }
 }
 
@@ -225,7 +231,8 @@ async function latency(servers: { pagePort: number; apiPort: number }): Promise<
     const sent: Record<string, number> = {};
     const deadline = Date.now() + 120_000;
     for (let i = 0; i < 100; i++) {
-      const url = `${api}/cors?latency=${i}-${Date.now()}`;
+      // A path of its own: the panel groups identical failures (same method, URL without query, code) in one row.
+      const url = `${api}/latency/${i}?at=${Date.now()}`;
       sent[url] = await browser.evaluate<number>(
         page,
         `(() => { const t = Date.now(); fetch(${JSON.stringify(url)}).catch(() => null); return t; })()`,
