@@ -108,12 +108,17 @@ export class HarAssembler {
   /** The exchanges whose entries have settled: every request that failed, and every cross-origin one that passed. */
   take(now: number): LoggedExchange[] {
     const out: LoggedExchange[] = [];
-    const isReady = (w: { entry: HarEntry; at: number }) =>
-      now - w.at >= this.options.settleMs && (now - w.at >= this.options.preflightWaitMs || !this.awaitsPreflight(w.entry));
-    const ready = this.waiting.filter(isReady);
+    const ready: HarEntry[] = [];
+    const still: typeof this.waiting = [];
+    for (const w of this.waiting) {
+      const age = now - w.at;
+      const settled = age >= this.options.settleMs && (age >= this.options.preflightWaitMs || !this.awaitsPreflight(w.entry));
+      if (settled) ready.push(w.entry);
+      else still.push(w);
+    }
     if (ready.length === 0) return out;
-    this.waiting = this.waiting.filter((w) => !isReady(w));
-    for (const { entry } of ready) {
+    this.waiting = still;
+    for (const entry of ready) {
       const logged = this.assemble(entry);
       if (logged) out.push(logged);
     }
@@ -127,11 +132,7 @@ export class HarAssembler {
    * that ended in a network error (a redirect, a refused connection) after the request it stopped, in a burst.
    */
   private awaitsPreflight(entry: HarEntry): boolean {
-    return (
-      entry.status === 0 &&
-      entry.error !== null &&
-      !this.kept.some((k) => !k.claimed && k.entry.resourceType === 'preflight' && (k.entry.preflightFor ?? k.entry.url) === entry.url)
-    );
+    return entry.status === 0 && entry.error !== null && !this.kept.some((k) => !k.claimed && isPreflightFor(k.entry, entry.url));
   }
 
   /** Whether entries are waiting to settle (the caller then calls take again after settleMs). */
@@ -188,8 +189,7 @@ export class HarAssembler {
     const reached = entry.status > 0;
     const preflightEntry = this.claim(
       (k) =>
-        k.resourceType === 'preflight' &&
-        (k.preflightFor ?? k.url) === entry.url &&
+        isPreflightFor(k, entry.url) &&
         k.started <= entry.started + 1000 &&
         (headerValue(k.requestHeaders, 'access-control-request-method') ?? '') === entry.method,
     );
@@ -219,6 +219,11 @@ export class HarAssembler {
     }
     return null;
   }
+}
+
+/** Whether an entry is the preflight DevTools lists for a request to this URL. */
+function isPreflightFor(e: HarEntry, url: string): boolean {
+  return e.resourceType === 'preflight' && (e.preflightFor ?? e.url) === url;
 }
 
 function isRedirect(e: HarEntry): boolean {

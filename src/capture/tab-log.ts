@@ -221,7 +221,7 @@ export class TabLog {
   async add(record: FailureRecord): Promise<void> {
     const key = recordKey(record.tabId, record.id);
     const known = this.find(record.tabId, record.id);
-    if (known && (sameRecord(known, record) || (record.uncaptured && !known.uncaptured))) return;
+    if (known && (sameRecord(known, record) || losesDetails(known, record))) return;
     // Written now, before anything else can happen to this worker; the bookkeeping follows. As a JSON string: the
     // storage API converts one string several times faster than a nested object, and the handler must be quick.
     const json = JSON.stringify(record);
@@ -237,7 +237,7 @@ export class TabLog {
     // Details may have been stored while this waited: a record without them must not replace them (the store, which
     // may already hold this one from the urgent write, gets the stored record again).
     const stored = this.find(record.tabId, record.id);
-    if (record.uncaptured && stored && !stored.uncaptured) {
+    if (stored && losesDetails(stored, record)) {
       this.urgent.delete(key);
       this.dirty.add(key);
       this.schedule();
@@ -560,4 +560,9 @@ function counted(s: TabSummary, record: FailureRecord, sign: 1 | -1): TabSummary
 export function sameRequestUrl(a: string, b: string): boolean {
   const bare = (u: string) => u.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#@]*@/, '$1');
   return a === b || bare(a) === bare(b);
+}
+
+/** Whether storing `next` over `stored` would drop the details `stored` has: a record without them never replaces one. */
+function losesDetails(stored: FailureRecord, next: FailureRecord): boolean {
+  return next.uncaptured && !stored.uncaptured;
 }
