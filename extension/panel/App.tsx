@@ -115,6 +115,7 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
     stackSetting.write(s);
   }, []);
   const closeMenu = useCallback(() => setMenu(null), []);
+  const openMenu = useCallback((id: string, x: number, y: number) => setMenu({ id, x, y }), []);
 
   if (tabId === null && !imported) {
     return <p class="empty">Open this panel from DevTools, or add ?tabId=&lt;tab id&gt; to its address.</p>;
@@ -291,13 +292,7 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
               </div>
             </div>
           ) : (
-            <FailureList
-              items={items}
-              selected={current?.id ?? null}
-              onSelect={setSelected}
-              onMenu={(id, x, y) => setMenu({ id, x, y })}
-              showTime={preserved}
-            />
+            <FailureList items={items} selected={current?.id ?? null} onSelect={setSelected} onMenu={openMenu} showTime={preserved} />
           )
         }
         second={

@@ -4,6 +4,7 @@
  * test contract (data-testid="failure", aria-selected, data-cors-error...). Up to WINDOW_FROM items are all in the
  * DOM; a longer list renders only the items in view plus a margin, so 10,000 rows cost what 60 do.
  */
+import { Component } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { visibleText } from '../../../src/index.ts';
 import type { ListItem } from '../grouping.ts';
@@ -18,69 +19,84 @@ const MARGIN = 20;
 const TEST_ID: Record<ShownRecord['kind'], string> = { cors: 'failure', lookalike: 'lookalike', warning: 'warning-request' };
 const KIND_LABEL: Record<ShownRecord['kind'], string> = { cors: 'CORS failure', lookalike: 'not CORS', warning: 'passed, with a warning' };
 
-function Row({
-  id,
-  domId,
-  records,
-  selected,
-  showTime,
-  onSelect,
-  onMenu,
-}: {
+interface RowProps {
   id: string;
   domId: string;
-  records: readonly ShownRecord[];
+  /** The record shown (the group's latest) and how many the group holds. */
+  record: ShownRecord;
+  count: number;
   selected: boolean;
   showTime: boolean;
   onSelect: (id: string) => void;
   onMenu: (id: string, x: number, y: number) => void;
-}) {
-  const r = records[records.length - 1] as ShownRecord;
-  const { host, path } = splitUrl(r.exchange.request.url);
-  const status = statusOf(r);
-  const code = reasonOf(r);
-  return (
-    // biome-ignore lint/a11y/useFocusableInteractive: options of an aria-activedescendant listbox are not focused; the listbox is the one Tab stop
-    // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox handles the keys for all its options
-    <div
-      role="option"
-      id={domId}
-      aria-selected={selected}
-      data-testid={TEST_ID[r.kind]}
-      data-cors-error={codeOf(r)}
-      data-firefox-reason={r.kind === 'cors' ? r.firefox?.reason : undefined}
-      data-method={r.exchange.request.method}
-      data-url={r.exchange.request.url}
-      data-origin={r.exchange.request.origin}
-      data-count={records.length}
-      class={`row ${r.kind}`}
-      onClick={() => onSelect(id)}
-      onContextMenu={(e) => {
-        e.preventDefault();
-        onSelect(id);
-        onMenu(id, e.clientX, e.clientY);
-      }}
-    >
-      <span title={visibleText(r.exchange.request.url)}>
-        {records.length > 1 && (
-          <span class="bubble" data-testid="group-count" title={`${records.length} identical`}>
-            {records.length}
-          </span>
-        )}
-        <Text value={path.replace(/[?#].*$/s, '') || '/'} class="path" /> <Text value={host} class="host" />
-      </span>
-      <span>
-        <Text value={r.exchange.request.method} />
-      </span>
-      <span>{status ?? ''}</span>
-      <span>
-        <span class="sr-only">{KIND_LABEL[r.kind]}: </span>
-        <Text value={titleOf(r)} class="title" />
-        {code && <span class="code">{code}</span>}
-      </span>
-      {showTime && <span>{timeOfDay(r.time)}</span>}
-    </div>
-  );
+}
+
+/**
+ * One row. Records never change in place, so a row whose props are the same renders the same: scrolling, moving the
+ * selection or a new record elsewhere re-renders only the rows that changed.
+ */
+class Row extends Component<RowProps> {
+  override shouldComponentUpdate(next: RowProps): boolean {
+    const p = this.props;
+    return (
+      p.id !== next.id ||
+      p.domId !== next.domId ||
+      p.record !== next.record ||
+      p.count !== next.count ||
+      p.selected !== next.selected ||
+      p.showTime !== next.showTime ||
+      p.onSelect !== next.onSelect ||
+      p.onMenu !== next.onMenu
+    );
+  }
+
+  override render({ id, domId, record: r, count, selected, showTime, onSelect, onMenu }: RowProps) {
+    const { host, path } = splitUrl(r.exchange.request.url);
+    const status = statusOf(r);
+    const code = reasonOf(r);
+    return (
+      // biome-ignore lint/a11y/useFocusableInteractive: options of an aria-activedescendant listbox are not focused; the listbox is the one Tab stop
+      // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox handles the keys for all its options
+      <div
+        role="option"
+        id={domId}
+        aria-selected={selected}
+        data-testid={TEST_ID[r.kind]}
+        data-cors-error={codeOf(r)}
+        data-firefox-reason={r.kind === 'cors' ? r.firefox?.reason : undefined}
+        data-method={r.exchange.request.method}
+        data-url={r.exchange.request.url}
+        data-origin={r.exchange.request.origin}
+        data-count={count}
+        class={`row ${r.kind}`}
+        onClick={() => onSelect(id)}
+        onContextMenu={(e) => {
+          e.preventDefault();
+          onSelect(id);
+          onMenu(id, e.clientX, e.clientY);
+        }}
+      >
+        <span title={visibleText(r.exchange.request.url)}>
+          {count > 1 && (
+            <span class="bubble" data-testid="group-count" title={`${count} identical`}>
+              {count}
+            </span>
+          )}
+          <Text value={path.replace(/[?#].*$/s, '') || '/'} class="path" /> <Text value={host} class="host" />
+        </span>
+        <span>
+          <Text value={r.exchange.request.method} />
+        </span>
+        <span>{status ?? ''}</span>
+        <span>
+          <span class="sr-only">{KIND_LABEL[r.kind]}: </span>
+          <Text value={titleOf(r)} class="title" />
+          {code && <span class="code">{code}</span>}
+        </span>
+        {showTime && <span>{timeOfDay(r.time)}</span>}
+      </div>
+    );
+  }
 }
 
 export interface ListProps {
@@ -104,13 +120,7 @@ export function FailureList({ items, selected, onSelect, onMenu, showTime }: Lis
     resize.observe(el);
     return () => resize.disconnect();
   }, []);
-  let selectedAt = -1;
-  const rowIds: string[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i] as ListItem<ShownRecord>;
-    if (item.id === selected) selectedAt = i;
-    if (item.type === 'row') rowIds.push(item.id);
-  }
+  const selectedAt = selected === null ? -1 : items.findIndex((item) => item.id === selected);
   // Keep the selection in view when the keyboard moves it (every item is ROW_HEIGHT tall).
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -121,6 +131,7 @@ export function FailureList({ items, selected, onSelect, onMenu, showTime }: Lis
   }, [selectedAt]);
   const onKeyDown = (e: KeyboardEvent) => {
     const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 200) / ROW_HEIGHT) - 1);
+    const rowIds = items.flatMap((item) => (item.type === 'row' ? [item.id] : []));
     const next = moveSelection(rowIds, selected, e.key, page);
     if (next === null) return;
     e.preventDefault();
@@ -153,17 +164,19 @@ export function FailureList({ items, selected, onSelect, onMenu, showTime }: Lis
           onKeyDown={onKeyDown}
         >
           {first > 0 && <div aria-hidden="true" style={{ height: `${first * ROW_HEIGHT}px` }} />}
+          {/* Keyed by position, not by id: a filter that changes the rows in view updates their elements in place. */}
           {items.slice(first, last).map((item, k) =>
             item.type === 'separator' ? (
-              <div key={item.id} class="separator" aria-hidden="true" data-testid="navigation">
+              <div key={first + k} class="separator" aria-hidden="true" data-testid="navigation">
                 Page load {item.load} · {timeOfDay(item.time)}
               </div>
             ) : (
               <Row
-                key={item.id}
+                key={first + k}
                 id={item.id}
                 domId={`item-${first + k}`}
-                records={item.records}
+                record={item.records[item.records.length - 1] as ShownRecord}
+                count={item.records.length}
                 selected={item.id === selected}
                 showTime={showTime}
                 onSelect={onSelect}
