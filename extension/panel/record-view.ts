@@ -6,7 +6,7 @@
 
 import type { Diagnosis, LogRecord, TabSummary } from '../../src/index.ts';
 import { diagnosisTitle, recordDiagnosis } from '../../src/index.ts';
-import { type FilterFields, LINES } from './filter.ts';
+import { type FilterFields, FilterIndex, type FilterTerm, LINES } from './filter.ts';
 
 /** Fields the capture may add to a record. All optional. */
 export interface RecordExtras {
@@ -24,6 +24,8 @@ const diagnoses = new WeakMap<object, Diagnosis>();
 const titles = new WeakMap<object, string>();
 const fields = new WeakMap<object, FilterFields>();
 const keys = new WeakMap<object, string>();
+// A log's records array never changes either (an update makes a new array): its filter index is kept with it.
+const indexes = new WeakMap<readonly ShownRecord[], FilterIndex>();
 
 /** The record's full diagnosis, worded once. */
 export function diagnosisOf(record: ShownRecord): Diagnosis {
@@ -148,6 +150,25 @@ export function filterFields(record: ShownRecord): FilterFields {
     fields.set(record, f);
   }
   return f;
+}
+
+/** The filter's index of a log, built once per records array (the panel builds it in the background, see App). */
+export function filterIndex(records: readonly ShownRecord[]): FilterIndex {
+  let index = indexes.get(records);
+  if (!index) {
+    index = new FilterIndex(records.map(filterFields));
+    indexes.set(records, index);
+  }
+  return index;
+}
+
+/** The records that satisfy every term, in their order. */
+export function filterRecords(records: readonly ShownRecord[], terms: readonly FilterTerm[]): readonly ShownRecord[] {
+  if (terms.length === 0) return records;
+  const keep = filterIndex(records).match(terms);
+  const shown: ShownRecord[] = [];
+  for (let i = 0; i < records.length; i++) if (keep[i] === 1) shown.push(records[i] as ShownRecord);
+  return shown;
 }
 
 /** The trimmed note of a record, or null. */
