@@ -138,6 +138,26 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
     stackSetting.write(s);
   }, []);
   const closeMenu = useCallback(() => setMenu(null), []);
+  const reload = useMemo(() => (imported || tabId === null ? null : () => void reloadInspected(tabId)), [imported, tabId]);
+  const currentId = current?.id ?? null;
+  const count = current?.records.length ?? 0;
+  const firstTime = current ? (current.records[0] as ShownRecord).time : 0;
+  // The same element while the request shown is the same: a filter keystroke does not render the detail again.
+  const detail = useMemo(
+    () =>
+      record && currentId !== null ? (
+        <FailureDetail
+          key={currentId}
+          record={record}
+          count={count}
+          firstTime={firstTime}
+          stack={stack}
+          onStack={chooseStack}
+          onReload={reload}
+        />
+      ) : null,
+    [currentId, record, count, firstTime, stack, chooseStack, reload],
+  );
   const openMenu = useCallback((id: string, x: number, y: number) => setMenu({ id, x, y }), []);
 
   if (tabId === null && !imported) {
@@ -320,19 +340,7 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
         }
         second={
           <div class="detail-pane">
-            {record && current ? (
-              <FailureDetail
-                key={current.id}
-                record={record}
-                count={current.records.length}
-                firstTime={(current.records[0] as ShownRecord).time}
-                stack={stack}
-                onStack={chooseStack}
-                onReload={imported || tabId === null ? null : () => void reloadInspected(tabId)}
-              />
-            ) : (
-              <p class="empty">Select a request to see why the browser blocked it and how to fix it.</p>
-            )}
+            {detail ?? <p class="empty">Select a request to see why the browser blocked it and how to fix it.</p>}
           </div>
         }
       />
