@@ -80,28 +80,41 @@ export const LINES = new LineBook();
 const BLOCK = 256;
 
 /**
- * The own words of a block of records in one string, a line break before each record's words and one at the end,
- * so a word search runs natively over the block. A value without a line break never spans two records.
+ * A block of a log's records: their own words in one string, a line break before each record's words and one at the
+ * end, so a word search runs natively over the block (a value without a line break never spans two records); and for
+ * each header line, the records of the block that carry it.
  */
-class WordBlock {
+class Block {
   private readonly text: string;
   /** Where each record's line break is; the last entry is the final one. */
   private readonly starts: Int32Array;
+  private readonly carriers = new Map<number, number[]>();
 
-  constructor(words: readonly string[]) {
-    this.starts = new Int32Array(words.length + 1);
+  constructor(readonly fields: readonly FilterFields[]) {
+    this.starts = new Int32Array(fields.length + 1);
     let at = 0;
-    for (let i = 0; i < words.length; i++) {
+    fields.forEach((f, i) => {
       this.starts[i] = at;
-      at += (words[i] as string).length + 1;
-    }
-    this.starts[words.length] = at;
+      at += f.text.length + 1;
+      for (const id of f.lines) {
+        const list = this.carriers.get(id);
+        if (!list) this.carriers.set(id, [i]);
+        else if (list[list.length - 1] !== i) list.push(i);
+      }
+    });
+    this.starts[fields.length] = at;
     // One join makes a flat string (a template literal would make a rope, flattened by the first search: a keystroke).
-    this.text = ['', ...words, ''].join('\n');
+    this.text = ['', ...fields.map((f) => f.text), ''].join('\n');
+  }
+
+  /** Whether the block holds the same records (the same fields objects) as fields[first...], as far as BLOCK. */
+  holds(fields: readonly FilterFields[], first: number): boolean {
+    if (this.fields.length !== Math.min(BLOCK, fields.length - first)) return false;
+    return this.fields.every((f, i) => f === fields[first + i]);
   }
 
   /** Sets hits[first + i] for each record i of the block whose words hold `value` (not empty, no line break). */
-  mark(value: string, hits: Uint8Array, first: number): void {
+  markWords(value: string, hits: Uint8Array, first: number): void {
     const { starts, text } = this;
     let from = 0;
     let i = 0;
@@ -114,29 +127,30 @@ class WordBlock {
       from = starts[i + 1] as number;
     }
   }
+
+  /** Sets hits[first + i] for each record i of the block that carries one of these header lines. */
+  markLines(lines: ReadonlySet<number>, hits: Uint8Array, first: number): void {
+    for (const id of lines) for (const i of this.carriers.get(id) ?? []) hits[first + i] = 1;
+  }
 }
 
 /**
  * A log's filter fields, searched as a whole: a keystroke searches the records' words a block at a time, the
- * distinct header lines once (a line's carriers are listed when the index is built), and the one-field prefixes in
- * one tight loop each.
+ * distinct header lines once (then the records of each block that carry them), and the one-field prefixes in one
+ * tight loop each. Built again for each new state of the log, it keeps the blocks of the previous state whose records
+ * did not change (a log grows at its end).
  */
 export class FilterIndex {
-  private readonly blocks: WordBlock[] = [];
-  /** For each header line id, the records that carry it (ascending). */
-  private readonly carriers: number[][] = [];
+  private readonly blocks: Block[] = [];
 
-  constructor(private readonly fields: readonly FilterFields[]) {
+  constructor(
+    private readonly fields: readonly FilterFields[],
+    previous: FilterIndex | null = null,
+  ) {
     for (let first = 0; first < fields.length; first += BLOCK) {
-      this.blocks.push(new WordBlock(fields.slice(first, first + BLOCK).map((f) => f.text)));
+      const kept = previous?.blocks[first / BLOCK];
+      this.blocks.push(kept?.holds(fields, first) ? kept : new Block(fields.slice(first, first + BLOCK)));
     }
-    fields.forEach((f, i) => {
-      for (const id of f.lines) {
-        const list = this.carriers[id];
-        if (!list) this.carriers[id] = [i];
-        else if (list[list.length - 1] !== i) list.push(i);
-      }
-    });
   }
 
   /** For each record, 1 when it satisfies every term. */
@@ -158,13 +172,15 @@ export class FilterIndex {
     const n = fields.length;
     const hits = new Uint8Array(n);
     switch (key) {
-      case 'text':
+      case 'text': {
         // A line break (a quoted value from elsewhere than the filter box, which has none) could span two records.
         if (value.includes('\n')) {
           for (let i = 0; i < n; i++) if ((fields[i] as FilterFields).text.includes(value)) hits[i] = 1;
-        } else for (let b = 0; b < this.blocks.length; b++) (this.blocks[b] as WordBlock).mark(value, hits, b * BLOCK);
-        for (const id of LINES.containing(value)) for (const i of this.carriers[id] ?? []) hits[i] = 1;
+        } else for (const [b, block] of this.blocks.entries()) block.markWords(value, hits, b * BLOCK);
+        const lines = LINES.containing(value);
+        if (lines.size > 0) for (const [b, block] of this.blocks.entries()) block.markLines(lines, hits, b * BLOCK);
         break;
+      }
       case 'status':
         // status:4 is every 4xx, status:401 exactly 401.
         for (let i = 0; i < n; i++) if ((fields[i] as FilterFields).status.startsWith(value)) hits[i] = 1;

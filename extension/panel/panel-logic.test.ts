@@ -155,6 +155,21 @@ describe('filter index (what a keystroke searches)', () => {
       expect(got, q).toEqual(expected);
     }
     expect([...bigIndex.match(parseFilter('/699'))].reduce((a, b) => a + b, 0)).toBe(1);
+    // The log a moment later (a record replaced, records added at the end, then one taken out): an index built from
+    // the earlier one gives what a fresh one gives.
+    const later = [...big];
+    later[300] = preflightFail('replaced');
+    later.push(...Array.from({ length: 100 }, (_, i) => missing(`n${i}`, `https://api.example/v1/items/25${i}`)));
+    const fewer = later.filter((r) => r.id !== 'm3');
+    for (const [log, from] of [
+      [later, bigIndex],
+      [fewer, new FilterIndex(later.map(filterFields), bigIndex)],
+    ] as const) {
+      const kept = new FilterIndex(log.map(filterFields), from);
+      const fresh = new FilterIndex(log.map(filterFields));
+      for (const q of ['/25', '401', '-x-request-id', 'items/300', 'items/2599'])
+        expect(kept.match(parseFilter(q)), q).toEqual(fresh.match(parseFilter(q)));
+    }
   });
   test('the panel filters a log through its index, in order', () => {
     expect(filterRecords(log, parseFilter('-kind:cors')).map((r) => r.id)).toEqual(byRecord('-kind:cors'));

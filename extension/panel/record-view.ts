@@ -152,12 +152,16 @@ export function filterFields(record: ShownRecord): FilterFields {
   return f;
 }
 
+// The index last built: the next one (the log a few records on) keeps its unchanged blocks.
+let latestIndex: FilterIndex | null = null;
+
 /** The filter's index of a log, built once per records array (the panel builds it in the background, see App). */
 export function filterIndex(records: readonly ShownRecord[]): FilterIndex {
   let index = indexes.get(records);
   if (!index) {
-    index = new FilterIndex(records.map(filterFields));
+    index = new FilterIndex(records.map(filterFields), latestIndex);
     indexes.set(records, index);
+    latestIndex = index;
   }
   return index;
 }
