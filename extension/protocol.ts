@@ -75,6 +75,22 @@ export function dispatch<Sender>(handlers: Handlers<Sender>, message: unknown, f
   return Promise.resolve(handler(message.payload, from));
 }
 
+/**
+ * Worker to a page relay (tabs.sendMessage to one frame, or to every frame of a tab): send the reports you hold now.
+ * The relay answers once the worker has received them. Relays hold their reports until asked (relay.iife.ts), so a
+ * page that fails a thousand calls while nobody looks sends nothing.
+ */
+export interface RelayRequest {
+  readonly channel: 'cors-lens';
+  readonly type: 'send-reports';
+}
+
+export const SEND_REPORTS: RelayRequest = { channel: 'cors-lens', type: 'send-reports' };
+
+export function isRelayRequest(message: unknown): message is RelayRequest {
+  return isEnvelope(message) && (message as { type?: unknown }).type === 'send-reports';
+}
+
 /** Name of the long-lived port from a panel to the worker. */
 export const PANEL_PORT = 'cors-lens/panel';
 

@@ -14,7 +14,7 @@ import { listenFirefox } from './firefox-web-request.ts';
 import type { PortLike, SenderLike } from './ports.ts';
 import { LensService } from './service.ts';
 import { errorEvent, FILTER } from './web-request.ts';
-import { tabsShowingOrigin } from './worker-requests.ts';
+import { requestReports, tabsShowingOrigin } from './worker-requests.ts';
 
 const detailCapture = new DetailCapture((event) => service.onDetailEvent(event));
 // Firefox shows every request's headers to its always-on listeners: no arming, no DevTools needed.
@@ -42,6 +42,7 @@ const service: LensService = new LensService({
     return (await browser.tabs.query({})).flatMap((t) => (t.id !== undefined && t.url ? [{ id: t.id, url: t.url }] : []));
   },
   tabsShowingOrigin,
+  requestReports,
   detailCapture: firefoxCapture ? { apply: () => undefined, watching: () => true } : detailCapture,
   ...(firefoxCapture ? { ownCapture: firefoxCapture } : {}),
 });

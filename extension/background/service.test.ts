@@ -11,7 +11,7 @@ import type { KeyValueStore } from '../../src/capture/tab-log.ts';
 import { captured, exchange } from '../../test-support/exchange.ts';
 import { DEVTOOLS_PORT, type LoggedItem, PANEL_PORT, type WorkerMessage } from '../protocol.ts';
 import type { PortLike, SenderLike } from './ports.ts';
-import { LensService, type WorkerPlatform } from './service.ts';
+import { type FrameRef, LensService, type WorkerPlatform } from './service.ts';
 
 const EXT = 'chrome-extension://lens';
 const PAGE = 'http://localhost:8801';
@@ -39,6 +39,10 @@ interface Fake extends WorkerPlatform {
   clock: number;
   tabs: { id: number; url: string }[];
   frames: Map<number, string[]>;
+  /** Every time the worker asked relays for their reports. */
+  readonly asked: { tabId: number; frames?: readonly FrameRef[] }[];
+  /** What the tab's relays do when asked (they hold their reports until then). */
+  relay: ((tabId: number) => Promise<void>) | null;
 }
 
 function platform(session = new MemoryStore(), settings = new MemoryStore()): Fake {
@@ -54,6 +58,12 @@ function platform(session = new MemoryStore(), settings = new MemoryStore()): Fa
     openTabs: async () => fake.tabs,
     frames: new Map(),
     tabsShowingOrigin: async (origin) => [...fake.frames].filter(([, origins]) => origins.includes(origin)).map(([tab]) => tab),
+    asked: [],
+    relay: null,
+    async requestReports(tabId, frames) {
+      fake.asked.push(frames ? { tabId, frames } : { tabId });
+      await fake.relay?.(tabId);
+    },
     armedTabs: [],
     detailCapture: {
       apply: (tabs) => {
@@ -252,6 +262,79 @@ describe('rows and details', () => {
     const [r] = await rows(s);
     expect(r?.judgement.credentials).toEqual({ mode: 'include', source: 'page' });
     expect(r?.judgement.verdict.status?.corsError).toBe('WildcardOriginNotAllowed');
+  });
+});
+
+describe("the pages' reports, held until asked", () => {
+  const includeReport = { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors', outcome: 'failed', startedAt: 1 };
+
+  test("a snapshot asks the tab's relays first, and shows the page's word on how it asked", async () => {
+    const p = platform();
+    const s = new LensService(p);
+    p.relay = async () => {
+      await s.onMessage({ channel: 'cors-lens', type: 'reports', payload: [includeReport] }, contentScript());
+    };
+    s.onError(errorEvent());
+    await rows(s);
+    const snapshot = (await s.onMessage({ channel: 'cors-lens', type: 'snapshot', payload: { tabId: TAB } }, extensionPage())) as {
+      records: FailureRecord[];
+    };
+    expect(p.asked).toEqual([{ tabId: TAB }]);
+    expect(snapshot.records).toHaveLength(1);
+    expect(snapshot.records[0]?.judgement.credentials).toEqual({ mode: 'include', source: 'page' });
+  });
+
+  test('nothing is asked while no panel shows the tab; with one, the frames of new failures are asked, batched', async () => {
+    const p = platform();
+    const s = new LensService(p);
+    s.onError(errorEvent());
+    await rows(s);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(p.asked).toEqual([]);
+    const panel = new FakePort(PANEL_PORT, extensionPage());
+    s.onConnect(panel);
+    panel.receive({ type: 'subscribe', tabId: TAB, asPage: false });
+    await settle();
+    // Opening the panel asks every frame for what it holds.
+    expect(p.asked).toEqual([{ tabId: TAB }]);
+    s.onError(errorEvent({ frameId: 3, documentId: 'SUB' }));
+    s.onError(errorEvent({ frameId: 3, documentId: 'SUB' }));
+    s.onError(errorEvent({ frameId: 0, documentId: 'DOC' }));
+    await rows(s);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(p.asked.slice(1)).toEqual([
+      {
+        tabId: TAB,
+        frames: [
+          { frameId: 3, documentId: 'SUB' },
+          { frameId: 0, documentId: 'DOC' },
+        ],
+      },
+    ]);
+  });
+
+  test('a worker started just after its predecessor stopped mid-traffic asks every tab', async () => {
+    const session = new MemoryStore();
+    const p = platform(session);
+    await session.set({ activity: p.clock - 2000 });
+    const s = new LensService(p);
+    await s.ready;
+    expect(p.asked).toEqual([{ tabId: TAB }]);
+  });
+
+  test('a late report that the page closed an event stream takes its failure back', async () => {
+    const s = new LensService(platform());
+    s.onError(errorEvent());
+    expect(await rows(s)).toHaveLength(1);
+    await s.onMessage(
+      {
+        channel: 'cors-lens',
+        type: 'reports',
+        payload: [{ ...includeReport, api: 'eventsource', credentials: 'same-origin', outcome: 'closed' }],
+      },
+      contentScript(),
+    );
+    expect(await rows(s)).toHaveLength(0);
   });
 });
 

@@ -58,6 +58,11 @@ export interface WorkerPlatform {
   openTabs(): Promise<{ id: number; url: string }[]>;
   /** The tabs showing a document (any frame) of this origin: where a shared or service worker's failures are listed. */
   tabsShowingOrigin(origin: string): Promise<number[]>;
+  /**
+   * Asks page relays for the reports they hold (they send them only when asked): the given frames of the tab, or all
+   * its frames. Resolves once they answered (or after a bound).
+   */
+  requestReports(tabId: number, frames?: readonly FrameRef[]): Promise<void>;
   /** The extension's own detailed capture (extraHeaders listeners), filtered to these tabs. */
   readonly detailCapture: { apply(tabs: readonly number[]): void; watching(tabId: number): boolean };
   /**
@@ -66,6 +71,12 @@ export interface WorkerPlatform {
    * firefox-capture.ts.
    */
   readonly ownCapture?: OwnCapture;
+}
+
+/** One document in one frame of a tab. */
+export interface FrameRef {
+  readonly frameId: number;
+  readonly documentId: string | null;
 }
 
 /** A browser's own capture (WorkerPlatform.ownCapture). */
@@ -80,12 +91,16 @@ const ACTIVITY_KEY = 'activity';
 const SETTINGS_KEY = 'detailOrigins';
 /** The browser stops an idle worker after 30 s without events; a worker stopped sooner was stopped mid-traffic. */
 const IDLE_STOP_MS = 30_000;
+/** How much earlier than the event reached the worker a page may stamp the failure it reports. */
+const ACTIVITY_MARGIN_MS = 500;
 /** How long an exchange from DevTools waits for the error event of its request before it makes the row itself. */
 const HOLD_MS = 1500;
 /** How far apart (ms) a row and DevTools' exchange of the same request may start. */
 const JOIN_WINDOW_MS = 60_000;
 /** Most exchanges from DevTools waiting per tab. */
 const MAX_HELD = 200;
+/** While a panel shows a tab, how often its failures' frames are asked for the page's reports at most. */
+const REPORTS_PULL_MS = 200;
 
 interface Held {
   readonly item: LoggedItem;
@@ -115,6 +130,9 @@ export class LensService {
   /** Page reports seen lately (a relay may send one twice when the worker answered late). */
   private readonly seenReports = new Set<string>();
   private activityWritten = 0;
+  /** Frames to ask for their reports soon, per tab (a panel shows failures they have not described yet). */
+  private readonly reportsWanted = new Map<number, Map<string, FrameRef>>();
+  private reportsTimer: ReturnType<typeof setTimeout> | null = null;
   /** Resolves once the stored state is read back and applied. */
   readonly ready: Promise<void>;
   readonly handlers: Handlers<SenderLike>;
@@ -127,6 +145,7 @@ export class LensService {
     this.panels = new PanelHub(() => this.applyArming());
     this.log.onChange((change) => {
       this.panels.publish(change);
+      if (change.type === 'record') this.wantReports(change.record);
       if (change.type === 'removed') this.badge.forget(change.tabId);
       else this.badge.show(change.summary);
     });
@@ -139,7 +158,9 @@ export class LensService {
     // Stopped within 30 s of its last event: stopped mid-traffic, and the events handed to it while it stopped were
     // lost; the pages' failure reports fill them in for a while.
     const lastActivity = stored[ACTIVITY_KEY];
-    if (typeof lastActivity === 'number' && this.startedAt - lastActivity < IDLE_STOP_MS) this.tracker.openBlindSpot(this.platform.now());
+    // The margin: a failure's report may be stamped a little before its event reached the worker.
+    if (typeof lastActivity === 'number' && this.startedAt - lastActivity < IDLE_STOP_MS)
+      this.tracker.openBlindSpot(this.platform.now(), lastActivity - ACTIVITY_MARGIN_MS);
     // Detailed capture resumes at once where it was on; the panels and devtools pages reconnect by themselves.
     const armed = stored[ARMED_KEY];
     if (Array.isArray(armed)) this.platform.detailCapture.apply(armed.filter((t): t is number => Number.isInteger(t)));
@@ -147,6 +168,7 @@ export class LensService {
     this.detailOrigins.load(settings[SETTINGS_KEY]);
     const tabs = await this.platform.openTabs().catch(() => []);
     for (const tab of tabs) this.tabOrigins.set(tab.id, originOf(tab.url));
+    if (this.tracker.blindSpotOpen(this.platform.now())) this.askEveryTab();
     this.applyArming();
     await this.log.ready;
     // Drop the logs of tabs that closed while the worker was stopped, and repaint the badges.
@@ -212,7 +234,10 @@ export class LensService {
   }
 
   private observe(event: RequestEvent): void {
+    const blind = this.tracker.blindSpotOpen(event.timeStamp);
     this.recordCapture(this.tracker.handle(event));
+    // A request of the stopped predecessor showed up: the pages hold reports of what its stop lost.
+    if (!blind && this.tracker.blindSpotOpen(event.timeStamp)) this.askEveryTab();
     const now = this.platform.now();
     if (now - this.activityWritten >= 1000) {
       this.activityWritten = now;
@@ -443,6 +468,31 @@ export class LensService {
     return true;
   }
 
+  /** Asks every tab's relays for their reports: a restart's blind spot is open (tracker.pageFailure). */
+  private askEveryTab(): void {
+    if (this.platform.ownCapture) return;
+    for (const tabId of this.tabOrigins.keys()) void this.platform.requestReports(tabId);
+  }
+
+  /**
+   * A record shown in an open panel without the page's word on how it asked: its frame is asked for its reports
+   * (batched, at most every REPORTS_PULL_MS). Where no panel shows the tab, nothing is asked: the reports wait in the
+   * page until a panel opens (onPanelPort) or a snapshot is taken.
+   */
+  private wantReports(record: FailureRecord): void {
+    if (this.platform.ownCapture || record.kind !== 'cors' || record.exchange.request.credentials.source === 'page') return;
+    if (record.tabId < 0 || !this.panels.tabs().has(record.tabId)) return;
+    const frames = this.reportsWanted.get(record.tabId) ?? new Map<string, FrameRef>();
+    frames.set(`${record.frameId} ${record.documentId}`, { frameId: record.frameId, documentId: record.documentId });
+    this.reportsWanted.set(record.tabId, frames);
+    this.reportsTimer ??= setTimeout(() => {
+      this.reportsTimer = null;
+      const wanted = [...this.reportsWanted];
+      this.reportsWanted.clear();
+      for (const [tabId, frames] of wanted) void this.platform.requestReports(tabId, [...frames.values()]);
+    }, REPORTS_PULL_MS);
+  }
+
   // ---- Ports and commands -------------------------------------------------------------------------------------------
 
   onConnect(port: PortLike): void {
@@ -465,6 +515,8 @@ export class LensService {
       this.toldStates.set(m.tabId, this.captureState(m.tabId));
       // A panel opened as a page arms its tab; it is then told the new state like every open panel.
       this.panels.subscribe(port, m.tabId, m.asPage === true, this.log.snapshotNow(m.tabId), this.captureState(m.tabId));
+      // What the page said of its failures while nobody looked: applied to the rows as it comes.
+      if (!this.platform.ownCapture) void this.platform.requestReports(m.tabId);
     });
     port.onDisconnect.addListener(() => this.panels.unsubscribe(port));
   }
@@ -517,6 +569,9 @@ export class LensService {
       },
       snapshot: fromExtension<'snapshot'>(async ({ tabId }) => {
         await this.ready;
+        // With the page's word on how it asked, for the failures it described.
+        if (!this.platform.ownCapture) await this.platform.requestReports(tabId);
+        await this.log.ready;
         return { ...(await this.log.snapshot(tabId)), capture: this.captureState(tabId) };
       }),
       clear: fromExtension<'clear'>(async ({ tabId }) => {

@@ -6,15 +6,26 @@
  * each one to the sender's frame and document as the browser reports them: a frame can only describe its own calls.
  * It imports nothing of the core: it runs in every frame of every page, and stays a couple of kilobytes.
  *
- * Nothing is sent while calls succeed. A report goes as a command the worker answers, retried when it is not: the
- * worker may be restarting at that very moment, and these reports are what fills in failures whose browser events
- * a stopping worker lost.
+ * Nothing is sent while calls succeed, and in Chromium nothing is sent while nobody looks either: the relay holds its
+ * frame's reports until the worker asks for them (SEND_REPORTS: a panel opened on the tab, or is showing it, a
+ * snapshot, a restarted worker filling its blind spot). Sending each report as it happened cost a page failing a
+ * thousand calls a third of its time (README, Performance). Two kinds go at once: a report that the page closed an
+ * event stream (its end looks like a failure to the browser's error event, and the badge must not count it), and
+ * every report in Firefox, whose capture joins them with what it saw (docs/firefox-capture.md).
+ *
+ * A report goes as a command the worker answers, retried when it is not: the worker may be restarting at that very
+ * moment.
  */
 import { nativeRuntime } from '../platform/native.ts';
-import { sender } from '../protocol.ts';
+import { isRelayRequest, sender } from '../protocol.ts';
 import { HANDSHAKE, REPORT, REPORTS_PER_SECOND } from './channel.ts';
 
-const send = sender(nativeRuntime());
+const runtime = nativeRuntime();
+const send = sender(runtime);
+const live = runtime.getURL('').startsWith('moz-extension:');
+
+/** Most reports held while the worker has not asked; the oldest go first (the worker's matching of late reports keeps only recent failures anyway). */
+const MAX_HELD = 500;
 
 /** Reports forwarded in the current one-second window. */
 const budget = { windowStart: 0, forwarded: 0 };
@@ -33,7 +44,9 @@ function onReport(event: Event): void {
   }
   if (typeof parsed !== 'object' || parsed === null) return;
   budget.forwarded++;
-  enqueue(parsed);
+  // Stamped here, out of the page's reach: when the call ended (a restarted worker takes only what its predecessor
+  // cannot have seen).
+  hold({ ...parsed, endedAt: now }, live || (parsed as { outcome?: unknown }).outcome === 'closed');
 }
 
 const onHandshake = (event: Event) => {
@@ -44,32 +57,46 @@ const onHandshake = (event: Event) => {
 };
 document.addEventListener(HANDSHAKE, onHandshake, true);
 
-/** Reports made in one task go together, at the end of that task: one message for a page whose fifty calls failed. */
-let queue: object[] = [];
-function enqueue(report: object): void {
-  queue.push(report);
-  if (queue.length === 1) queueMicrotask(flush);
-}
-function flush(): void {
-  const batch = queue;
-  queue = [];
-  if (batch.length > 0) deliver(batch, 3);
+let held: object[] = [];
+let flushQueued = false;
+
+/** Holds a report; `now`: send it (and everything held) at the end of this task, with the others of the task. */
+function hold(report: object, now: boolean): void {
+  held.push(report);
+  if (held.length > MAX_HELD) held.splice(0, held.length - MAX_HELD);
+  if (now && !flushQueued) {
+    flushQueued = true;
+    queueMicrotask(() => {
+      flushQueued = false;
+      void flush();
+    });
+  }
 }
 
+/** Sends what is held; resolves once the worker received it (or gave no answer after the retries). */
+function flush(): Promise<void> {
+  const batch = held;
+  held = [];
+  return batch.length > 0 ? deliver(batch, 3) : Promise.resolve();
+}
+
+// The worker asks for the held reports; it alone can (content scripts hear no page or other extension here).
+runtime.onMessage.addListener((message, _from, sendResponse) => {
+  if (!isRelayRequest(message)) return undefined;
+  void flush().then(() => sendResponse({ sent: true }));
+  return true;
+});
+
 /** Sends a batch and retries when it is not answered: a message handed to a stopping worker is neither answered nor refused. */
-function deliver(batch: object[], retries: number, delay = 150): void {
-  const retry = () => {
-    if (retries > 0) setTimeout(() => deliver(batch, retries - 1, delay * 3), delay);
-  };
-  const unanswered = setTimeout(retry, 1000);
-  send('reports', batch).then(
-    (reply) => {
-      clearTimeout(unanswered);
-      if (reply?.received !== true) retry();
-    },
-    () => {
-      clearTimeout(unanswered);
-      retry();
-    },
-  );
+async function deliver(batch: object[], retries: number, delay = 150): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    let unanswered: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      unanswered = setTimeout(() => resolve(null), 1000);
+    });
+    const reply = await Promise.race([send('reports', batch).catch(() => null), timeout]);
+    clearTimeout(unanswered);
+    if (reply?.received === true || attempt >= retries) return;
+    await new Promise((resolve) => setTimeout(resolve, delay * 3 ** attempt));
+  }
 }

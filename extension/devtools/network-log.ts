@@ -13,6 +13,7 @@ import type { HeaderList } from '../../src/index.ts';
 import { HarAssembler, type HarEntry, keptUrl, type LoggedExchange, passiveFindings, redactExchange } from '../../src/index.ts';
 import { browser, type Runtime } from '../platform/index.ts';
 import { DEVTOOLS_PORT, type DevtoolsMessage, type LoggedItem } from '../protocol.ts';
+import type { WakeUp } from './clock.worker.ts';
 
 /** A HAR entry as chrome.devtools.network delivers it (Chromium's own fields start with `_`). */
 interface RawEntry {
@@ -81,13 +82,51 @@ export function toEntry(raw: RawEntry): HarEntry | null {
   };
 }
 
+/**
+ * Calls back after about `ms`, on the clock worker (clock.worker.ts) where there is one: the page's own timers fire
+ * at most once a second in this hidden frame. Falls back to the page's timer where a worker cannot start.
+ */
+function unthrottledClock(): (ms: number, callback: () => void) => void {
+  let worker: Worker | null = null;
+  try {
+    worker = new Worker(new URL('./clock.worker.ts', import.meta.url), { type: 'module' });
+  } catch {
+    worker = null;
+  }
+  const waiting = new Map<number, () => void>();
+  let ids = 0;
+  if (worker) {
+    worker.onmessage = (e: MessageEvent<number>) => {
+      const callback = waiting.get(e.data);
+      waiting.delete(e.data);
+      callback?.();
+    };
+    worker.onerror = () => {
+      // The worker could not run: what waits on it runs on the page's timer.
+      for (const callback of waiting.values()) setTimeout(callback, 0);
+      waiting.clear();
+      worker = null;
+    };
+  }
+  return (ms, callback) => {
+    if (!worker) {
+      setTimeout(callback, ms);
+      return;
+    }
+    const wake: WakeUp = { id: ++ids, ms };
+    waiting.set(wake.id, callback);
+    worker.postMessage(wake);
+  };
+}
+
 export function watchNetworkLog(tabId: number): void {
   const assembler = new HarAssembler({ settleMs: SETTLE_MS });
   const instance = Math.random().toString(36).slice(2, 10);
   let counter = 0;
   let recent: { item: LoggedItem; at: number }[] = [];
   let port: Runtime.Port | null = null;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  let draining = false;
+  const after = unthrottledClock();
 
   const post = (message: DevtoolsMessage) => {
     try {
@@ -103,7 +142,7 @@ export function watchNetworkLog(tabId: number): void {
     opened.onDisconnect.addListener(() => {
       if (port !== opened) return;
       port = null;
-      setTimeout(connect, 100);
+      after(100, connect);
     });
     post({ type: 'inspect', tabId });
     const now = Date.now();
@@ -112,7 +151,7 @@ export function watchNetworkLog(tabId: number): void {
   };
 
   const drain = () => {
-    timer = null;
+    draining = false;
     const now = Date.now();
     const items: LoggedItem[] = assembler
       .take(now)
@@ -124,14 +163,19 @@ export function watchNetworkLog(tabId: number): void {
       if (recent.length > 500) recent = recent.slice(-500);
       post({ type: 'logged', items });
     }
-    if (assembler.pending) timer = setTimeout(drain, SETTLE_MS);
+    if (assembler.pending) scheduleDrain();
+  };
+  const scheduleDrain = () => {
+    if (draining) return;
+    draining = true;
+    after(SETTLE_MS, drain);
   };
 
   const take = (raw: RawEntry) => {
     const entry = toEntry(raw);
     if (!entry) return;
     assembler.add(entry, Date.now());
-    if (timer === null) timer = setTimeout(drain, SETTLE_MS);
+    scheduleDrain();
   };
 
   browser.devtools.network.onRequestFinished.addListener(take as (request: unknown) => void);

@@ -5,8 +5,16 @@
  */
 import type { MessageRuntime } from '../protocol.ts';
 
-export function nativeRuntime(): MessageRuntime {
-  const g = globalThis as { browser?: { runtime?: MessageRuntime }; chrome?: { runtime?: MessageRuntime } };
+/** What the relay needs of the runtime: sending, and hearing the worker's requests (sendResponse style). */
+export interface RelayRuntime extends MessageRuntime {
+  getURL(path: string): string;
+  readonly onMessage: {
+    addListener(listener: (message: unknown, sender: unknown, sendResponse: (reply: unknown) => void) => boolean | undefined): void;
+  };
+}
+
+export function nativeRuntime(): RelayRuntime {
+  const g = globalThis as { browser?: { runtime?: RelayRuntime }; chrome?: { runtime?: RelayRuntime } };
   const runtime = g.browser?.runtime ?? g.chrome?.runtime;
   if (!runtime) throw new Error('CORS Lens: no extension runtime in this context');
   return runtime;

@@ -67,10 +67,16 @@ export interface PageHint {
    */
   readonly outcome?: 'failed' | 'closed';
   /**
-   * On a failure report: when the relay (not the page) saw the call start, ms since the epoch. The relay runs in the
-   * extension's isolated world, out of the page's reach, and only reports failures of calls it saw start.
+   * On a failure report: when the page hook saw the call start, ms since the epoch (the hook runs in the page's world:
+   * a page that lies here only misdescribes its own calls).
    */
   readonly startedAt?: number;
+  /**
+   * On a failure report: when the relay (the extension's isolated world, out of the page's reach) got the report, at
+   * the call's failure. Relays hold reports until the worker asks (relay.iife.ts); this tells a restarted worker
+   * which failures its predecessor already saw.
+   */
+  readonly endedAt?: number;
 }
 
 const APIS: readonly string[] = ['fetch', 'xhr', 'eventsource'];
@@ -89,10 +95,16 @@ export function parseHint(value: unknown): PageHint | null {
   if (typeof credentials !== 'string' || !CREDENTIALS.includes(credentials)) return null;
   if (typeof mode !== 'string' || !MODES.includes(mode)) return null;
   if (v.outcome !== undefined && v.outcome !== 'failed' && v.outcome !== 'closed') return null;
-  const startedAt = v.startedAt;
+  const { startedAt, endedAt } = v;
   if (startedAt !== undefined && (typeof startedAt !== 'number' || !Number.isFinite(startedAt))) return null;
+  if (endedAt !== undefined && (typeof endedAt !== 'number' || !Number.isFinite(endedAt))) return null;
   const hint: PageHint = { api: api as PageApi, url, method, credentials: credentials as CredentialsMode, mode: mode as PageHint['mode'] };
   if (v.outcome === 'closed') return { ...hint, outcome: 'closed' };
   if (v.outcome !== 'failed') return hint;
-  return startedAt === undefined ? { ...hint, outcome: 'failed' } : { ...hint, outcome: 'failed', startedAt };
+  return {
+    ...hint,
+    outcome: 'failed',
+    ...(startedAt === undefined ? {} : { startedAt }),
+    ...(endedAt === undefined ? {} : { endedAt: endedAt as number }),
+  };
 }

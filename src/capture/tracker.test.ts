@@ -378,6 +378,29 @@ describe('tabs without detailed capture', () => {
     // Another document's stream, or the same URL much later, is not covered.
     expect(all(t, [error('es2', 'net::ERR_FAILED', { watched: false, documentId: 'OTHER' })])).toHaveLength(1);
   });
+  test("an event stream's failure is taken back when the page's word that it closed it comes after the error", () => {
+    const t = new ExchangeTracker();
+    const closed = { api: 'eventsource' as const, url: API, method: 'GET', credentials: 'same-origin' as const, mode: 'cors' as const };
+    const [failure] = all(t, [error('es', 'net::ERR_FAILED', { watched: false })]);
+    expect(failure?.phase).toBe('error');
+    const back = t.hint({ tabId: 1, documentId: 'DOC' }, { ...closed, outcome: 'closed' }, clock);
+    expect(back?.phase).toBe('completed');
+    expect(back?.recordId).toBe(failure?.recordId);
+    // Said once: a second report takes nothing more back, and another document's report takes nothing.
+    expect(t.hint({ tabId: 1, documentId: 'DOC' }, { ...closed, outcome: 'closed' }, clock)).toBeNull();
+    all(t, [error('es3', 'net::ERR_FAILED', { watched: false })]);
+    expect(t.hint({ tabId: 1, documentId: 'OTHER' }, { ...closed, outcome: 'closed' }, clock)).toBeNull();
+  });
+  test('a stream refused by its CORS answer stays a failure when the page then closes it', () => {
+    const t = new ExchangeTracker();
+    all(t, [send('es', { Origin: PAGE }), got('es', 200), error('es')]);
+    const back = t.hint(
+      { tabId: 1, documentId: 'DOC' },
+      { api: 'eventsource', url: API, method: 'GET', credentials: 'same-origin', mode: 'cors', outcome: 'closed' },
+      clock,
+    );
+    expect(back).toBeNull();
+  });
 });
 
 test("a blind spot opened from the previous worker's recent activity takes reports of calls begun before it", () => {
@@ -397,6 +420,25 @@ test("a blind spot opened from the previous worker's recent activity takes repor
   t.openBlindSpot(started);
   expect(t.pageFailure(sender, report(started - 100), started + 10)?.pageReported).toBe(true);
   expect(t.pageFailure(sender, report(started + 5), started + 10)).toBeNull();
+});
+
+test('a blind spot takes no report of a failure that ended while the previous worker was still seen busy', () => {
+  const started = clock;
+  const t = new ExchangeTracker({ startedAt: started });
+  const sender = { tabId: 7, frameId: 0, documentId: 'DOC', origin: PAGE };
+  const report = (endedAt: number) => ({
+    api: 'fetch' as const,
+    url: `${API}?ended=${endedAt}`,
+    method: 'GET',
+    credentials: 'omit' as const,
+    mode: 'cors' as const,
+    outcome: 'failed' as const,
+    startedAt: started - 5000,
+    endedAt,
+  });
+  t.openBlindSpot(started, started - 2000);
+  expect(t.pageFailure(sender, report(started - 3000), started + 10)).toBeNull();
+  expect(t.pageFailure(sender, report(started - 1000), started + 10)?.pageReported).toBe(true);
 });
 
 test('reports taken by successive workers never share a record id (a later one would overwrite the stored record)', () => {

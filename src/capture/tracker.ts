@@ -156,6 +156,8 @@ export class ExchangeTracker {
   private readonly closedStreams = new Map<string, number>();
   /** Until when page failure reports fill the blind spot of a worker restart (0: no blind spot). */
   private blindUntil = 0;
+  /** Failures that ended before this were seen by the previous worker (its last recorded activity). */
+  private blindSince = 0;
   private pageReports = 0;
 
   constructor(options: TrackerOptions = {}) {
@@ -201,12 +203,12 @@ export class ExchangeTracker {
    */
   hint(from: { readonly tabId: number; readonly documentId: string }, hint: PageHint, now: number): Captured | null {
     const { documentId } = from;
+    const key = hintKey(documentId, hint.method, hint.url);
     if (hint.outcome === 'closed') {
       this.closedStreams.set(`${documentId} ${loosen(hint.url)}`, now);
       if (this.closedStreams.size > 256) this.closedStreams.delete(this.closedStreams.keys().next().value as string);
-      return null;
+      return this.closedAfterItsEnd(key);
     }
-    const key = hintKey(documentId, hint.method, hint.url);
     const waiting = this.recentByKey.get(key);
     const requestId = waiting?.shift();
     if (waiting?.length === 0) this.recentByKey.delete(key);
@@ -235,6 +237,22 @@ export class ExchangeTracker {
   }
 
   /**
+   * The page closed an event stream whose end was already recorded as a failure (its report came after the error
+   * event: reports are sent in batches): that end was the page's doing, and the row is taken back. Only an end
+   * without any response: a stream refused by its server's CORS answer stays a failure.
+   */
+  private closedAfterItsEnd(key: string): Captured | null {
+    const waiting = this.recentByKey.get(key);
+    const at = waiting?.findIndex((id) => !this.recent.get(id)?.tracked.hops.some((h) => h.response)) ?? -1;
+    const requestId = at < 0 ? undefined : waiting?.splice(at, 1)[0];
+    if (waiting?.length === 0) this.recentByKey.delete(key);
+    const recent = requestId === undefined ? undefined : this.recent.get(requestId);
+    if (requestId === undefined || !recent) return null;
+    this.recent.delete(requestId);
+    return this.captured(recent.tracked, 'completed', null, null, false);
+  }
+
+  /**
    * The page says one of its calls failed. Only trusted to fill the blind spot of a worker restart: for a call the
    * relay saw start before this worker started, that this worker knows nothing of, reported while the restart's
    * orphans are fresh. Anywhere else the browser's own events decide, so a page cannot add a failure that did not
@@ -242,8 +260,10 @@ export class ExchangeTracker {
    */
   pageFailure(sender: PageSender, hint: PageHint, now: number): Captured | null {
     if (now > this.blindUntil || hint.mode === 'no-cors') return null;
-    // Only a call that began before this worker existed can have had its events dropped by the restart.
+    // Only a call that began before this worker existed can have had its events dropped by the restart, and only
+    // one that failed after the previous worker was last seen busy.
     if (hint.startedAt === undefined || hint.startedAt >= this.options.startedAt) return null;
+    if (hint.endedAt !== undefined && hint.endedAt < this.blindSince) return null;
     for (const t of this.live.values()) {
       if (t.base.documentId === sender.documentId && t.base.method === hint.method && sameUrl(t.base.url, hint.url)) return null;
     }
@@ -384,9 +404,16 @@ export class ExchangeTracker {
    * Opens the blind spot of a restart: for a while, the page's own failure reports stand in for the events the
    * browser dropped while the previous worker stopped (see pageFailure). Called on an orphan (below), or from other
    * evidence that the previous worker was stopped while the browser was busy (its last activity was recent: an idle
-   * worker is only stopped after 30 s without events).
+   * worker is only stopped after 30 s without events). `since`: when the previous worker was last seen handling
+   * events; failures that ended before it were its to see.
    */
-  openBlindSpot(now: number): void {
+  /** Whether page failure reports are taken now (a restart's blind spot is open). */
+  blindSpotOpen(now: number): boolean {
+    return now <= this.blindUntil;
+  }
+
+  openBlindSpot(now: number, since = this.options.startedAt - BLIND_MS): void {
+    this.blindSince = this.blindUntil > 0 ? Math.min(this.blindSince, since) : since;
     this.blindUntil = Math.max(this.blindUntil, now + BLIND_MS);
   }
 
