@@ -6,9 +6,12 @@
  */
 
 export interface FilterFields {
-  /** The record's own searchable words (method, URL, title, code, status, kind), lower-cased, one per line. */
+  /** The record's own words (method, URL), lower-cased, one per line. */
   readonly text: string;
-  /** Its header lines (`name: value`, lower-cased), as ids in the shared LINES book. */
+  /**
+   * Its lines in the shared LINES book, lower-cased: one of its verdict's words (title, code, status, kind, one per
+   * line; the same for every record with that verdict), then its header lines (`name: value`).
+   */
   readonly lines: readonly number[];
   readonly code: string;
   readonly status: string;
@@ -31,7 +34,8 @@ const KEYS: readonly FilterKey[] = ['code', 'status', 'method', 'host', 'kind'];
 /** Splits the filter into terms. An unknown `word:` is plain text; an empty `code:` is ignored. */
 export function parseFilter(input: string): FilterTerm[] {
   const terms: FilterTerm[] = [];
-  for (const m of input.matchAll(/(-?)(?:([a-z]+):)?(?:"([^"]*)"?|(\S*))/gi)) {
+  // A quote ends at a line break too (the filter box has none): no value holds one, so no search spans two words.
+  for (const m of input.matchAll(/(-?)(?:([a-z]+):)?(?:"([^"\n]*)"?|(\S*))/gi)) {
     const negate = m[1] === '-';
     const prefix = (m[2] ?? '').toLowerCase();
     const value = (m[3] ?? m[4] ?? '').toLowerCase();
@@ -44,8 +48,9 @@ export function parseFilter(input: string): FilterTerm[] {
 }
 
 /**
- * Every distinct header line of the log, once. Requests to one API repeat the same lines thousands of times: a
- * keystroke then scans each distinct line once, not every record's copy (10,000 records, about 50 distinct lines).
+ * Every distinct line of the log (verdict words, header lines), once. Requests to one API repeat the same lines
+ * thousands of times: a keystroke then scans each distinct line once, not every record's copy (10,000 records, about
+ * 50 distinct lines).
  */
 class LineBook {
   private readonly ids = new Map<string, number>();
@@ -82,7 +87,7 @@ const BLOCK = 256;
 /**
  * A block of a log's records: their own words in one string, a line break before each record's words and one at the
  * end, so a word search runs natively over the block (a value without a line break never spans two records); and for
- * each header line, the records of the block that carry it.
+ * each line of the book (verdict words, header lines), the records of the block that carry it.
  */
 class Block {
   private readonly text: string;
@@ -128,7 +133,7 @@ class Block {
     }
   }
 
-  /** Sets hits[first + i] for each record i of the block that carries one of these header lines. */
+  /** Sets hits[first + i] for each record i of the block that carries one of these lines. */
   markLines(lines: ReadonlySet<number>, hits: Uint8Array, first: number): void {
     for (const id of lines) for (const i of this.carriers.get(id) ?? []) hits[first + i] = 1;
   }
@@ -136,7 +141,7 @@ class Block {
 
 /**
  * A log's filter fields, searched as a whole: a keystroke searches the records' words a block at a time, the
- * distinct header lines once (then the records of each block that carry them), and the one-field prefixes in one
+ * distinct lines once (then the records of each block that carry them), and the one-field prefixes in one
  * tight loop each. Built again for each new state of the log, it keeps the blocks of the previous state whose records
  * did not change (a log grows at its end).
  */
@@ -173,10 +178,7 @@ export class FilterIndex {
     const hits = new Uint8Array(n);
     switch (key) {
       case 'text': {
-        // A line break (a quoted value from elsewhere than the filter box, which has none) could span two records.
-        if (value.includes('\n')) {
-          for (let i = 0; i < n; i++) if ((fields[i] as FilterFields).text.includes(value)) hits[i] = 1;
-        } else for (const [b, block] of this.blocks.entries()) block.markWords(value, hits, b * BLOCK);
+        for (const [b, block] of this.blocks.entries()) block.markWords(value, hits, b * BLOCK);
         const lines = LINES.containing(value);
         if (lines.size > 0) for (const [b, block] of this.blocks.entries()) block.markLines(lines, hits, b * BLOCK);
         break;

@@ -11,6 +11,7 @@ import {
   groupKey,
   navigationKey,
   plural,
+  reasonOf,
   type ShownRecord,
   splitUrl,
   statusOf,
@@ -72,6 +73,12 @@ describe('filter', () => {
       { key: 'text', value: 'bar:baz', negate: false },
     ]);
     expect(parseFilter('  code:  ')).toEqual([]);
+    // No value holds a line break (a quote ends there): a word search never spans two words or records.
+    expect(parseFilter('"get\nhttps" x')).toEqual([
+      { key: 'text', value: 'get', negate: false },
+      { key: 'text', value: 'https"', negate: false },
+      { key: 'text', value: 'x', negate: false },
+    ]);
   });
 });
 
@@ -97,9 +104,13 @@ describe('filter index (what a keystroke searches)', () => {
     ]
       .flatMap((list) => list ?? [])
       .map((h) => `${h.name}: ${h.value}`.toLowerCase());
+  const words = (r: ShownRecord) =>
+    [r.exchange.request.method, r.exchange.request.url, titleOf(r), reasonOf(r), codeOf(r), String(statusOf(r) ?? ''), r.kind].map((w) =>
+      w.toLowerCase(),
+    );
   const holdsPlainly = ({ key, value }: FilterTerm, r: ShownRecord) => {
     const f = filterFields(r);
-    if (key === 'text') return f.text.includes(value) || headerLines(r).some((line) => line.includes(value));
+    if (key === 'text') return words(r).some((w) => w.includes(value)) || headerLines(r).some((line) => line.includes(value));
     if (key === 'status') return f.status.startsWith(value);
     if (key === 'method') return f.method === value;
     return f[key].includes(value);

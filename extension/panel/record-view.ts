@@ -123,23 +123,17 @@ export function filterFields(record: ShownRecord): FilterFields {
   if (!f) {
     const { request, hops } = record.exchange;
     const status = statusOf(record);
-    const words = [
-      request.method,
-      request.url,
-      titleOf(record),
-      reasonOf(record),
-      codeOf(record),
-      status === null ? '' : String(status),
-      record.kind,
-    ];
+    // The verdict's words are the same for many records (one failure, many URLs): they are one line of the book,
+    // searched once per distinct text; a record's own words are its method and URL.
+    const verdict = new Set([titleOf(record), reasonOf(record), codeOf(record), status === null ? '' : String(status), record.kind]);
     const lists = [
       request.headers,
       ...hops.flatMap((h) => [h.requestHeaders, h.response?.headers, h.preflight?.requestHeaders, h.preflight?.response?.headers]),
     ];
-    const lines: number[] = [];
+    const lines = [LINES.id([...verdict].join('\n').toLowerCase())];
     for (const list of lists) for (const h of list ?? []) lines.push(LINES.id(`${h.name}: ${h.value}`.toLowerCase()));
     f = {
-      text: words.join('\n').toLowerCase(),
+      text: `${request.method}\n${request.url}`.toLowerCase(),
       lines,
       code: reasonOf(record).toLowerCase(),
       status: status === null ? '' : String(status),
