@@ -96,22 +96,17 @@ export async function verdict(page: Page, oracle: Oracle, call: Call) {
   return outcome;
 }
 
-/** The record the extension stored for a URL, once it carries Chromium's code (records are JSON strings). */
+/**
+ * The record the extension keeps for a URL, once it carries Chromium's code. Read through the snapshot command, as a
+ * panel reads it: the page's reports of how it asked are held in the page until the worker asks (a snapshot does).
+ */
 export async function recordFor(lens: Lens, tabId: number, url: string, corsError: string): Promise<FailureRecord> {
-  const worker = await lens.worker();
   let found: FailureRecord | undefined;
   await expect
     .poll(
       async () => {
-        const stored = await worker.evaluate(async (prefix) => {
-          const all = await chrome.storage.session.get(null);
-          return Object.entries(all)
-            .filter(([key]) => key.startsWith(prefix))
-            .map(([, value]) => value);
-        }, `rec:${tabId}:`);
-        found = stored
-          .map((v) => (typeof v === 'string' ? JSON.parse(v) : v) as FailureRecord)
-          .find((r) => r.exchange.request.url === keptUrl(url) && r.judgement.verdict.status?.corsError === corsError);
+        const { records } = await lens.command<{ records: FailureRecord[] }>('snapshot', { tabId });
+        found = records.find((r) => r.exchange.request.url === keptUrl(url) && r.judgement.verdict.status?.corsError === corsError);
         return found !== undefined;
       },
       // Its details follow the error by a moment (on a busy machine, seconds).

@@ -322,6 +322,15 @@ describe("the pages' reports, held until asked", () => {
     expect(p.asked).toEqual([{ tabId: TAB }]);
   });
 
+  test("the page's late word on a row that is gone does not bring it back", async () => {
+    const s = new LensService(platform());
+    s.onError(errorEvent());
+    expect(await rows(s)).toHaveLength(1);
+    await s.onMessage({ channel: 'cors-lens', type: 'clear', payload: { tabId: TAB } }, extensionPage());
+    await s.onMessage({ channel: 'cors-lens', type: 'reports', payload: [includeReport] }, contentScript());
+    expect(await rows(s)).toHaveLength(0);
+  });
+
   test('a late report that the page closed an event stream takes its failure back', async () => {
     const s = new LensService(platform());
     s.onError(errorEvent());

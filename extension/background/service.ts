@@ -283,6 +283,8 @@ export class LensService {
       return;
     }
     const stored = this.log.record(captured.tabId, captured.recordId);
+    // The page's word on a row that is gone (cleared, a new page, taken back, dropped): it must not bring it back.
+    if (captured.amended && !stored) return;
     if (captured.amended && stored?.source === 'devtools') {
       // The page told how it asked, after DevTools' details came: judge those details again with it.
       this.add(this.withCredentials(stored, captured.exchange.request.credentials));

@@ -86,6 +86,17 @@ describe('TabLog', () => {
     expect(snap.summary.count).toBe(95);
   });
 
+  test("a record from DevTools' log alone (no document) is this tab's request for any document", async () => {
+    const log = new TabLog(new FakeStore());
+    const url = exchange().request.url;
+    await log.add(record('dt:1', 1, { documentId: null }));
+    expect(await log.hasRequest(1, 'DOC-A', 'GET', url)).toBe(true);
+    expect(await log.hasRequest(1, 'DOC-A', 'PUT', url)).toBe(false);
+    expect(await log.hasRequest(2, 'DOC-A', 'GET', url)).toBe(false);
+    await log.add(record('r2', 3, { documentId: 'DOC-B' }));
+    expect(await log.hasRequest(3, 'DOC-A', 'GET', url)).toBe(false);
+  });
+
   test('a record taken back while it waited for its write is never written', async () => {
     const store = new FakeStore();
     // The first record's write is slow: the removal of the second goes out before that write completes.

@@ -273,11 +273,15 @@ export class TabLog {
     this.emit({ type: 'retracted', tabId, id, summary: state.summary });
   }
 
-  /** Whether the tab's log holds a record of this request by what it asked for (document, method, URL). */
+  /**
+   * Whether the tab's log holds a record of this request by what it asked for (document, method, URL). A record made
+   * from DevTools' log alone knows no document (null): it counts for any document of the tab.
+   */
   async hasRequest(tabId: number, documentId: string | null, method: string, url: string): Promise<boolean> {
     await this.ready;
     return (this.tabs.get(tabId)?.entries ?? []).some(
-      ({ record: r }) => r.documentId === documentId && r.exchange.request.method === method && r.exchange.request.url === url,
+      ({ record: r }) =>
+        (r.documentId === documentId || r.documentId === null) && r.exchange.request.method === method && r.exchange.request.url === url,
     );
   }
 
