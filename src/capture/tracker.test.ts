@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { headers } from '../../test-support/exchange.ts';
 import type { RequestEvent, RequestEventBase } from './events.ts';
+import { toRecord } from './records.ts';
 import { ExchangeTracker } from './tracker.ts';
 
 const PAGE = 'http://localhost:8801';
@@ -390,6 +391,20 @@ describe('tabs without detailed capture', () => {
     expect(t.hint({ tabId: 1, documentId: 'DOC' }, { ...closed, outcome: 'closed' }, clock)).toBeNull();
     all(t, [error('es3', 'net::ERR_FAILED', { watched: false })]);
     expect(t.hint({ tabId: 1, documentId: 'OTHER' }, { ...closed, outcome: 'closed' }, clock)).toBeNull();
+  });
+  test('a stream whose answer passed, closed by the page, is no failure: no credentials mode is inferred from its end', () => {
+    for (const [answer, failure] of [
+      [{ 'Access-Control-Allow-Origin': '*' }, false],
+      [{}, true],
+    ] as const) {
+      const t = new ExchangeTracker();
+      const closed = { api: 'eventsource' as const, url: API, method: 'GET', credentials: 'same-origin' as const, mode: 'cors' as const };
+      const before = all(t, [send('sse', { Origin: PAGE }), got('sse', 200, answer)]);
+      t.hint({ tabId: 7, documentId: 'DOC' }, { ...closed, outcome: 'closed' }, clock);
+      const captures = [...before, ...all(t, [error('sse')])];
+      // The browser's error comes after the page's close: a row from any capture would be a failure listed.
+      expect(captures.some((c) => toRecord(c) !== null)).toBe(failure);
+    }
   });
   test('a stream refused by its CORS answer stays a failure when the page then closes it', () => {
     const t = new ExchangeTracker();

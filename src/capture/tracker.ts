@@ -443,10 +443,14 @@ export class ExchangeTracker {
   private onError(e: ErrorEvent): Captured | null {
     // An event stream the page closed ends with net::ERR_FAILED; unwatched, nothing else tells it from a failure.
     const closedAt = e.documentId ? this.closedStreams.get(`${e.documentId} ${loosen(e.url)}`) : undefined;
-    if (closedAt !== undefined && e.timeStamp - closedAt < 10_000 && !this.live.get(e.requestId)?.hops.some((h) => h.response)) {
+    const closedByPage = closedAt !== undefined && e.timeStamp - closedAt < 10_000;
+    if (closedByPage && !this.live.get(e.requestId)?.hops.some((h) => h.response)) {
       this.live.delete(e.requestId);
       return null;
     }
+    // A stream with an answer that the page closed: its end is the page's doing, not a refusal, so the answer is judged
+    // as it is (an answer that fails CORS stays a failure) and no credentials mode is inferred from the error.
+    const error = closedByPage ? 'net::ERR_ABORTED' : e.error;
     if (!this.unclaimed.has(pairingKey(e, e.url))) this.noticeOrphan(e);
     const tracked = this.track(e);
     this.live.delete(e.requestId);
@@ -455,7 +459,7 @@ export class ExchangeTracker {
     if (hop.requestHeaders === null && hop.response === null) hop.preflight ??= this.claimPreflight(e, e.url);
     const hint = tracked.base.documentId ? this.takeHint(tracked.base.documentId, tracked.base.method, tracked.base.url) : null;
     if (!hint && tracked.base.documentId) {
-      this.recent.set(e.requestId, { tracked, error: e.error, hinted: false });
+      this.recent.set(e.requestId, { tracked, error, hinted: false });
       const key = hintKey(tracked.base.documentId, tracked.base.method, tracked.base.url);
       const waiting = this.recentByKey.get(key);
       if (waiting) waiting.push(e.requestId);
@@ -469,11 +473,11 @@ export class ExchangeTracker {
         if (oldest !== undefined) this.recentByKey.delete(oldest);
       }
     }
-    const capture = this.captured(tracked, 'error', e.error, hint, false);
+    const capture = this.captured(tracked, 'error', error, hint, false);
     // Nothing new since the response's capture: same response, same hint. A preflight's capture stood for a request
     // of one URL; after a redirect this capture knows the real first URL, so it is news.
     const settled =
-      e.error === 'net::ERR_FAILED' &&
+      error === 'net::ERR_FAILED' &&
       ((tracked.reported && tracked.reportedHint === hint && tracked.reportedHops === tracked.hops.length && hop.response !== null) ||
         (tracked.hops.length === 1 &&
           hop.requestHeaders === null &&
