@@ -262,6 +262,15 @@ describe('rows and details', () => {
     const [r] = await rows(s);
     expect(r?.judgement.credentials).toEqual({ mode: 'include', source: 'page' });
     expect(r?.judgement.verdict.status?.corsError).toBe('WildcardOriginNotAllowed');
+    // Judged again, still DevTools' exchange a:1: sent again (its devtools page reconnects after a worker restart), it
+    // is known as taken and makes no second row.
+    expect(r?.detailsId).toBe('a:1');
+    devtoolsPort(s).receive({
+      type: 'logged',
+      items: [logged('a:1', { exchange: exchange({ url: API, response: { headers: { 'access-control-allow-origin': '*' } } }) })],
+    });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(await rows(s)).toHaveLength(1);
   });
 });
 

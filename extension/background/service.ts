@@ -320,7 +320,9 @@ export class LensService {
   private withCredentials(record: FailureRecord, credentials: Exchange['request']['credentials']): FailureRecord | null {
     if (credentials.source !== 'page') return null;
     const exchange = { ...record.exchange, request: { ...record.exchange.request, credentials } };
-    return toRecord({ ...capturedOf(record, exchange), source: 'devtools' });
+    const judged = toRecord({ ...capturedOf(record, exchange), source: 'devtools' });
+    // Still made from the same DevTools exchange: a worker that gets that exchange again must know it is taken.
+    return judged && record.detailsId ? { ...judged, detailsId: record.detailsId } : judged;
   }
 
   /** A row without details joined with DevTools' exchange of the same request. */

@@ -97,6 +97,28 @@ describe('TabLog', () => {
     expect(await log.hasRequest(3, 'DOC-A', 'GET', url)).toBe(false);
   });
 
+  test("one row per request: a row from DevTools' log alone and the request's own row with the same details never both stay", async () => {
+    const store = new FakeStore();
+    const log = new TabLog(store);
+    // The request's row came first: the log-only row for its details is not added.
+    await log.add(record('41', 1, { detailsId: 'A' }));
+    await log.add(record('dt:A', 1, { documentId: null, detailsId: 'A' }));
+    // The log-only row came first (the error event was late): the request's row takes its place.
+    await log.add(record('dt:B', 1, { documentId: null, detailsId: 'B' }));
+    await log.add(record('42', 1, { detailsId: 'B' }));
+    expect((await log.snapshot(1)).records.map((r) => r.id)).toEqual(['41', '42']);
+    expect(log.summary(1).count).toBe(2);
+    await log.flush();
+    // Two workers each wrote one of a pair (one made the row from the log while the other's write landed): a restart
+    // keeps the request's row.
+    store.data.set('rec:1:dt:C', JSON.stringify(record('dt:C', 1, { documentId: null, detailsId: 'C' })));
+    store.data.set('rec:1:43', JSON.stringify(record('43', 1, { detailsId: 'C' })));
+    const restored = new TabLog(store);
+    expect((await restored.snapshot(1)).records.map((r) => r.id)).toEqual(['41', '42', '43']);
+    await restored.flush();
+    expect([...store.data.keys()].filter((k) => k.startsWith('rec:')).sort()).toEqual(['rec:1:41', 'rec:1:42', 'rec:1:43']);
+  });
+
   test('a record taken back while it waited for its write is never written', async () => {
     const store = new FakeStore();
     // The first record's write is slow: the removal of the second goes out before that write completes.

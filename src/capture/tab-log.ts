@@ -111,6 +111,11 @@ function isRecord(value: unknown): value is FailureRecord {
   return typeof v.id === 'string' && typeof v.tabId === 'number' && typeof v.exchange === 'object' && typeof v.judgement === 'object';
 }
 
+/** A row made from DevTools' network log alone: the browser's error event for its request never reached a worker. */
+function isLogOnly(record: FailureRecord): boolean {
+  return record.id.startsWith('dt:');
+}
+
 export class TabLog {
   private readonly tabs = new Map<number, TabState>();
   private readonly dirty = new Set<string>();
@@ -166,9 +171,12 @@ export class TabLog {
       }
     }
     records.sort(([, a], [, b]) => a.time - b.time || (a.id < b.id ? -1 : 1));
+    // Details that a request's own row holds: a row made from DevTools' log alone for the same details is a twin that
+    // successive workers wrote (one made the row from the log while the other's write of the request's row landed).
+    const joined = new Set(records.flatMap(([, r]) => (r.detailsId && !isLogOnly(r) ? [`${r.tabId} ${r.detailsId}`] : [])));
     for (const [key, record, length] of records) {
       const state = this.state(record.tabId);
-      if (this.isStale(state.summary, record)) {
+      if (this.isStale(state.summary, record) || (isLogOnly(record) && joined.has(`${record.tabId} ${record.detailsId}`))) {
         this.forget(key);
         continue;
       }
@@ -248,6 +256,14 @@ export class TabLog {
       this.schedule();
       return;
     }
+    // One row per request: a row from DevTools' log alone never doubles the request's own row with the same details.
+    const twin = record.detailsId ? state.entries.find((e) => e.record.detailsId === record.detailsId && e.record.id !== record.id) : undefined;
+    if (twin && isLogOnly(record)) {
+      this.forget(key);
+      this.schedule();
+      return;
+    }
+    if (twin && isLogOnly(twin.record)) this.retractNow(record.tabId, twin.record.id);
     this.insert(state, { record, bytes: storageBytes(key, json) });
     // The stored summary is not rewritten for a new record: counts are recounted from the records on restore.
     this.enforceCaps(state);
@@ -257,6 +273,10 @@ export class TabLog {
   /** Takes a record back: the request it was recorded for succeeded after all. */
   async retract(tabId: number, id: string): Promise<void> {
     await this.ready;
+    this.retractNow(tabId, id);
+  }
+
+  private retractNow(tabId: number, id: string): void {
     const state = this.tabs.get(tabId);
     const at = state?.byId.get(id);
     if (!state || at === undefined) return;

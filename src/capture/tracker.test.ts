@@ -331,6 +331,23 @@ describe('page failure reports', () => {
     expect(t.pageFailure(sender, { ...failed(`${API}?nostart=1`), startedAt: undefined }, started + 20)).toBeNull();
   });
 
+  test("a report that overtook the call's own events: those events replace its row, they add none", () => {
+    const t = new ExchangeTracker({ startedAt: clock });
+    t.handle(got('orphan3', 200));
+    const page = t.pageFailure(sender, failed(`${API}?overtaken=1`), clock);
+    expect(page?.recordId).toMatch(/^page:/);
+    // The browser's error for that call comes next, from the backlog the new worker is working through.
+    const own = t.handle(error('late', 'net::ERR_FAILED', { url: `${API}?overtaken=1` }));
+    expect(own?.recordId).toBe(page?.recordId);
+    expect(own?.pageReported).toBeUndefined();
+    // Once only: a second call to the same URL is a row of its own.
+    expect(t.handle(error('again', 'net::ERR_FAILED', { url: `${API}?overtaken=1` }))?.recordId).toBe('again');
+    // And not for a call to that URL long after the report.
+    const later = t.pageFailure(sender, failed(`${API}?later=1`), clock);
+    clock += 6_000;
+    expect(t.handle(error('much-later', 'net::ERR_FAILED', { url: `${API}?later=1` }))?.recordId).not.toBe(later?.recordId);
+  });
+
   test('a worker that starts on fresh traffic has no blind spot', () => {
     const t = new ExchangeTracker({ startedAt: clock });
     feed(t, [send('9'), got('9', 200), error('9')]);

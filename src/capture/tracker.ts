@@ -73,6 +73,8 @@ export interface PageSender {
 const STARTUP_MS = 3_000;
 /** How long page failure reports are taken after such a request shows up. */
 const BLIND_MS = 15_000;
+/** How long after a page report made a row the call's own events may still come and replace it. */
+const STAND_IN_MS = 5_000;
 /** How long a request is followed after its response arrived. */
 const RESPONDED_MS = 30_000;
 
@@ -89,6 +91,8 @@ interface TrackedPreflight {
   reported: boolean;
   reportedHint: PageHint | null;
   readonly event: RequestEventBase;
+  /** The row a page report made for the request this preflight stands for, which its captures replace. */
+  standIn?: string;
 }
 
 interface TrackedHop {
@@ -106,6 +110,8 @@ interface Tracked {
   reported: boolean;
   reportedHint: PageHint | null;
   reportedHops: number;
+  /** The row a page report made for this request before its own events came (pageFailure), which they replace. */
+  standIn?: string;
 }
 
 interface TimedHint {
@@ -159,6 +165,11 @@ export class ExchangeTracker {
   /** Failures that ended before this were seen by the previous worker (its last recorded activity). */
   private blindSince = 0;
   private pageReports = 0;
+  /**
+   * Rows made from page reports, by hintKey, oldest first: the browser's own events of such a call may still come
+   * (the report can overtake them while the new worker works through its backlog) and then replace that row.
+   */
+  private readonly standIns = new Map<string, { readonly id: string; readonly time: number }[]>();
 
   constructor(options: TrackerOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -290,7 +301,24 @@ export class ExchangeTracker {
       reportedHint: null,
       reportedHops: 0,
     };
+    const key = hintKey(sender.documentId, hint.method, hint.url);
+    const ids = this.standIns.get(key);
+    const standIn = { id: stand.base.requestId, time: now };
+    if (ids) ids.push(standIn);
+    else this.standIns.set(key, [standIn]);
+    if (this.standIns.size > this.options.maxRecent) this.standIns.delete(this.standIns.keys().next().value as string);
     return { ...this.captured(stand, 'error', 'net::ERR_FAILED', hint, false), pageReported: true };
+  }
+
+  /** The row a page report made for this call, taken by the call's own events (see standIns). */
+  private takeStandIn(documentId: string | null, method: string, url: string, now: number): string | undefined {
+    if (!documentId || this.standIns.size === 0) return undefined;
+    const key = hintKey(documentId, method, url);
+    const ids = this.standIns.get(key);
+    const found = ids?.shift();
+    if (ids?.length === 0) this.standIns.delete(key);
+    // Later than that, it is another call to the same URL.
+    return found && now - found.time <= STAND_IN_MS ? found.id : undefined;
   }
 
   private startPreflight(e: SendEvent): void {
@@ -333,6 +361,7 @@ export class ExchangeTracker {
       reportedHint: null,
       reportedHops: 1,
     };
+    preflight.standIn ??= this.takeStandIn(preflight.event.documentId, preflight.method, preflight.event.url, e.timeStamp);
     preflight.reported = true;
     preflight.reportedHint = this.peekHint(stand.base);
     return this.captured(stand, 'headers', 'net::ERR_FAILED', preflight.reportedHint, false);
@@ -369,6 +398,8 @@ export class ExchangeTracker {
         reportedHint: null,
         reportedHops: 0,
       };
+      const standIn = this.takeStandIn(e.documentId, e.method, e.url, e.timeStamp);
+      if (standIn) tracked.standIn = standIn;
       this.live.set(e.requestId, tracked);
       if (this.live.size > this.options.maxLive) {
         const oldest = this.live.keys().next().value;
@@ -525,8 +556,8 @@ export class ExchangeTracker {
     const last = tracked.hops[tracked.hops.length - 1] as TrackedHop;
     // A request stopped by its preflight (on its first URL or after a redirect) is recorded under the preflight's
     // id, known before the request's own error.
-    const recordId =
-      last.requestHeaders === null && last.response === null && last.preflight ? preflightRecordId(last.preflight) : base.requestId;
+    const byPreflight = last.requestHeaders === null && last.response === null ? last.preflight : null;
+    const recordId = tracked.standIn ?? (byPreflight ? (byPreflight.standIn ?? preflightRecordId(byPreflight)) : base.requestId);
     return {
       phase,
       recordId,
