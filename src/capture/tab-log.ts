@@ -257,7 +257,9 @@ export class TabLog {
       return;
     }
     // One row per request: a row from DevTools' log alone never doubles the request's own row with the same details.
-    const twin = record.detailsId ? state.entries.find((e) => e.record.detailsId === record.detailsId && e.record.id !== record.id) : undefined;
+    const twin = record.detailsId
+      ? state.entries.find((e) => e.record.detailsId === record.detailsId && e.record.id !== record.id)
+      : undefined;
     if (twin && isLogOnly(record)) {
       this.forget(key);
       this.schedule();
