@@ -2,8 +2,8 @@
  * Panel rendering with 10,000 rows: the real panel page from dist/, in Chromium, fed a 10,000-record snapshot through
  * a stand-in for its port to the worker (installed before the page's scripts run). Measures the time from the
  * snapshot's arrival to the rows in the DOM; the filter's index, which the panel builds in the background after the
- * render (slices of a few ms, so the panel stays responsive); and, once it is built, one filter keystroke to the
- * updated list.
+ * render (slices of a few ms, so the panel stays responsive); and, once it is built, one filter keystroke: to the list
+ * and the count showing its result (checked, not assumed from the first change), and to the next frame after that.
  */
 
 import { PANEL_PAGE } from '../extension/paths.ts';
@@ -40,10 +40,14 @@ function template(): string {
   return JSON.stringify(record);
 }
 
-export async function panelRender(rounds = 5): Promise<{ render: Stats; index: Stats; filter: Stats }> {
+/** What the keystroke types: part of some records' URLs, and of nothing else in a record. */
+const QUERY = '/4';
+
+export async function panelRender(rounds = 5): Promise<{ render: Stats; index: Stats; filter: Stats; frame: Stats }> {
   const lens = await launch({});
   const renders: number[] = [];
   const filters: number[] = [];
+  const frames: number[] = [];
   const indexes: number[] = [];
   try {
     const page = await lens.context.newPage();
@@ -57,6 +61,7 @@ export async function panelRender(rounds = 5): Promise<{ render: Stats; index: S
         if (i % 3 === 0) r.exchange.request.method = 'PUT';
         records.push(r);
       }
+      window.benchUrls = records.map((r) => r.exchange.request.url);
       const summary = { tabId: 1, documentId: null, pageUrl: '', count: 10000, lookalikes: 0, dropped: 0, preserve: false, generation: 0 };
       chrome.runtime.connect = () => {
         const listeners = [];
@@ -87,24 +92,34 @@ export async function panelRender(rounds = 5): Promise<{ render: Stats; index: S
       indexes.push(
         await page.evaluate(() => ((window as unknown as Marks).indexedAt ?? 0) - ((window as unknown as Marks).renderedAt ?? 0)),
       );
-      const filter = await page.evaluate(
-        () =>
-          new Promise<number>((resolve) => {
+      const [filter, frame] = await page.evaluate(
+        (query) =>
+          new Promise<[number, number]>((resolve) => {
+            const count = (window as unknown as { benchUrls: string[] }).benchUrls.filter((u) => u.includes(query)).length;
             const input = document.querySelector('[data-testid="filter"]') as HTMLInputElement;
             let t0 = 0;
+            // Done when the count says it and the list is full of matches, one per 20 px row (however the update is split).
+            const view = document.querySelector('[data-testid="failures"]')?.parentElement?.clientHeight ?? 0;
+            const full = Math.min(count, Math.floor(view / 20));
             new MutationObserver((_, o) => {
+              const at = performance.now();
+              const rows = [...document.querySelectorAll<HTMLElement>('[role="option"]')];
+              const counted = document.querySelector('[data-testid="filter-count"]')?.textContent === `${count} of 10000`;
+              if (!counted || rows.length < full || !rows.every((r) => r.dataset.url?.includes(query))) return;
               o.disconnect();
-              resolve(performance.now() - t0);
-            }).observe(document.body, { childList: true, subtree: true, characterData: true });
+              requestAnimationFrame(() => setTimeout(() => resolve([at - t0, performance.now() - t0]), 0));
+            }).observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
             t0 = performance.now();
-            input.value = '/4';
+            input.value = query;
             input.dispatchEvent(new Event('input', { bubbles: true }));
           }),
+        QUERY,
       );
       filters.push(filter);
+      frames.push(frame);
     }
   } finally {
     await lens.close();
   }
-  return { render: stats(renders), index: stats(indexes), filter: stats(filters) };
+  return { render: stats(renders), index: stats(indexes), filter: stats(filters), frame: stats(frames) };
 }

@@ -398,6 +398,8 @@ test.describe('the panel as a workbench', () => {
       exchange: exchange({ response: { headers: { 'access-control-allow-origin': 'https://app.example' } }, error: null }),
     };
     const noDetails = { ...record('m1', { url: 'https://api.example/v2/other' }), uncaptured: true };
+    // A right-to-left override in a URL (an imported log can hold anything): the row draws it as a marker.
+    const bidi = record('b1', { url: 'https://api.example/v2/\u202Eevil' });
     const summary = {
       tabId: 4242,
       documentId: null,
@@ -411,8 +413,9 @@ test.describe('the panel as a workbench', () => {
     const page = await lens.context.newPage();
     // The worker's port, stood in for: a snapshot of constructed records, as the capture will send them.
     await page.addInitScript(
-      ({ full, empty }) => {
-        const snapshot = new URLSearchParams(location.search).has('empty') ? empty : full;
+      ({ full, empty, hidden }) => {
+        const query = new URLSearchParams(location.search);
+        const snapshot = query.has('empty') ? empty : query.has('hidden') ? hidden : full;
         chrome.runtime.connect = (() => {
           const listeners: ((m: unknown) => void)[] = [];
           return {
@@ -430,6 +433,7 @@ test.describe('the panel as a workbench', () => {
       {
         full: { log: { summary, records: [failure, warning, noDetails] }, capture: 'devtools' },
         empty: { log: { summary, records: [] }, capture: 'counting' },
+        hidden: { log: { summary, records: [record('p1', { url: 'https://api.example/v2/plain' }), bidi] }, capture: 'devtools' },
       },
     );
     await page.goto(`chrome-extension://${lens.extensionId}/extension/panel/panel.html?tabId=4242&group=0`);
@@ -445,6 +449,21 @@ test.describe('the panel as a workbench', () => {
     await page.goto(`chrome-extension://${lens.extensionId}/extension/panel/panel.html?tabId=4242&empty`);
     await expect(page.getByTestId('capture-state')).toHaveAttribute('data-active', 'false');
     await expect(page.getByTestId('reload-with-details')).toBeVisible();
+    // Rows are written in place when the filter changes what they show: the marker comes and goes with the value.
+    await page.goto(`chrome-extension://${lens.extensionId}/extension/panel/panel.html?tabId=4242&group=0&hidden`);
+    const rows = page.locator('[role="option"]');
+    const rawControls = () => rows.evaluateAll((els) => els.some((e) => /[\u202a-\u202e]/.test(e.textContent ?? '')));
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(1).locator('abbr.ctl')).toHaveCount(1);
+    expect(await rawControls()).toBe(false);
+    await page.getByTestId('filter').fill('evil');
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first().locator('abbr.ctl')).toHaveCount(1);
+    expect(await rawControls()).toBe(false);
+    await page.getByTestId('filter').fill('');
+    await expect(rows).toHaveCount(2);
+    await expect(rows.first().locator('abbr.ctl')).toHaveCount(0);
+    await expect(rows.first().locator('.path')).toHaveText('/v2/plain');
     await page.close();
   });
 });

@@ -14,9 +14,18 @@ import { Split } from './components/Split.tsx';
 import { Text } from './components/Text.tsx';
 import { copyText } from './copy.ts';
 import { countsOf } from './counts.ts';
-import { matches, parseFilter } from './filter.ts';
-import { buildItems, type RowItem } from './grouping.ts';
-import { filterFields, groupKey, navigationKey, plural, type ShownRecord, type ShownSummary } from './record-view.ts';
+import { parseFilter } from './filter.ts';
+import { buildItems, type ListItem, type RowItem } from './grouping.ts';
+import {
+  filterFields,
+  filterIndex,
+  filterRecords,
+  groupKey,
+  navigationKey,
+  plural,
+  type ShownRecord,
+  type ShownSummary,
+} from './record-view.ts';
 import { stored } from './settings.ts';
 import { useTabLog } from './use-tab-log.ts';
 
@@ -62,10 +71,10 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
   const summary = (imported ? null : live.summary) as ShownSummary | null;
   const preserved = imported !== null || (summary?.preserve ?? false);
   const terms = useMemo(() => parseFilter(filter), [filter]);
-  const shown = useMemo(() => (terms.length === 0 ? records : records.filter((r) => matches(terms, filterFields(r)))), [records, terms]);
-  const items = useMemo(
-    () =>
-      buildItems(shown, {
+  const shown = useMemo(() => filterRecords(records, terms), [records, terms]);
+  const itemsOf = useCallback(
+    (list: readonly ShownRecord[]) =>
+      buildItems(list, {
         group,
         separators: preserved,
         idOf: (r) => r.id,
@@ -73,10 +82,21 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
         keyOf: groupKey,
         navigationOf: navigationKey,
       }),
-    [shown, group, preserved],
+    [group, preserved],
   );
+  // The whole log's items are kept (made when first shown) while the log stays the same: clearing the filter does not
+  // group 10,000 records again, and a filter over a growing log does not group the records it hides.
+  const allItems = useMemo(() => {
+    let made: ListItem<ShownRecord>[] | null = null;
+    return () => {
+      if (made === null) made = itemsOf(records);
+      return made;
+    };
+  }, [itemsOf, records]);
+  const items = useMemo(() => (shown === records ? allItems() : itemsOf(shown)), [allItems, itemsOf, shown, records]);
   const counts = useMemo(() => countsOf(records), [records]);
-  // The filter's fields, built in the background in slices of a few ms, so a keystroke only matches.
+  // The filter's index (each record's fields, then the log's FilterIndex), built in the background in slices of a few ms,
+  // so a keystroke only searches.
   const listRoot = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let next = 0;
@@ -86,7 +106,10 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
       const end = performance.now() + 6;
       while (next < records.length && performance.now() < end) filterFields(records[next++] as ShownRecord);
       if (next < records.length) timer = setTimeout(slice, 0);
-      else listRoot.current?.setAttribute('data-indexed', String(records.length));
+      else {
+        filterIndex(records);
+        listRoot.current?.setAttribute('data-indexed', String(records.length));
+      }
     };
     timer = setTimeout(slice, 0);
     return () => {
@@ -94,7 +117,7 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
     };
   }, [records]);
   // A row hidden by the filter (or gone) shows no detail.
-  const current = items.find((i): i is RowItem<ShownRecord> => i.type === 'row' && i.id === selected) ?? null;
+  const current = selected === null ? null : (items.find((i): i is RowItem<ShownRecord> => i.type === 'row' && i.id === selected) ?? null);
   const record = current ? (current.records[current.records.length - 1] as ShownRecord) : null;
 
   useEffect(() => {
@@ -115,6 +138,27 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
     stackSetting.write(s);
   }, []);
   const closeMenu = useCallback(() => setMenu(null), []);
+  const reload = useMemo(() => (imported || tabId === null ? null : () => void reloadInspected(tabId)), [imported, tabId]);
+  const currentId = current?.id ?? null;
+  const count = current?.records.length ?? 0;
+  const firstTime = current ? (current.records[0] as ShownRecord).time : 0;
+  // The same element while the request shown is the same: a filter keystroke does not render the detail again.
+  const detail = useMemo(
+    () =>
+      record && currentId !== null ? (
+        <FailureDetail
+          key={currentId}
+          record={record}
+          count={count}
+          firstTime={firstTime}
+          stack={stack}
+          onStack={chooseStack}
+          onReload={reload}
+        />
+      ) : null,
+    [currentId, record, count, firstTime, stack, chooseStack, reload],
+  );
+  const openMenu = useCallback((id: string, x: number, y: number) => setMenu({ id, x, y }), []);
 
   if (tabId === null && !imported) {
     return <p class="empty">Open this panel from DevTools, or add ?tabId=&lt;tab id&gt; to its address.</p>;
@@ -291,30 +335,12 @@ export function App({ tabId, groupParam }: { tabId: number | null; groupParam: b
               </div>
             </div>
           ) : (
-            <FailureList
-              items={items}
-              selected={current?.id ?? null}
-              onSelect={setSelected}
-              onMenu={(id, x, y) => setMenu({ id, x, y })}
-              showTime={preserved}
-            />
+            <FailureList items={items} selected={current?.id ?? null} onSelect={setSelected} onMenu={openMenu} showTime={preserved} />
           )
         }
         second={
           <div class="detail-pane">
-            {record && current ? (
-              <FailureDetail
-                key={current.id}
-                record={record}
-                count={current.records.length}
-                firstTime={(current.records[0] as ShownRecord).time}
-                stack={stack}
-                onStack={chooseStack}
-                onReload={imported || tabId === null ? null : () => void reloadInspected(tabId)}
-              />
-            ) : (
-              <p class="empty">Select a request to see why the browser blocked it and how to fix it.</p>
-            )}
+            {detail ?? <p class="empty">Select a request to see why the browser blocked it and how to fix it.</p>}
           </div>
         }
       />

@@ -6,7 +6,7 @@
 
 import type { Diagnosis, LogRecord, TabSummary } from '../../src/index.ts';
 import { diagnosisTitle, recordDiagnosis } from '../../src/index.ts';
-import { type FilterFields, LINES } from './filter.ts';
+import { type FilterFields, FilterIndex, type FilterTerm, LINES } from './filter.ts';
 
 /** Fields the capture may add to a record. All optional. */
 export interface RecordExtras {
@@ -24,6 +24,8 @@ const diagnoses = new WeakMap<object, Diagnosis>();
 const titles = new WeakMap<object, string>();
 const fields = new WeakMap<object, FilterFields>();
 const keys = new WeakMap<object, string>();
+// A log's records array never changes either (an update makes a new array): its filter index is kept with it.
+const indexes = new WeakMap<readonly ShownRecord[], FilterIndex>();
 
 /** The record's full diagnosis, worded once. */
 export function diagnosisOf(record: ShownRecord): Diagnosis {
@@ -121,23 +123,17 @@ export function filterFields(record: ShownRecord): FilterFields {
   if (!f) {
     const { request, hops } = record.exchange;
     const status = statusOf(record);
-    const words = [
-      request.method,
-      request.url,
-      titleOf(record),
-      reasonOf(record),
-      codeOf(record),
-      status === null ? '' : String(status),
-      record.kind,
-    ];
+    // The verdict's words are the same for many records (one failure, many URLs): they are one line of the book,
+    // searched once per distinct text; a record's own words are its method and URL.
+    const verdict = new Set([titleOf(record), reasonOf(record), codeOf(record), status === null ? '' : String(status), record.kind]);
     const lists = [
       request.headers,
       ...hops.flatMap((h) => [h.requestHeaders, h.response?.headers, h.preflight?.requestHeaders, h.preflight?.response?.headers]),
     ];
-    const lines: number[] = [];
+    const lines = [LINES.id([...verdict].join('\n').toLowerCase())];
     for (const list of lists) for (const h of list ?? []) lines.push(LINES.id(`${h.name}: ${h.value}`.toLowerCase()));
     f = {
-      text: words.join('\n').toLowerCase(),
+      text: `${request.method}\n${request.url}`.toLowerCase(),
       lines,
       code: reasonOf(record).toLowerCase(),
       status: status === null ? '' : String(status),
@@ -148,6 +144,29 @@ export function filterFields(record: ShownRecord): FilterFields {
     fields.set(record, f);
   }
   return f;
+}
+
+// The index last built: the next one (the log a few records on) keeps its unchanged blocks.
+let latestIndex: FilterIndex | null = null;
+
+/** The filter's index of a log, built once per records array (the panel builds it in the background, see App). */
+export function filterIndex(records: readonly ShownRecord[]): FilterIndex {
+  let index = indexes.get(records);
+  if (!index) {
+    index = new FilterIndex(records.map(filterFields), latestIndex);
+    indexes.set(records, index);
+    latestIndex = index;
+  }
+  return index;
+}
+
+/** The records that satisfy every term, in their order. */
+export function filterRecords(records: readonly ShownRecord[], terms: readonly FilterTerm[]): readonly ShownRecord[] {
+  if (terms.length === 0) return records;
+  const keep = filterIndex(records).match(terms);
+  const shown: ShownRecord[] = [];
+  for (let i = 0; i < records.length; i++) if (keep[i] === 1) shown.push(records[i] as ShownRecord);
+  return shown;
 }
 
 /** The trimmed note of a record, or null. */

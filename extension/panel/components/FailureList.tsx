@@ -2,85 +2,224 @@
  * The tab's requests, one row each (or one per group of identical failures, with a count), DevTools-style. The list
  * is one Tab stop (a listbox whose selection follows arrows, Home/End and PageUp/PageDown); rows carry the stable
  * test contract (data-testid="failure", aria-selected, data-cors-error...). Up to WINDOW_FROM items are all in the
- * DOM; a longer list renders only the items in view plus a margin, so 10,000 rows cost what 60 do.
+ * DOM; a longer list renders only the items in view plus a margin, so 10,000 rows cost what a screenful does.
  */
+import { Component, createRef } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { visibleText } from '../../../src/index.ts';
+import { visibleParts, visibleText } from '../../../src/index.ts';
 import type { ListItem } from '../grouping.ts';
 import { moveSelection } from '../grouping.ts';
 import { codeOf, reasonOf, type ShownRecord, splitUrl, statusOf, timeOfDay, titleOf } from '../record-view.ts';
-import { Text } from './Text.tsx';
 
 export const ROW_HEIGHT = 20;
 const WINDOW_FROM = 1000;
-const MARGIN = 20;
+/** Rows rendered beyond each edge of the view: enough for a frame of fast scrolling. */
+const MARGIN = 8;
 
 const TEST_ID: Record<ShownRecord['kind'], string> = { cors: 'failure', lookalike: 'lookalike', warning: 'warning-request' };
 const KIND_LABEL: Record<ShownRecord['kind'], string> = { cors: 'CORS failure', lookalike: 'not CORS', warning: 'passed, with a warning' };
 
-function Row({
-  id,
-  domId,
-  records,
-  selected,
-  showTime,
-  onSelect,
-  onMenu,
-}: {
+interface RowProps {
   id: string;
   domId: string;
-  records: readonly ShownRecord[];
+  /** The record shown (the group's latest) and how many the group holds. */
+  record: ShownRecord;
+  count: number;
   selected: boolean;
   showTime: boolean;
   onSelect: (id: string) => void;
   onMenu: (id: string, x: number, y: number) => void;
-}) {
-  const r = records[records.length - 1] as ShownRecord;
-  const { host, path } = splitUrl(r.exchange.request.url);
-  const status = statusOf(r);
+}
+
+/** An element with attributes and children; strings become text nodes (never HTML). */
+function element(tag: string, attributes: Record<string, string>, ...children: (Node | string)[]): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) e.setAttribute(name, value);
+  e.append(...children);
+  return e;
+}
+
+/** The nodes of a row that change with its record; built once per row, then written in place. */
+interface RowNodes {
+  readonly root: HTMLElement;
+  readonly name: HTMLElement;
+  readonly bubble: HTMLElement;
+  readonly path: HTMLElement;
+  readonly host: HTMLElement;
+  readonly method: HTMLElement;
+  readonly status: HTMLElement;
+  readonly kind: HTMLElement;
+  readonly reason: HTMLElement;
+  readonly title: HTMLElement;
+  readonly code: HTMLElement;
+  readonly time: HTMLElement;
+}
+
+function rowNodes(root: HTMLElement): RowNodes {
+  const path = element('bdi', { class: 'path' });
+  const host = element('bdi', { class: 'host' });
+  const name = element('span', {}, path, ' ', host);
+  const method = element('bdi', {});
+  const status = element('span', {});
+  const kind = element('span', { class: 'sr-only' });
+  const title = element('bdi', { class: 'title' });
+  const reason = element('span', {}, kind, title);
+  root.append(name, element('span', {}, method), status, reason);
+  const bubble = element('span', { class: 'bubble', 'data-testid': 'group-count' });
+  return {
+    root,
+    name,
+    bubble,
+    path,
+    host,
+    method,
+    status,
+    kind,
+    reason,
+    title,
+    code: element('span', { class: 'code' }),
+    time: element('span', {}),
+  };
+}
+
+const ROW_ATTRIBUTES = [
+  'id',
+  'aria-selected',
+  'data-testid',
+  'data-cors-error',
+  'data-firefox-reason',
+  'data-method',
+  'data-url',
+  'data-origin',
+  'data-count',
+  'class',
+] as const;
+
+/** Everything a row shows, as strings (null: absent). */
+type RowValues = Record<
+  (typeof ROW_ATTRIBUTES)[number] | 'url' | 'bubble' | 'path' | 'host' | 'method' | 'status' | 'kind' | 'title' | 'code' | 'time',
+  string | null
+>;
+
+/** A row writes a node only when its string changed, so a filter that changes the rows in view costs a few writes. */
+function rowValues({ domId, record: r, count, selected, showTime }: RowProps): RowValues {
+  const { url, method, origin } = r.exchange.request;
+  const { host, path } = splitUrl(url);
   const code = reasonOf(r);
-  return (
+  return {
+    id: domId,
+    'aria-selected': String(selected),
+    'data-testid': TEST_ID[r.kind],
+    'data-cors-error': codeOf(r),
+    'data-firefox-reason': (r.kind === 'cors' ? r.firefox?.reason : undefined) ?? null,
+    'data-method': method,
+    'data-url': url,
+    'data-origin': origin,
+    'data-count': String(count),
+    class: `row ${r.kind}`,
+    url: visibleText(url),
+    bubble: count > 1 ? String(count) : null,
+    path: path.replace(/[?#].*$/s, '') || '/',
+    host,
+    method,
+    status: String(statusOf(r) ?? ''),
+    kind: `${KIND_LABEL[r.kind]}: `,
+    title: titleOf(r),
+    code: code || null,
+    time: showTime ? timeOfDay(r.time) : null,
+  };
+}
+
+/** Shows a captured value in a <bdi> as Text does: hidden characters as markers, always text. */
+function writeVisible(bdi: HTMLElement, value: string): void {
+  const parts = visibleParts(value);
+  const only = bdi.firstChild;
+  // Plain text over plain text (the usual case): the text node is kept.
+  if (parts.length === 1 && only instanceof Text && only === bdi.lastChild) only.data = value;
+  else bdi.replaceChildren(...parts.map((p) => ('text' in p ? p.text : element('abbr', { class: 'ctl', title: p.name }, p.marker))));
+}
+
+/** Writes what changed between two rows' values (`was` is empty for a new row). */
+function writeRow(n: RowNodes, now: RowValues, was: Partial<RowValues>): void {
+  const changed = (key: keyof RowValues) => now[key] !== was[key];
+  for (const name of ROW_ATTRIBUTES) {
+    const value = now[name];
+    if (!changed(name)) continue;
+    if (value === null) n.root.removeAttribute(name);
+    else n.root.setAttribute(name, value);
+  }
+  if (changed('url')) n.name.title = now.url ?? '';
+  if (changed('bubble')) {
+    if (now.bubble === null) n.bubble.remove();
+    else {
+      n.bubble.textContent = now.bubble;
+      n.bubble.title = `${now.bubble} identical`;
+      if (!n.bubble.isConnected) n.name.prepend(n.bubble);
+    }
+  }
+  for (const key of ['path', 'host', 'method', 'title'] as const) if (changed(key)) writeVisible(n[key], now[key] ?? '');
+  if (changed('status')) n.status.textContent = now.status;
+  if (changed('kind')) n.kind.textContent = now.kind;
+  if (changed('code')) {
+    n.code.textContent = now.code;
+    if (now.code === null) n.code.remove();
+    else n.reason.append(n.code);
+  }
+  if (changed('time')) {
+    n.time.textContent = now.time;
+    if (now.time === null) n.time.remove();
+    else n.root.append(n.time);
+  }
+}
+
+/**
+ * One row, written directly: its nodes are built once and each value is written only when it changes. A filter
+ * keystroke changes every row in view, and diffing ~20 virtual nodes per row was most of the keystroke's cost.
+ * Records never change in place, so a row whose props are the same is not looked at again.
+ */
+class Row extends Component<RowProps> {
+  private readonly root = createRef<HTMLDivElement>();
+  private nodes: RowNodes | null = null;
+  private shown: Partial<RowValues> = {};
+
+  override componentDidMount(): void {
+    if (this.root.current) this.nodes = rowNodes(this.root.current);
+    this.paint(this.props);
+  }
+
+  override shouldComponentUpdate(next: RowProps): boolean {
+    const p = this.props;
+    const same =
+      p.domId === next.domId &&
+      p.record === next.record &&
+      p.count === next.count &&
+      p.selected === next.selected &&
+      p.showTime === next.showTime;
+    if (!same) this.paint(next);
+    // Never rendered again: the handlers read this.props, which Preact updates all the same.
+    return false;
+  }
+
+  private paint(p: RowProps): void {
+    if (!this.nodes) return;
+    const values = rowValues(p);
+    writeRow(this.nodes, values, this.shown);
+    this.shown = values;
+  }
+
+  private readonly select = () => this.props.onSelect(this.props.id);
+
+  private readonly menu = (e: MouseEvent) => {
+    e.preventDefault();
+    this.props.onSelect(this.props.id);
+    this.props.onMenu(this.props.id, e.clientX, e.clientY);
+  };
+
+  override render() {
     // biome-ignore lint/a11y/useFocusableInteractive: options of an aria-activedescendant listbox are not focused; the listbox is the one Tab stop
     // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox handles the keys for all its options
-    <div
-      role="option"
-      id={domId}
-      aria-selected={selected}
-      data-testid={TEST_ID[r.kind]}
-      data-cors-error={codeOf(r)}
-      data-firefox-reason={r.kind === 'cors' ? r.firefox?.reason : undefined}
-      data-method={r.exchange.request.method}
-      data-url={r.exchange.request.url}
-      data-origin={r.exchange.request.origin}
-      data-count={records.length}
-      class={`row ${r.kind}`}
-      onClick={() => onSelect(id)}
-      onContextMenu={(e) => {
-        e.preventDefault();
-        onSelect(id);
-        onMenu(id, e.clientX, e.clientY);
-      }}
-    >
-      <span title={visibleText(r.exchange.request.url)}>
-        {records.length > 1 && (
-          <span class="bubble" data-testid="group-count" title={`${records.length} identical`}>
-            {records.length}
-          </span>
-        )}
-        <Text value={path.replace(/[?#].*$/s, '') || '/'} class="path" /> <Text value={host} class="host" />
-      </span>
-      <span>
-        <Text value={r.exchange.request.method} />
-      </span>
-      <span>{status ?? ''}</span>
-      <span>
-        <span class="sr-only">{KIND_LABEL[r.kind]}: </span>
-        <Text value={titleOf(r)} class="title" />
-        {code && <span class="code">{code}</span>}
-      </span>
-      {showTime && <span>{timeOfDay(r.time)}</span>}
-    </div>
-  );
+    return <div role="option" ref={this.root} onClick={this.select} onContextMenu={this.menu} />;
+  }
 }
 
 export interface ListProps {
@@ -104,13 +243,7 @@ export function FailureList({ items, selected, onSelect, onMenu, showTime }: Lis
     resize.observe(el);
     return () => resize.disconnect();
   }, []);
-  let selectedAt = -1;
-  const rowIds: string[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i] as ListItem<ShownRecord>;
-    if (item.id === selected) selectedAt = i;
-    if (item.type === 'row') rowIds.push(item.id);
-  }
+  const selectedAt = selected === null ? -1 : items.findIndex((item) => item.id === selected);
   // Keep the selection in view when the keyboard moves it (every item is ROW_HEIGHT tall).
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -121,6 +254,7 @@ export function FailureList({ items, selected, onSelect, onMenu, showTime }: Lis
   }, [selectedAt]);
   const onKeyDown = (e: KeyboardEvent) => {
     const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 200) / ROW_HEIGHT) - 1);
+    const rowIds = items.flatMap((item) => (item.type === 'row' ? [item.id] : []));
     const next = moveSelection(rowIds, selected, e.key, page);
     if (next === null) return;
     e.preventDefault();
@@ -153,17 +287,19 @@ export function FailureList({ items, selected, onSelect, onMenu, showTime }: Lis
           onKeyDown={onKeyDown}
         >
           {first > 0 && <div aria-hidden="true" style={{ height: `${first * ROW_HEIGHT}px` }} />}
+          {/* Keyed by position, not by id: a filter that changes the rows in view updates their elements in place. */}
           {items.slice(first, last).map((item, k) =>
             item.type === 'separator' ? (
-              <div key={item.id} class="separator" aria-hidden="true" data-testid="navigation">
+              <div key={first + k} class="separator" aria-hidden="true" data-testid="navigation">
                 Page load {item.load} · {timeOfDay(item.time)}
               </div>
             ) : (
               <Row
-                key={item.id}
+                key={first + k}
                 id={item.id}
                 domId={`item-${first + k}`}
-                records={item.records}
+                record={item.records[item.records.length - 1] as ShownRecord}
+                count={item.records.length}
                 selected={item.id === selected}
                 showTime={showTime}
                 onSelect={onSelect}
