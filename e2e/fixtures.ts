@@ -76,15 +76,26 @@ export function storedRecords(worker: Worker, tabId: number): Promise<number> {
 export async function warmUp(lens: Lens, servers: CorsServers): Promise<void> {
   const { page, tabId } = await freshTab(lens, servers, 'warmup');
   const worker = await lens.worker();
-  await expect
-    .poll(
-      async () => {
-        await page.evaluate((u) => fetch(u).catch(() => null), `${servers.crossSite}/cors?warmup=${Date.now()}`);
-        return storedRecords(worker, tabId);
-      },
-      { timeout: 15_000 },
-    )
-    .toBeGreaterThan(0);
+  try {
+    await expect
+      .poll(
+        async () => {
+          await page.evaluate((u) => fetch(u).catch(() => null), `${servers.crossSite}/cors?warmup=${Date.now()}`);
+          return storedRecords(worker, tabId);
+        },
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
+  } catch (error) {
+    // Rare on a loaded machine: say what the worker had, so a CI log tells a slow start from lost records.
+    const now = await lens.worker();
+    const keys = await now.evaluate(async () => Object.keys(await chrome.storage.session.get(null))).catch(String);
+    const state = await lens.captureState(tabId).catch(String);
+    throw new Error(
+      `warm-up: no record stored for tab ${tabId} (capture ${state}, ${now === worker ? 'same' : 'another'} worker, stored keys: ${JSON.stringify(keys)})`,
+      { cause: error },
+    );
+  }
   await page.close();
 }
 
