@@ -490,6 +490,28 @@ describe('restart and workers', () => {
     expect(r?.uncaptured).toBe(true);
   });
 
+  test('a tab that opens while the worker starts is not taken for one closed while it was stopped', async () => {
+    // Measured in a fresh browser: the worker lists the open tabs before the new tab exists, and the tab's first
+    // navigation reaches it before it has compared that list with the logs it restored.
+    const p = platform();
+    p.tabs = [];
+    const s = new LensService(p);
+    s.onNavigation(TAB, 0, 'DOC', `${PAGE}/app`);
+    await s.ready;
+    s.onError(errorEvent());
+    expect(await rows(s)).toHaveLength(1);
+  });
+
+  test('a tab whose log was dropped as closed gets a log again when it navigates', async () => {
+    const s = new LensService(platform());
+    await s.ready;
+    s.onTabRemoved(TAB);
+    await settle();
+    s.onNavigation(TAB, 0, 'DOC', `${PAGE}/app`);
+    s.onError(errorEvent());
+    expect(await rows(s)).toHaveLength(1);
+  });
+
   test('without a recent stop, a report alone never makes a row', async () => {
     const p = platform();
     const s = new LensService(p);

@@ -171,10 +171,10 @@ export class LensService {
     if (this.tracker.blindSpotOpen(this.platform.now())) this.askEveryTab();
     this.applyArming();
     await this.log.ready;
-    // Drop the logs of tabs that closed while the worker was stopped, and repaint the badges.
-    const open = new Set(tabs.map((t) => t.id));
+    // Drop the logs of tabs that closed while the worker was stopped, and repaint the badges. A tab the list missed
+    // because it opened meanwhile has navigated since (tabOrigins has it): it is open.
     for (const summary of this.log.summaries()) {
-      if (open.has(summary.tabId)) this.badge.show(summary);
+      if (this.tabOrigins.has(summary.tabId)) this.badge.show(summary);
       else void this.log.remove(summary.tabId);
     }
   }

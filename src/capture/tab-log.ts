@@ -367,6 +367,8 @@ export class TabLog {
   /** The tab's top frame committed a new document: start a new log unless the user preserves it. */
   async navigate(tabId: number, documentId: string | null, pageUrl: string): Promise<void> {
     await this.ready;
+    // A tab that navigates is open, whatever was concluded before.
+    this.closed.delete(tabId);
     const state = this.state(tabId);
     if (!state.summary.preserve) this.empty(state);
     state.summary = { ...state.summary, documentId, pageUrl };
