@@ -7,9 +7,13 @@ import { useEffect, useState } from 'preact/hooks';
 import type { FailureRecord, TabSummary } from '../../src/index.ts';
 import { browser, inDevtools } from '../platform/index.ts';
 import { type CaptureState, PANEL_PORT, type PanelMessage, type WorkerMessage } from '../protocol.ts';
+import { RenderBudget } from './render-budget.ts';
 
 /** How long messages wait for a frame before they are applied anyway, ms. */
 const RENDER_FALLBACK_MS = 500;
+/** Renders in a row that run at once (one per frame), then renders per second while the log keeps growing. */
+const RENDER_BURST = 5;
+const RENDER_RATE = 10;
 
 export interface TabLogView {
   readonly summary: TabSummary | null;
@@ -74,11 +78,14 @@ export function useTabLog(tabId: number | null): TabLogView {
     let queue: WorkerMessage[] = [];
     let frame: number | null = null;
     let fallback: ReturnType<typeof setTimeout> | null = null;
+    let gap: ReturnType<typeof setTimeout> | null = null;
+    const budget = new RenderBudget(RENDER_BURST, RENDER_RATE);
     const render = () => {
       if (frame !== null) cancelAnimationFrame(frame);
       if (fallback !== null) clearTimeout(fallback);
       frame = null;
       fallback = null;
+      budget.spend();
       const messages = queue;
       queue = [];
       setView((v) => messages.reduce(applyMessage, v));
@@ -91,10 +98,15 @@ export function useTabLog(tabId: number | null): TabLogView {
         // At most one render per frame. A window the browser does not paint (hidden, occluded, a DevTools window in
         // the background) runs no frames: there the messages are applied twice a second, so the queue stays short
         // and the panel is current when it is seen.
-        if (frame === null) {
+        if (frame !== null || gap !== null) return;
+        const ask = () => {
+          gap = null;
           frame = requestAnimationFrame(render);
           fallback = setTimeout(render, RENDER_FALLBACK_MS);
-        }
+        };
+        const wait = budget.wait();
+        if (wait === 0) ask();
+        else gap = setTimeout(ask, wait);
       });
       port.onDisconnect.addListener(() => {
         setView((v) => ({ ...v, connected: false }));
@@ -112,6 +124,7 @@ export function useTabLog(tabId: number | null): TabLogView {
       if (retry) clearTimeout(retry);
       if (frame !== null) cancelAnimationFrame(frame);
       if (fallback !== null) clearTimeout(fallback);
+      if (gap !== null) clearTimeout(gap);
       port?.disconnect();
     };
   }, [tabId]);
