@@ -113,17 +113,34 @@ export async function verdict(page: Page, oracle: Oracle, call: Call) {
  */
 export async function recordFor(lens: Lens, tabId: number, url: string, corsError: string): Promise<FailureRecord> {
   let found: FailureRecord | undefined;
-  await expect
-    .poll(
-      async () => {
-        const { records } = await lens.command<{ records: FailureRecord[] }>('snapshot', { tabId });
-        found = records.find((r) => r.exchange.request.url === keptUrl(url) && r.judgement.verdict.status?.corsError === corsError);
-        return found !== undefined;
-      },
-      // Its details follow the error by a moment (on a busy machine, seconds).
-      { message: `record for ${url}`, timeout: 45_000 },
-    )
-    .toBe(true);
+  // What the tab's log held at the last look: a CI log then tells a lost row from one judged otherwise or still
+  // without its details.
+  let seen = 'no snapshot';
+  try {
+    await expect
+      .poll(
+        async () => {
+          const { records } = await lens.command<{ records: FailureRecord[] }>('snapshot', { tabId });
+          seen = JSON.stringify(
+            records.map((r) => ({
+              url: r.exchange.request.url,
+              code: r.judgement.verdict.status?.corsError ?? null,
+              uncaptured: r.uncaptured,
+              source: r.source ?? null,
+              watched: !r.notWatched,
+            })),
+          );
+          found = records.find((r) => r.exchange.request.url === keptUrl(url) && r.judgement.verdict.status?.corsError === corsError);
+          return found !== undefined;
+        },
+        // Its details follow the error by a moment (on a busy machine, seconds).
+        { message: `record for ${url}`, timeout: 45_000 },
+      )
+      .toBe(true);
+  } catch (error) {
+    const state = await lens.captureState(tabId).catch(String);
+    throw new Error(`no ${corsError} record for ${url} on tab ${tabId} (capture ${state}); the tab's log held: ${seen}`, { cause: error });
+  }
   return found as FailureRecord;
 }
 
