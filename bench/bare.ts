@@ -131,6 +131,11 @@ export class BareBrowser {
     return Promise.all(fronts.map((t) => this.cdp.attach(t.targetId)));
   }
 
+  /** The browser process's id (its children are the renderers, the network service, the GPU process). */
+  get pid(): number {
+    return this.process.pid ?? -1;
+  }
+
   /** CPU time (user + system, ms) of the browser and all its child processes so far. */
   cpuMs(): number {
     return processTreeCpuMs(this.process.pid ?? -1);

@@ -1,0 +1,183 @@
+/**
+ * `npx tsx bench/profile.ts`: where a failing burst's cost goes, for choosing the next lever (not a target: the
+ * targets are in run.ts). One localhost burst like the cost bench's (2,000 fetches, half failing, 50 in flight, DevTools
+ * closed), for CORS Lens and for the one-empty-listener floor, each in a fresh browser driven over bare CDP:
+ * - the CPU time of each Chromium process during the burst, by kind (browser, network service, page, extension);
+ * - for CORS Lens, a CPU profile of its service worker: busy time and the functions that spent it (self time).
+ *
+ * Options: --rounds=N (default 3), --origin=localhost|ordinary, --top=N functions (default 25), --compare=DIR (another
+ * build, profiled the same way).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { EXTENSION_DIR } from '../test-support/browser/browser.ts';
+import { startServers } from '../test-support/servers/cors-server.ts';
+import { BareBrowser, sleep } from './bare.ts';
+import { burstScript, floorExtension, HOST_RULES, origins } from './cost.ts';
+import { stats } from './lib.ts';
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const ROUNDS = Number(arg('rounds') ?? 3);
+const ORIGIN = (arg('origin') ?? 'localhost') as 'localhost' | 'ordinary';
+const TOP = Number(arg('top') ?? 25);
+const COMPARE = arg('compare');
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** CPU ms of each process of the browser, by kind, from /proc (the command line says what a process is). */
+function cpuByKind(root: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Chromium rewrites a child's command line as one string: split on spaces as well.
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split(/[\0 ]/);
+      if (!cmd[0]?.includes('chrom')) continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(entry) !== root && !isDescendant(Number(entry), root)) continue;
+      const kind = kindOf(cmd);
+      out.set(kind, (out.get(kind) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // Gone.
+    }
+  }
+  return out;
+}
+
+function isDescendant(pid: number, root: number): boolean {
+  for (let p = pid, i = 0; p > 1 && i < 20; i++) {
+    const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+    p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (p === root) return true;
+  }
+  return false;
+}
+
+function kindOf(cmd: string[]): string {
+  const type = cmd.find((a) => a.startsWith('--type='))?.slice(7);
+  if (!type) return 'browser';
+  if (type === 'renderer') return cmd.includes('--extension-process') ? 'extension' : 'page';
+  if (type === 'utility') return cmd.find((a) => a.startsWith('--utility-sub-type='))?.slice(19) ?? 'utility';
+  return type;
+}
+
+/** Self time by function, ms, and the profile's busy time (samples outside idle and the program itself). */
+function selfTimes(profile: Profile): { busy: number; rows: [string, number][] } {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<string, number>();
+  let busy = 0;
+  for (const [i, id] of profile.samples.entries()) {
+    const node = byId.get(id);
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    if (!node) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === '(idle)') continue;
+    busy += ms;
+    // A native function is named with its nearest script caller: the profile names them oddly.
+    let caller = '';
+    for (let p = parent.get(id); !url && p !== undefined && !caller; p = parent.get(p)) {
+      const f = byId.get(p)?.callFrame;
+      if (f?.url) caller = ` <- ${f.functionName || '(anonymous)'} ${f.url.replace(/^chrome-extension:\/\/[^/]+\//, '')}`;
+    }
+    const key = `${functionName || '(anonymous)'} ${url.replace(/^chrome-extension:\/\/[^/]+\//, '')}:${lineNumber + 1}${caller}`;
+    self.set(key, (self.get(key) ?? 0) + ms);
+  }
+  return { busy, rows: [...self].sort((a, b) => b[1] - a[1]) };
+}
+
+async function round(extensionDir: string, lens: boolean, servers: { pagePort: number; apiPort: number }, i: number) {
+  const { page: pageOrigin, api } = origins({ origin: ORIGIN } as never, servers);
+  const browser = await BareBrowser.launch({ extensionDir, extraArgs: [HOST_RULES] });
+  try {
+    const page = await browser.open(`${pageOrigin}/profile-${i}`);
+    await browser.evaluate(page, burstScript(api, 200, 50, `warm-${lens}-${i}`));
+    await sleep(300);
+    let session: string | null = null;
+    if (lens) {
+      const target = (await browser.cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(browser.extensionId ?? '-'));
+      if (!target) throw new Error('no extension worker');
+      session = await browser.cdp.attach(target.targetId);
+      await browser.cdp.send('Profiler.enable', {}, session);
+      await browser.cdp.send('Profiler.setSamplingInterval', { interval: 250 }, session);
+      await browser.cdp.send('Profiler.start', {}, session);
+    }
+    const pid = browser.pid;
+    const before = cpuByKind(pid);
+    const burstMs = await browser.evaluate<number>(page, burstScript(api, 2000, 50, `p-${lens}-${i}`));
+    await sleep(500);
+    const after = cpuByKind(pid);
+    const cpu = new Map([...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)]));
+    const profile = session ? (await browser.cdp.send<{ profile: Profile }>('Profiler.stop', {}, session)).profile : null;
+    const stored = lens
+      ? await browser.inWorker<{ records: number; bytes: number }>(
+          `chrome.storage.session.get(null).then((all) => { const recs = Object.entries(all).filter(([k]) => k.startsWith('rec:')); return { records: recs.length, bytes: recs.reduce((n, [, v]) => n + JSON.stringify(v).length, 0) }; })`,
+        )
+      : null;
+    return { burstMs, cpu, profile, stored };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const servers = await startServers();
+  const configs = [
+    { label: 'one empty listener', dir: floorExtension(true), lens: false },
+    { label: 'CORS Lens', dir: EXTENSION_DIR, lens: true },
+    ...(COMPARE ? [{ label: `compared (${COMPARE})`, dir: path.resolve(COMPARE), lens: true }] : []),
+  ];
+  const results = configs.map(() => [] as Awaited<ReturnType<typeof round>>[]);
+  try {
+    for (let i = 0; i < ROUNDS; i++) {
+      // Rotated each round, so that the machine's drift hits every configuration alike.
+      for (let j = 0; j < configs.length; j++) {
+        const at = (i + j) % configs.length;
+        const config = configs[at];
+        if (config) results[at]?.push(await round(config.dir, config.lens, servers, i));
+      }
+    }
+  } finally {
+    await servers.close();
+  }
+  const kinds = [...new Set(results.flatMap((rs) => rs.flatMap((r) => [...r.cpu.keys()])))].sort();
+  const med = (xs: number[]) => stats(xs).median.toFixed(0);
+  console.log(`burst on ${ORIGIN}, DevTools closed, ${ROUNDS} rounds (median ms)`);
+  console.log(`| measure | ${configs.map((c) => c.label).join(' | ')} |`);
+  console.log(`| --- |${configs.map(() => ' --- |').join('')}`);
+  console.log(`| burst | ${results.map((rs) => med(rs.map((r) => r.burstMs))).join(' | ')} |`);
+  for (const kind of kinds) console.log(`| CPU ${kind} | ${results.map((rs) => med(rs.map((r) => r.cpu.get(kind) ?? 0))).join(' | ')} |`);
+  for (const [at, config] of configs.entries()) {
+    if (!config.lens) continue;
+    const rs = results[at] ?? [];
+    const profiles = rs.map((r) => r.profile).filter((p): p is Profile => p !== null);
+    const merged = new Map<string, number>();
+    let busy = 0;
+    for (const p of profiles) {
+      const t = selfTimes(p);
+      busy += t.busy;
+      for (const [k, v] of t.rows) merged.set(k, (merged.get(k) ?? 0) + v);
+    }
+    for (const x of rs.map((r) => r.stored))
+      if (x)
+        console.log(
+          `${config.label}: stored after the burst: ${x.records} records, ${(x.bytes / Math.max(1, x.records)).toFixed(0)} bytes each`,
+        );
+    console.log(`\n${config.label}: worker busy ${(busy / profiles.length).toFixed(0)} ms per burst; self time per burst:`);
+    for (const [k, v] of [...merged].sort((a, b) => b[1] - a[1]).slice(0, TOP))
+      console.log(`${(v / profiles.length).toFixed(1).padStart(8)} ms  ${k}`);
+  }
+}
+
+await main();
