@@ -164,6 +164,22 @@ async function turnOnSiteDetails(browser: Browser, origin: string): Promise<void
   await browser.cdp.send('Target.closeTarget', { targetId: page.targetId });
 }
 
+/** With DevTools open: waits until DevTools records the page and CORS Lens gets its details, shows the panel if asked. */
+export async function prepareDevtools(
+  browser: Browser,
+  page: BarePage,
+  api: string,
+  config: Pick<Config, 'devtools' | 'extension'>,
+): Promise<void> {
+  if (config.devtools === 'closed') return;
+  await devtoolsRecording(browser, page, api);
+  if (config.extension === 'lens') {
+    await browser.evaluate(page, `fetch(${JSON.stringify(`${api}/cors?warm-details=${Date.now()}`)}).catch(() => null)`);
+    await lensWatching(browser, page, api);
+  }
+  if (config.devtools === 'panel') await showPanel(browser);
+}
+
 /** One configuration, one round: a fresh browser, a warm-up, the burst, the single fetches. */
 export async function measure(config: Config, servers: Servers, dirs: Record<Extension, string | null>, round: number): Promise<Measured> {
   const { page: pageOrigin, api } = origins(config, servers);
@@ -175,14 +191,7 @@ export async function measure(config: Config, servers: Servers, dirs: Record<Ext
   try {
     if (config.siteDetails) await turnOnSiteDetails(browser, pageOrigin);
     const page = await browser.open(`${pageOrigin}/bench-${config.id}-${round}`);
-    if (config.devtools !== 'closed') {
-      await devtoolsRecording(browser, page, api);
-      if (config.extension === 'lens') {
-        await browser.evaluate(page, `fetch(${JSON.stringify(`${api}/cors?warm-details=${Date.now()}`)}).catch(() => null)`);
-        await lensWatching(browser, page, api);
-      }
-      if (config.devtools === 'panel') await showPanel(browser);
-    }
+    await prepareDevtools(browser, page, api, config);
     const tag = `${config.id}-${round}`;
     await browser.evaluate(page, burstScript(api, 200, 50, `warm-${tag}`));
     await sleep(200);

@@ -6,14 +6,15 @@
  * - for CORS Lens, a CPU profile of its service worker: busy time and the functions that spent it (self time).
  *
  * Options: --rounds=N (default 3), --origin=localhost|ordinary, --top=N functions (default 25), --compare=DIR (another
- * build, profiled the same way).
+ * build, profiled the same way), --devtools=closed|open|panel (DevTools open on the tab, the CORS panel shown: then
+ * the devtools page and the panel are profiled too).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { EXTENSION_DIR } from '../test-support/browser/browser.ts';
 import { startServers } from '../test-support/servers/cors-server.ts';
 import { BareBrowser, sleep } from './bare.ts';
-import { burstScript, floorExtension, HOST_RULES, origins } from './cost.ts';
+import { burstScript, floorExtension, HOST_RULES, origins, prepareDevtools } from './cost.ts';
 import { stats } from './lib.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -21,6 +22,7 @@ const ROUNDS = Number(arg('rounds') ?? 3);
 const ORIGIN = (arg('origin') ?? 'localhost') as 'localhost' | 'ordinary';
 const TOP = Number(arg('top') ?? 25);
 const COMPARE = arg('compare');
+const DEVTOOLS = (arg('devtools') ?? 'closed') as 'closed' | 'open' | 'panel';
 
 interface ProfileNode {
   id: number;
@@ -97,21 +99,33 @@ function selfTimes(profile: Profile): { busy: number; rows: [string, number][] }
   return { busy, rows: [...self].sort((a, b) => b[1] - a[1]) };
 }
 
+/** The extension's contexts to profile, by name: its worker, and with DevTools open its devtools page and panel. */
+function contextName(url: string, type: string): string | null {
+  if (type === 'service_worker') return 'worker';
+  if (url.includes('/extension/devtools/')) return 'devtools page';
+  if (url.includes('/extension/panel/')) return 'panel';
+  return null;
+}
+
 async function round(extensionDir: string, lens: boolean, servers: { pagePort: number; apiPort: number }, i: number) {
   const { page: pageOrigin, api } = origins({ origin: ORIGIN } as never, servers);
-  const browser = await BareBrowser.launch({ extensionDir, extraArgs: [HOST_RULES] });
+  const browser = await BareBrowser.launch({ extensionDir, devtools: DEVTOOLS !== 'closed', extraArgs: [HOST_RULES] });
   try {
     const page = await browser.open(`${pageOrigin}/profile-${i}`);
+    await prepareDevtools(browser, page, api, { devtools: DEVTOOLS, extension: lens ? 'lens' : 'listener' });
     await browser.evaluate(page, burstScript(api, 200, 50, `warm-${lens}-${i}`));
     await sleep(300);
-    let session: string | null = null;
+    const sessions = new Map<string, string>();
     if (lens) {
-      const target = (await browser.cdp.targets()).find((t) => t.type === 'service_worker' && t.url.includes(browser.extensionId ?? '-'));
-      if (!target) throw new Error('no extension worker');
-      session = await browser.cdp.attach(target.targetId);
-      await browser.cdp.send('Profiler.enable', {}, session);
-      await browser.cdp.send('Profiler.setSamplingInterval', { interval: 250 }, session);
-      await browser.cdp.send('Profiler.start', {}, session);
+      for (const target of await browser.cdp.targets()) {
+        const name = target.url.includes(browser.extensionId ?? '-') ? contextName(target.url, target.type) : null;
+        if (!name || sessions.has(name)) continue;
+        const session = await browser.cdp.attach(target.targetId);
+        await browser.cdp.send('Profiler.enable', {}, session);
+        await browser.cdp.send('Profiler.setSamplingInterval', { interval: 250 }, session);
+        await browser.cdp.send('Profiler.start', {}, session);
+        sessions.set(name, session);
+      }
     }
     const pid = browser.pid;
     const before = cpuByKind(pid);
@@ -119,13 +133,15 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
     await sleep(500);
     const after = cpuByKind(pid);
     const cpu = new Map([...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)]));
-    const profile = session ? (await browser.cdp.send<{ profile: Profile }>('Profiler.stop', {}, session)).profile : null;
+    const profiles = new Map<string, Profile>();
+    for (const [name, session] of sessions)
+      profiles.set(name, (await browser.cdp.send<{ profile: Profile }>('Profiler.stop', {}, session)).profile);
     const stored = lens
       ? await browser.inWorker<{ records: number; bytes: number }>(
           `chrome.storage.session.get(null).then((all) => { const recs = Object.entries(all).filter(([k]) => k.startsWith('rec:')); return { records: recs.length, bytes: recs.reduce((n, [, v]) => n + JSON.stringify(v).length, 0) }; })`,
         )
       : null;
-    return { burstMs, cpu, profile, stored };
+    return { burstMs, cpu, profiles, stored };
   } finally {
     await browser.close();
   }
@@ -153,7 +169,7 @@ async function main(): Promise<void> {
   }
   const kinds = [...new Set(results.flatMap((rs) => rs.flatMap((r) => [...r.cpu.keys()])))].sort();
   const med = (xs: number[]) => stats(xs).median.toFixed(0);
-  console.log(`burst on ${ORIGIN}, DevTools closed, ${ROUNDS} rounds (median ms)`);
+  console.log(`burst on ${ORIGIN}, DevTools ${DEVTOOLS}, ${ROUNDS} rounds (median ms)`);
   console.log(`| measure | ${configs.map((c) => c.label).join(' | ')} |`);
   console.log(`| --- |${configs.map(() => ' --- |').join('')}`);
   console.log(`| burst | ${results.map((rs) => med(rs.map((r) => r.burstMs))).join(' | ')} |`);
@@ -161,22 +177,24 @@ async function main(): Promise<void> {
   for (const [at, config] of configs.entries()) {
     if (!config.lens) continue;
     const rs = results[at] ?? [];
-    const profiles = rs.map((r) => r.profile).filter((p): p is Profile => p !== null);
-    const merged = new Map<string, number>();
-    let busy = 0;
-    for (const p of profiles) {
-      const t = selfTimes(p);
-      busy += t.busy;
-      for (const [k, v] of t.rows) merged.set(k, (merged.get(k) ?? 0) + v);
-    }
     for (const x of rs.map((r) => r.stored))
       if (x)
         console.log(
           `${config.label}: stored after the burst: ${x.records} records, ${(x.bytes / Math.max(1, x.records)).toFixed(0)} bytes each`,
         );
-    console.log(`\n${config.label}: worker busy ${(busy / profiles.length).toFixed(0)} ms per burst; self time per burst:`);
-    for (const [k, v] of [...merged].sort((a, b) => b[1] - a[1]).slice(0, TOP))
-      console.log(`${(v / profiles.length).toFixed(1).padStart(8)} ms  ${k}`);
+    for (const name of [...new Set(rs.flatMap((r) => [...r.profiles.keys()]))]) {
+      const profiles = rs.map((r) => r.profiles.get(name)).filter((p): p is Profile => p !== undefined);
+      const merged = new Map<string, number>();
+      let busy = 0;
+      for (const p of profiles) {
+        const t = selfTimes(p);
+        busy += t.busy;
+        for (const [k, v] of t.rows) merged.set(k, (merged.get(k) ?? 0) + v);
+      }
+      console.log(`\n${config.label}, ${name}: busy ${(busy / profiles.length).toFixed(0)} ms per burst; self time per burst:`);
+      for (const [k, v] of [...merged].sort((a, b) => b[1] - a[1]).slice(0, TOP))
+        console.log(`${(v / profiles.length).toFixed(1).padStart(8)} ms  ${k}`);
+    }
   }
 }
 
