@@ -220,18 +220,23 @@ test('docked right the split stacks, undocked it does not; keys typed in DevTool
     front,
     `import('devtools://devtools/bundled/ui/legacy/legacy.js').then((m) => m.DockController.DockController.instance().setDockSide('undocked'))`,
   );
-  await expect
-    .poll(async () => {
-      const { windowId } = await cdp.send<{ windowId: number }>('Browser.getWindowForTarget', { targetId: ours?.targetId });
-      await cdp.send('Browser.setWindowBounds', { windowId, bounds: { width: 1280, height: 800 } });
-      return (await cdp.evaluate<Layout>(panel, LAYOUT)).direction;
-    })
-    .toBe('row');
+  // DevTools sizes its new window itself, a moment later: the wide bounds are set again until they hold.
+  const wide = () =>
+    expect
+      .poll(async () => {
+        const { windowId } = await cdp.send<{ windowId: number }>('Browser.getWindowForTarget', { targetId: ours?.targetId });
+        await cdp.send('Browser.setWindowBounds', { windowId, bounds: { width: 1280, height: 800 } });
+        const { direction, width } = await cdp.evaluate<Layout>(panel, LAYOUT);
+        return { direction, wide: width > 640 };
+      })
+      .toEqual({ direction: 'row', wide: true });
+  await wide();
   await cdp.evaluate(
     front,
     `import('devtools://devtools/bundled/core/common/common.js').then((m) => m.Settings.Settings.instance().moduleSetting('ui-theme').set('dark'))`,
   );
   await expect.poll(async () => (await cdp.evaluate<Layout>(panel, LAYOUT)).theme).toBe('dark');
+  await wide();
   const undocked = await cdp.evaluate<Layout>(panel, LAYOUT);
   expect(undocked.width).toBeGreaterThan(640);
   expect(undocked.rows).toEqual(docked?.rows);
