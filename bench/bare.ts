@@ -138,7 +138,7 @@ export class BareBrowser {
 
   /** CPU time (user + system, ms) of the browser and all its child processes so far. */
   cpuMs(): number {
-    return processTreeCpuMs(this.process.pid ?? -1);
+    return processTreeCpuMs(this.pid);
   }
 
   async close(): Promise<void> {
@@ -157,24 +157,26 @@ export class BareBrowser {
   }
 }
 
-/** A process and all its descendants, from /proc. */
 /** CPU time (user and system, ms) a process and all its descendants have used so far (Linux /proc). */
 export function processTreeCpuMs(root: number): number {
-  const tick = 1000 / 100; // USER_HZ on Linux
-  let total = 0;
-  for (const pid of descendants(root)) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) * tick;
-    } catch {
-      // The process ended in the meantime.
-    }
-  }
-  return total;
+  return descendants(root).reduce((total, pid) => total + processCpuMs(pid), 0);
 }
 
-function descendants(root: number): number[] {
+/** CPU time (user and system, ms) one process has used so far; 0 once it ended. */
+export function processCpuMs(pid: number): number {
+  const tick = 1000 / 100; // USER_HZ on Linux
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * tick;
+  } catch {
+    // The process ended in the meantime.
+    return 0;
+  }
+}
+
+/** A process and all its descendants, from /proc. */
+export function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

@@ -60,7 +60,7 @@ export function floorExtension(listener: boolean): string {
   return dir;
 }
 
-export function origins(config: Config, servers: Servers): { page: string; api: string } {
+export function origins(config: Pick<Config, 'origin'>, servers: Servers): { page: string; api: string } {
   return config.origin === 'localhost'
     ? { page: `http://localhost:${servers.pagePort}`, api: `http://127.0.0.1:${servers.apiPort}` }
     : { page: `http://${ORDINARY.page}:${servers.pagePort}`, api: `http://${ORDINARY.api}:${servers.apiPort}` };

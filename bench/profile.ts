@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EXTENSION_DIR } from '../test-support/browser/browser.ts';
 import { startServers } from '../test-support/servers/cors-server.ts';
-import { BareBrowser, sleep } from './bare.ts';
+import { BareBrowser, descendants, processCpuMs, sleep } from './bare.ts';
 import { burstScript, floorExtension, HOST_RULES, origins, prepareDevtools } from './cost.ts';
 import { stats } from './lib.ts';
 
@@ -38,31 +38,18 @@ interface Profile {
 /** CPU ms of each process of the browser, by kind, from /proc (the command line says what a process is). */
 function cpuByKind(root: number): Map<string, number> {
   const out = new Map<string, number>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const pid of descendants(root)) {
+    let cmdline: string;
     try {
-      // Chromium rewrites a child's command line as one string: split on spaces as well.
-      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split(/[\0 ]/);
-      if (!cmd[0]?.includes('chrom')) continue;
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(entry) !== root && !isDescendant(Number(entry), root)) continue;
-      const kind = kindOf(cmd);
-      out.set(kind, (out.get(kind) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     } catch {
-      // Gone.
+      continue; // Gone.
     }
+    // Chromium rewrites a child's command line as one string: split on spaces as well.
+    const kind = kindOf(cmdline.split(/[\0 ]/));
+    out.set(kind, (out.get(kind) ?? 0) + processCpuMs(pid));
   }
   return out;
-}
-
-function isDescendant(pid: number, root: number): boolean {
-  for (let p = pid, i = 0; p > 1 && i < 20; i++) {
-    const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-    p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (p === root) return true;
-  }
-  return false;
 }
 
 function kindOf(cmd: string[]): string {
@@ -73,7 +60,10 @@ function kindOf(cmd: string[]): string {
   return type;
 }
 
-/** Self time by function, ms, and the profile's busy time (samples outside idle and the program itself). */
+/** A script URL without the extension's origin. */
+const inExtension = (url: string) => url.replace(/^chrome-extension:\/\/[^/]+\//, '');
+
+/** Self time by function, ms, and the profile's busy time (every sample but idle ones). */
 function selfTimes(profile: Profile): { busy: number; rows: [string, number][] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -91,9 +81,9 @@ function selfTimes(profile: Profile): { busy: number; rows: [string, number][] }
     let caller = '';
     for (let p = parent.get(id); !url && p !== undefined && !caller; p = parent.get(p)) {
       const f = byId.get(p)?.callFrame;
-      if (f?.url) caller = ` <- ${f.functionName || '(anonymous)'} ${f.url.replace(/^chrome-extension:\/\/[^/]+\//, '')}`;
+      if (f?.url) caller = ` <- ${f.functionName || '(anonymous)'} ${inExtension(f.url)}`;
     }
-    const key = `${functionName || '(anonymous)'} ${url.replace(/^chrome-extension:\/\/[^/]+\//, '')}:${lineNumber + 1}${caller}`;
+    const key = `${functionName || '(anonymous)'} ${inExtension(url)}:${lineNumber + 1}${caller}`;
     self.set(key, (self.get(key) ?? 0) + ms);
   }
   return { busy, rows: [...self].sort((a, b) => b[1] - a[1]) };
@@ -108,7 +98,7 @@ function contextName(url: string, type: string): string | null {
 }
 
 async function round(extensionDir: string, lens: boolean, servers: { pagePort: number; apiPort: number }, i: number) {
-  const { page: pageOrigin, api } = origins({ origin: ORIGIN } as never, servers);
+  const { page: pageOrigin, api } = origins({ origin: ORIGIN }, servers);
   const browser = await BareBrowser.launch({ extensionDir, devtools: DEVTOOLS !== 'closed', extraArgs: [HOST_RULES] });
   try {
     const page = await browser.open(`${pageOrigin}/profile-${i}`);
