@@ -125,7 +125,12 @@ function unthrottledClock(): (ms: number, callback: () => void) => void {
   };
 }
 
-export function watchNetworkLog(tabId: number): void {
+/**
+ * Starts listening to DevTools' network log of the tab at once; `start` then tells the worker that the tab's details
+ * come from here, and sends what was seen until then. Call it once DevTools has taken the subscription (devtools.ts):
+ * before that, a request that finishes is in nobody's log, and the worker would wait for its details in vain.
+ */
+export function watchNetworkLog(tabId: number): { start: () => void } {
   const assembler = new HarAssembler({ settleMs: SETTLE_MS });
   const instance = Math.random().toString(36).slice(2, 10);
   let counter = 0;
@@ -187,5 +192,12 @@ export function watchNetworkLog(tabId: number): void {
   };
 
   browser.devtools.network.onRequestFinished.addListener(take as (request: unknown) => void);
-  connect();
+  let started = false;
+  return {
+    start: () => {
+      if (started) return;
+      started = true;
+      connect();
+    },
+  };
 }
