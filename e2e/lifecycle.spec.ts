@@ -6,7 +6,7 @@
 import { launch } from '../test-support/browser/browser.ts';
 import { type Call, runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
 import { attachOracle } from '../test-support/browser/oracle.ts';
-import { detailsReady, expect, freshTab, panelRows, test } from './fixtures.ts';
+import { detailsReady, expect, freshTab, panelRows, test, verdict } from './fixtures.ts';
 
 function failingCalls(origin: string, n: number, tag: string): Call[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -75,6 +75,24 @@ test('a navigation starts a new log and resets the badge, unless the log is pres
   await panel.getByTestId('clear').click();
   await expect.poll(async () => (await panelRows(panel)).length).toBe(0);
   await expect.poll(() => lens.badge(tabId)).toBe('');
+
+  // DevTools sends what it listed in the last minute again to a restarted worker: what was cleared stays cleared,
+  // and a new failure is listed alone.
+  await lens.stopWorker();
+  await panel.evaluate(() => chrome.runtime.sendMessage({ channel: 'cors-lens', type: 'ready', payload: null }));
+  await detailsReady(lens, tabId);
+  const after = failingCalls(servers.crossSite, 1, 'nav-d')[0] as Call;
+  const oracle = await attachOracle(lens.context, page);
+  const chromium = await verdict(page, oracle, after);
+  await oracle.detach();
+  expect(chromium.ok).toBe(false);
+  await expect
+    .poll(async () => (await panelRows(panel)).map((r) => `${r.url} ${r.corsError}`))
+    .toEqual([`${after.url} ${chromium.ok ? 'passed' : chromium.corsError}`]);
+  // An exchange DevTools sent that joins no row waits 1.5 s for its error event before it makes a row of its own.
+  await page.waitForTimeout(2500);
+  expect((await panelRows(panel)).length).toBe(1);
+  await expect.poll(() => lens.badge(tabId)).toBe('1');
   await panel.getByTestId('preserve').click();
   await expect(panel.getByTestId('preserve')).not.toBeChecked();
   await panel.close();

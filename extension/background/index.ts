@@ -51,7 +51,7 @@ if (firefoxCapture) listenFirefox((event) => firefoxCapture.handle(event));
 else browser.webRequest.onErrorOccurred.addListener((d) => service.onError(errorEvent(d)), FILTER);
 
 browser.webNavigation.onCommitted.addListener((d) =>
-  service.onNavigation(d.tabId, d.frameId, (d as { documentId?: string }).documentId ?? null, d.url),
+  service.onNavigation(d.tabId, d.frameId, (d as { documentId?: string }).documentId ?? null, d.url, d.timeStamp),
 );
 
 browser.tabs.onRemoved.addListener((tabId) => service.onTabRemoved(tabId));

@@ -444,7 +444,7 @@ describe('detailed capture', () => {
     await s.ready;
     await s.onMessage({ channel: 'cors-lens', type: 'detailOrigin', payload: { origin: PAGE, on: true } }, extensionPage());
     expect(p.armedTabs.at(-1)).toEqual([1]);
-    s.onNavigation(1, 0, 'D2', 'https://elsewhere.example/');
+    s.onNavigation(1, 0, 'D2', 'https://elsewhere.example/', p.clock);
     expect(p.armedTabs.at(-1)).toEqual([]);
     // The setting survives a restart.
     const again = new LensService({ ...p, openTabs: async () => [{ id: 3, url: `${PAGE}/b` }] });
@@ -496,7 +496,7 @@ describe('restart and workers', () => {
     const p = platform();
     p.tabs = [];
     const s = new LensService(p);
-    s.onNavigation(TAB, 0, 'DOC', `${PAGE}/app`);
+    s.onNavigation(TAB, 0, 'DOC', `${PAGE}/app`, Date.now());
     await s.ready;
     s.onError(errorEvent());
     expect(await rows(s)).toHaveLength(1);
@@ -507,7 +507,7 @@ describe('restart and workers', () => {
     await s.ready;
     s.onTabRemoved(TAB);
     await settle();
-    s.onNavigation(TAB, 0, 'DOC', `${PAGE}/app`);
+    s.onNavigation(TAB, 0, 'DOC', `${PAGE}/app`, Date.now());
     s.onError(errorEvent());
     expect(await rows(s)).toHaveLength(1);
   });

@@ -245,10 +245,11 @@ export class LensService {
     }
   }
 
-  onNavigation(tabId: number, frameId: number, documentId: string | null, url: string): void {
+  /** webNavigation.onCommitted; `at` is its timeStamp (when the browser committed the document). */
+  onNavigation(tabId: number, frameId: number, documentId: string | null, url: string, at: number): void {
     if (frameId !== 0) return;
     this.tabOrigins.set(tabId, originOf(url));
-    void this.log.navigate(tabId, documentId, keptUrl(url));
+    void this.log.navigate(tabId, documentId, keptUrl(url), at);
     this.applyArming();
   }
 
@@ -579,7 +580,7 @@ export class LensService {
         return { ...(await this.log.snapshot(tabId)), capture: this.captureState(tabId) };
       }),
       clear: fromExtension<'clear'>(async ({ tabId }) => {
-        await this.log.clear(tabId);
+        await this.log.clear(tabId, this.platform.now());
         return undefined;
       }),
       preserve: fromExtension<'preserve'>(async ({ tabId, preserve }) => {

@@ -67,7 +67,7 @@ describe('TabLog', () => {
   test('a record is written at once; records that come during that write go together in the next one', async () => {
     const store = new FakeStore();
     const log = new TabLog(store);
-    await log.navigate(1, 'DOC', 'http://page');
+    await log.navigate(1, 'DOC', 'http://page', 0);
     await log.flush();
     const before = store.writes;
     // Not awaited: the first record's write must already be under way when add() returns.
@@ -117,6 +117,31 @@ describe('TabLog', () => {
     expect((await restored.snapshot(1)).records.map((r) => r.id)).toEqual(['41', '42', '43']);
     await restored.flush();
     expect([...store.data.keys()].filter((k) => k.startsWith('rec:')).sort()).toEqual(['rec:1:41', 'rec:1:42', 'rec:1:43']);
+  });
+
+  test("after Clear or a new page, DevTools' late word on an earlier request makes no row, also after a restart", async () => {
+    const store = new FakeStore();
+    const log = new TabLog(store);
+    await log.navigate(1, 'DOC', 'http://a', 1000);
+    await log.add(record('7', 1, { time: 1100 }));
+    await log.clear(1, 2000);
+    // DevTools lists the cleared request late (or again, to a restarted worker): it stays cleared.
+    await log.add(record('dt:A', 1, { documentId: null, detailsId: 'A', time: 1100 }));
+    // A request that started after the Clear, known from DevTools alone (its error event lost), is listed.
+    await log.add(record('dt:B', 1, { documentId: null, detailsId: 'B', time: 2100 }));
+    // The browser's own error event for a request that was in flight during the Clear is a failure after it.
+    await log.add(record('8', 1, { time: 1900 }));
+    expect((await log.snapshot(1)).records.map((r) => r.id)).toEqual(['dt:B', '8']);
+    await log.flush();
+    const restored = new TabLog(store);
+    await restored.add(record('dt:C', 1, { documentId: null, detailsId: 'C', time: 1500 }));
+    // (Read back in order of request start.)
+    expect((await restored.snapshot(1)).records.map((r) => r.id)).toEqual(['8', 'dt:B']);
+    // A new page: the old page's requests DevTools lists late are not the new page's.
+    await restored.navigate(1, 'DOC2', 'http://b', 3000);
+    await restored.add(record('dt:D', 1, { documentId: null, detailsId: 'D', time: 2900 }));
+    await restored.add(record('dt:E', 1, { documentId: null, detailsId: 'E', time: 3050 }));
+    expect((await restored.snapshot(1)).records.map((r) => r.id)).toEqual(['dt:E']);
   });
 
   test('a record taken back while it waited for its write is never written', async () => {
@@ -203,17 +228,17 @@ describe('TabLog', () => {
 
   test('navigation starts a new log unless preserved; stale records of the old document are ignored', async () => {
     const log = new TabLog(new FakeStore());
-    await log.navigate(1, 'DOC', 'http://a');
+    await log.navigate(1, 'DOC', 'http://a', 0);
     await log.add(record('1'));
     const generation = log.summary(1).generation;
-    await log.navigate(1, 'DOC2', 'http://b');
+    await log.navigate(1, 'DOC2', 'http://b', 0);
     expect((await log.snapshot(1)).records).toEqual([]);
     expect(log.summary(1).generation).toBe(generation + 1);
     await log.add(record('late', 1, { documentId: 'DOC' }));
     expect((await log.snapshot(1)).records).toEqual([]);
     await log.add(record('2', 1, { documentId: 'DOC2' }));
     await log.setPreserve(1, true);
-    await log.navigate(1, 'DOC3', 'http://c');
+    await log.navigate(1, 'DOC3', 'http://c', 0);
     expect((await log.snapshot(1)).records.map((r) => r.id)).toEqual(['2']);
   });
 

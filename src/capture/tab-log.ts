@@ -32,6 +32,12 @@ export interface TabSummary {
   readonly preserve: boolean;
   /** Bumped each time the log restarts from empty (navigation, Clear): the panel drops what it showed. */
   readonly generation: number;
+  /**
+   * When the log last restarted from empty, ms since the epoch. A row from DevTools' log alone for a request that
+   * started before it belongs to what was cleared or left: DevTools may list it late, or send it again after a worker
+   * restart, and it must not come back.
+   */
+  readonly since?: number;
 }
 
 export interface TabSnapshot {
@@ -251,7 +257,7 @@ export class TabLog {
       this.schedule();
       return;
     }
-    if (this.isStale(state.summary, record)) {
+    if (this.isStale(state.summary, record) || (isLogOnly(record) && record.time < (state.summary.since ?? 0))) {
       this.forget(key);
       this.schedule();
       return;
@@ -365,22 +371,24 @@ export class TabLog {
   }
 
   /** The tab's top frame committed a new document: start a new log unless the user preserves it. */
-  async navigate(tabId: number, documentId: string | null, pageUrl: string): Promise<void> {
+  /** A new top-level document, committed at `at` (ms since the epoch). */
+  async navigate(tabId: number, documentId: string | null, pageUrl: string, at: number): Promise<void> {
     await this.ready;
     // A tab that navigates is open, whatever was concluded before.
     this.closed.delete(tabId);
     const state = this.state(tabId);
-    if (!state.summary.preserve) this.empty(state);
+    if (!state.summary.preserve) this.empty(state, at);
     state.summary = { ...state.summary, documentId, pageUrl };
     this.markSummary(tabId);
     this.emit({ type: 'reset', tabId, summary: state.summary });
   }
 
   /** Empties the tab's log (the panel's Clear button). */
-  async clear(tabId: number): Promise<void> {
+  /** The user's Clear, at `at` (ms since the epoch). */
+  async clear(tabId: number, at: number): Promise<void> {
     await this.ready;
     const state = this.state(tabId);
-    this.empty(state);
+    this.empty(state, at);
     this.markSummary(tabId);
     this.emit({ type: 'reset', tabId, summary: state.summary });
   }
@@ -400,7 +408,7 @@ export class TabLog {
     if (this.closed.size > 1000) this.closed.delete(this.closed.values().next().value as number);
     const state = this.tabs.get(tabId);
     if (!state) return;
-    this.empty(state);
+    this.empty(state, state.summary.since ?? 0);
     this.tabs.delete(tabId);
     this.dirty.delete(summaryKey(tabId));
     this.forget(summaryKey(tabId));
@@ -408,7 +416,7 @@ export class TabLog {
     this.emit({ type: 'removed', tabId });
   }
 
-  private empty(state: TabState): void {
+  private empty(state: TabState, since: number): void {
     const { tabId } = state.summary;
     for (const e of state.entries) {
       const key = recordKey(tabId, e.record.id);
@@ -418,7 +426,7 @@ export class TabLog {
     state.bytes = 0;
     state.entries = [];
     state.byId.clear();
-    state.summary = { ...state.summary, count: 0, lookalikes: 0, warnings: 0, dropped: 0, generation: state.summary.generation + 1 };
+    state.summary = { ...state.summary, count: 0, lookalikes: 0, warnings: 0, dropped: 0, generation: state.summary.generation + 1, since };
   }
 
   private enforceCaps(state: TabState): void {
