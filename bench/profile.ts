@@ -7,7 +7,8 @@
  *
  * Options: --rounds=N (default 3), --origin=localhost|ordinary, --top=N functions (default 25), --compare=DIR (another
  * build, profiled the same way), --devtools=closed|open|panel (DevTools open on the tab, the CORS panel shown: then
- * the devtools page and the panel are profiled too).
+ * the devtools page and the panel are profiled too), --page (the page is profiled too, for both: its scripts and the
+ * extension's content scripts in it).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,7 @@ const ORIGIN = (arg('origin') ?? 'localhost') as 'localhost' | 'ordinary';
 const TOP = Number(arg('top') ?? 25);
 const COMPARE = arg('compare');
 const DEVTOOLS = (arg('devtools') ?? 'closed') as 'closed' | 'open' | 'panel';
+const PROFILE_PAGE = process.argv.includes('--page');
 
 interface ProfileNode {
   id: number;
@@ -106,6 +108,12 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
     await browser.evaluate(page, burstScript(api, 200, 50, `warm-${lens}-${i}`));
     await sleep(300);
     const sessions = new Map<string, string>();
+    if (PROFILE_PAGE) sessions.set('page', page.session);
+    for (const session of sessions.values()) {
+      await browser.cdp.send('Profiler.enable', {}, session);
+      await browser.cdp.send('Profiler.setSamplingInterval', { interval: 250 }, session);
+      await browser.cdp.send('Profiler.start', {}, session);
+    }
     if (lens) {
       for (const target of await browser.cdp.targets()) {
         const name = target.url.includes(browser.extensionId ?? '-') ? contextName(target.url, target.type) : null;
@@ -165,7 +173,6 @@ async function main(): Promise<void> {
   console.log(`| burst | ${results.map((rs) => med(rs.map((r) => r.burstMs))).join(' | ')} |`);
   for (const kind of kinds) console.log(`| CPU ${kind} | ${results.map((rs) => med(rs.map((r) => r.cpu.get(kind) ?? 0))).join(' | ')} |`);
   for (const [at, config] of configs.entries()) {
-    if (!config.lens) continue;
     const rs = results[at] ?? [];
     for (const x of rs.map((r) => r.stored))
       if (x)
