@@ -80,26 +80,34 @@ test('the CORS panel in real DevTools shows the inspected tab and its failures',
     // A panel renders once per frame, so not while its DevTools window is hidden: the inspected tab in front.
     await page.bringToFront();
 
-    // Show the extension's panel in every DevTools window, then read the one inspecting our tab.
+    // Show the extension's panel in every DevTools window, then read the one inspecting our tab once both rows have
+    // their details (a row shows the error alone, as Unknown, until DevTools' details are joined a moment later).
     let state: PanelState | null = null;
-    await expect
-      .poll(
-        async () => {
-          await showPanels();
-          for (const t of (await cdp.targets()).filter((x) => x.url.includes(`${lens.extensionId}/${PANEL_PAGE}`))) {
-            const session = await cdp.attach(t.targetId);
-            const s = await cdp.evaluate<PanelState>(
-              session,
-              `({ tabId: chrome.devtools?.inspectedWindow?.tabId ?? null, rows: [...document.querySelectorAll('[data-testid="failure"]')].map((r) => ({ corsError: r.dataset.corsError, url: r.dataset.url })) })`,
-            );
-            if (s.tabId === tabId && s.rows.length === 2) state = s;
-          }
-          return state !== null;
-        },
-        // DevTools loads the panel's page when it is first shown; on a loaded two-core machine that takes a while.
-        { timeout: 90_000 },
-      )
-      .toBe(true);
+    let seen = 'no panel of this tab';
+    try {
+      await expect
+        .poll(
+          async () => {
+            await showPanels();
+            for (const t of (await cdp.targets()).filter((x) => x.url.includes(`${lens.extensionId}/${PANEL_PAGE}`))) {
+              const session = await cdp.attach(t.targetId);
+              const s = await cdp.evaluate<PanelState>(
+                session,
+                `({ tabId: chrome.devtools?.inspectedWindow?.tabId ?? null, rows: [...document.querySelectorAll('[data-testid="failure"]')].map((r) => ({ corsError: r.dataset.corsError, url: r.dataset.url })) })`,
+              );
+              if (s.tabId !== tabId) continue;
+              seen = JSON.stringify(s.rows);
+              if (s.rows.length === 2 && s.rows.every((r) => r.corsError !== 'Unknown')) state = s;
+            }
+            return state !== null;
+          },
+          // DevTools loads the panel's page when it is first shown; on a loaded two-core machine that takes a while.
+          { timeout: 90_000 },
+        )
+        .toBe(true);
+    } catch (error) {
+      throw new Error(`the panel of tab ${tabId} did not list both failures with their details; last seen: ${seen}`, { cause: error });
+    }
     const shown = state as PanelState | null;
     expect(shown?.tabId).toBe(tabId);
     for (const call of calls) {
