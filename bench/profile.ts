@@ -135,8 +135,8 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
     for (const [name, session] of sessions)
       profiles.set(name, (await browser.cdp.send<{ profile: Profile }>('Profiler.stop', {}, session)).profile);
     const stored = lens
-      ? await browser.inWorker<{ records: number; bytes: number }>(
-          `chrome.storage.session.get(null).then((all) => { const recs = Object.entries(all).filter(([k]) => k.startsWith('rec:')); return { records: recs.length, bytes: recs.reduce((n, [, v]) => n + JSON.stringify(v).length, 0) }; })`,
+      ? await browser.inWorker<{ records: number; bytes: number; requestHeaderBytes: number }>(
+          `chrome.storage.session.get(null).then((all) => { const recs = Object.entries(all).filter(([k]) => k.startsWith('rec:')); const parsed = recs.map(([, v]) => (typeof v === 'string' ? JSON.parse(v) : v)); return { records: recs.length, bytes: recs.reduce((n, [, v]) => n + (typeof v === 'string' ? v.length : JSON.stringify(v).length), 0), requestHeaderBytes: parsed.reduce((n, r) => n + JSON.stringify(r.exchange.request.headers).length + JSON.stringify(r.exchange.hops[0]?.requestHeaders ?? null).length, 0) }; })`,
         )
       : null;
     return { burstMs, cpu, profiles, stored };
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
     for (const x of rs.map((r) => r.stored))
       if (x)
         console.log(
-          `${config.label}: stored after the burst: ${x.records} records, ${(x.bytes / Math.max(1, x.records)).toFixed(0)} bytes each`,
+          `${config.label}: stored after the burst: ${x.records} records, ${(x.bytes / Math.max(1, x.records)).toFixed(0)} bytes each, ${(x.requestHeaderBytes / Math.max(1, x.records)).toFixed(0)} of them the request's headers and its first hop's`,
         );
     for (const name of [...new Set(rs.flatMap((r) => [...r.profiles.keys()]))]) {
       const profiles = rs.map((r) => r.profiles.get(name)).filter((p): p is Profile => p !== undefined);

@@ -321,9 +321,8 @@ export class LensService {
   private withCredentials(record: FailureRecord, credentials: Exchange['request']['credentials']): FailureRecord | null {
     if (credentials.source !== 'page') return null;
     const exchange = { ...record.exchange, request: { ...record.exchange.request, credentials } };
-    const judged = toRecord({ ...capturedOf(record, exchange), source: 'devtools' });
     // Still made from the same DevTools exchange: a worker that gets that exchange again must know it is taken.
-    return judged && record.detailsId ? { ...judged, detailsId: record.detailsId } : judged;
+    return toRecord({ ...capturedOf(record, exchange), source: 'devtools', ...(record.detailsId ? { detailsId: record.detailsId } : {}) });
   }
 
   /** A row without details joined with DevTools' exchange of the same request. */
@@ -342,14 +341,14 @@ export class LensService {
       },
       error: item.exchange.error ?? row.exchange.error,
     };
-    const record = toRecord({ ...capturedOf(row, exchange), source: 'devtools' });
+    const record = toRecord({ ...capturedOf(row, exchange), source: 'devtools', detailsId: item.id });
     // Passed by the headers DevTools saw: the error was not a CORS refusal; the row goes.
     if (!record) {
       this.joining.delete(row.id);
       this.amendAfterJoin.delete(row.id);
       void this.log.retract(row.tabId, row.id);
     }
-    return record ? { ...record, detailsId: item.id } : null;
+    return record;
   }
 
   // ---- DevTools' network log -------------------------------------------------------------------------------------
@@ -430,8 +429,9 @@ export class LensService {
       settled: false,
       watched: true,
       source: 'devtools',
+      detailsId: item.id,
     });
-    return record ? { ...record, detailsId: item.id } : null;
+    return record;
   }
 
   // ---- Page reports -----------------------------------------------------------------------------------------------

@@ -56,6 +56,21 @@ export interface FailureRecord {
 /** Most bytes one stored record takes (as JSON): whatever a server sends, one failure costs at most this much. */
 export const MAX_RECORD_BYTES = 16 * 1024;
 
+const jsonOf = new WeakMap<FailureRecord, string>();
+
+/**
+ * A record as JSON, made once per record object: fitRecord measures it and the tab log stores the same string, so a
+ * failure is serialized once, not twice (records are never changed in place, only replaced).
+ */
+export function recordJson(record: FailureRecord): string {
+  let json = jsonOf.get(record);
+  if (json === undefined) {
+    json = JSON.stringify(record);
+    jsonOf.set(record, json);
+  }
+  return json;
+}
+
 /** Errors that are never worth a row: cancellations and DevTools' own cache probes. */
 const IGNORED_ERRORS = new Set(['net::ERR_ABORTED', 'net::ERR_CACHE_MISS', 'net::ERR_BLOCKED_BY_CLIENT']);
 
@@ -65,7 +80,7 @@ const IGNORED_ERRORS = new Set(['net::ERR_ABORTED', 'net::ERR_CACHE_MISS', 'net:
  * The verdict was made on the full data before; the record says it was trimmed.
  */
 export function fitRecord(record: FailureRecord, maxBytes = MAX_RECORD_BYTES): FailureRecord {
-  if (JSON.stringify(record).length <= maxBytes) return record;
+  if (recordJson(record).length <= maxBytes) return record;
   const steps: ((h: HeaderList) => HeaderList)[] = [
     (h) => h.filter((x) => !x.redacted || x.value === '\0').slice(0, 48),
     (h) =>
@@ -78,7 +93,7 @@ export function fitRecord(record: FailureRecord, maxBytes = MAX_RECORD_BYTES): F
   let current: FailureRecord = { ...record, trimmed: true };
   for (const step of steps) {
     current = { ...current, exchange: mapHeaders(current.exchange, step) };
-    if (JSON.stringify(current).length <= maxBytes) return current;
+    if (recordJson(current).length <= maxBytes) return current;
   }
   const keep = new Set([0, record.judgement.verdict.hop, record.exchange.hops.length - 1]);
   const hops = current.exchange.hops.filter((_, i) => keep.has(i));
@@ -184,6 +199,7 @@ function stored(
     ...(captured.pageReported ? { pageReported: true as const } : {}),
     ...(uncaptured && !captured.watched ? { notWatched: true as const } : {}),
     ...(!uncaptured && captured.source ? { source: captured.source } : {}),
+    ...(captured.detailsId ? { detailsId: captured.detailsId } : {}),
     ...(firefox ? { firefox } : {}),
   });
 }

@@ -2,10 +2,10 @@
  * The per-tab log: one serialized, batched writer (never two writes in flight), a restart reads back exactly what
  * was written, caps drop the oldest and count them, navigation and preserve behave as the panel promises.
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { exchange } from '../../test-support/exchange.ts';
 import { judge } from '../diagnose.ts';
-import type { FailureRecord } from './records.ts';
+import { type FailureRecord, fitRecord } from './records.ts';
 import { type KeyValueStore, TabLog } from './tab-log.ts';
 
 /** An in-memory store that, like storage.session, answers asynchronously, and records how writes overlapped. */
@@ -117,6 +117,22 @@ describe('TabLog', () => {
     expect((await restored.snapshot(1)).records.map((r) => r.id)).toEqual(['41', '42', '43']);
     await restored.flush();
     expect([...store.data.keys()].filter((k) => k.startsWith('rec:')).sort()).toEqual(['rec:1:41', 'rec:1:42', 'rec:1:43']);
+  });
+
+  test('a record is serialized once: the JSON fitRecord measured is the JSON stored', async () => {
+    const store = new FakeStore();
+    const log = new TabLog(store);
+    await log.navigate(1, 'DOC', 'http://page', 0);
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      const r = fitRecord(record('once'));
+      await log.add(r);
+      await log.flush();
+      expect(stringify.mock.calls.filter(([value]) => value === r)).toHaveLength(1);
+      expect(store.data.get('rec:1:once')).toBe(JSON.stringify(r));
+    } finally {
+      stringify.mockRestore();
+    }
   });
 
   test("after Clear or a new page, DevTools' late word on an earlier request makes no row, also after a restart", async () => {

@@ -7,7 +7,7 @@
  * tab's summary. Everything else (summaries, removals of dropped records, retries) goes through one serialized,
  * batched writer: at most one write in flight, every change made meanwhile goes in the next one.
  */
-import type { FailureRecord } from './records.ts';
+import { type FailureRecord, recordJson } from './records.ts';
 
 export interface KeyValueStore {
   get(keys: string[] | null): Promise<Record<string, unknown>>;
@@ -238,7 +238,7 @@ export class TabLog {
     if (known && (sameRecord(known, record) || losesDetails(known, record))) return;
     // Written now, before anything else can happen to this worker; the bookkeeping follows. As a JSON string: the
     // storage API converts one string several times faster than a nested object, and the handler must be quick.
-    const json = JSON.stringify(record);
+    const json = recordJson(record);
     this.urgent.set(key, json);
     if (!this.urgentWriting) this.writeUrgent();
     await this.ready;

@@ -42,6 +42,8 @@ export interface Captured {
   readonly watched: boolean;
   /** Where the details came from, when there are any. */
   readonly source?: 'devtools' | 'webrequest';
+  /** The DevTools network log exchange the details came from (see FailureRecord.detailsId). */
+  readonly detailsId?: string;
 }
 
 export interface TrackerOptions {
