@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { PANEL_PAGE } from '../extension/paths.ts';
-import { type FailureRecord, recordDiagnosis } from '../src/capture/records.ts';
+import { type FailureRecord, parseRecordJson, recordDiagnosis } from '../src/capture/records.ts';
 import type { TabSummary } from '../src/capture/tab-log.ts';
 import { suggestFixes } from '../src/fix/index.ts';
 import { CHROMIUM_PATH, launch } from '../test-support/browser/browser.ts';
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       // Each record is stored as it happens (the summary's counts are recounted from them on a restart).
       records = Object.entries(snapshot)
         .filter(([k]) => k.startsWith(`rec:${tabId}:`))
-        .map(([, v]) => (typeof v === 'string' ? JSON.parse(v) : v) as FailureRecord)
+        .map(([, v]) => (typeof v === 'string' ? parseRecordJson(v) : v) as FailureRecord)
         .sort((a, b) => a.time - b.time);
       const cors = records.filter((r) => r.kind === 'cors');
       if (cors.length >= 9 && cors.every((r) => !r.uncaptured)) break;

@@ -3,7 +3,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { FirefoxCorpus, FirefoxCorpusScenario } from '../../test-support/conformance/corpus.ts';
 import { API, captured, exchange, PAGE } from '../../test-support/exchange.ts';
-import { fitRecord, MAX_RECORD_BYTES, recordCode, recordDiagnosis, toFirefoxRecord, toRecord } from './records.ts';
+import {
+  fitRecord,
+  MAX_RECORD_BYTES,
+  parseRecordJson,
+  recordCode,
+  recordDiagnosis,
+  recordJson,
+  toFirefoxRecord,
+  toRecord,
+} from './records.ts';
 
 describe('toRecord', () => {
   test('a CORS failure is a counted row with its diagnosis', () => {
@@ -93,6 +102,40 @@ describe('toRecord', () => {
     expect(r?.judgement.verdict.status?.corsError).toBe('InvalidAllowOriginValue');
     expect(r && JSON.stringify(recordDiagnosis(r))).not.toContain('topsecret');
     expect(r?.exchange.request.url).toBe(API);
+  });
+});
+
+describe('recordJson', () => {
+  const browserHeaders = { 'User-Agent': 'HeadlessChrome/156', 'sec-fetch-mode': 'cors', Accept: '*/*', 'x-api-key': 'k' };
+
+  test("the first hop's request headers, when they are the request's own, are written once and read back whole", () => {
+    const r = toRecord(captured(exchange({ credentials: 'include', requestHeaders: browserHeaders })));
+    if (!r) throw new Error('no record');
+    expect(r.exchange.hops[0]?.requestHeaders).toEqual(r.exchange.request.headers);
+    const json = recordJson(r);
+    expect(json.length).toBeLessThan(JSON.stringify(r).length - JSON.stringify(r.exchange.request.headers).length + 40);
+    expect(parseRecordJson(json)).toEqual(r);
+  });
+
+  test('other hops, a first hop whose headers differ or were not seen, and older plain JSON read back as they were', () => {
+    const redirected = toRecord(captured(exchange({ requestHeaders: browserHeaders, redirects: [{ url: 'https://api.example/v2' }] })));
+    const stopped = toRecord(captured(exchange({ requestHeaders: browserHeaders, response: null })));
+    if (!redirected || !stopped) throw new Error('no record');
+    const differs = {
+      ...redirected,
+      exchange: {
+        ...redirected.exchange,
+        hops: redirected.exchange.hops.map((h, i) => (i === 0 ? { ...h, requestHeaders: [{ name: 'origin', value: PAGE }] } : h)),
+      },
+    };
+    const unseen = {
+      ...stopped,
+      exchange: { ...stopped.exchange, hops: stopped.exchange.hops.map((h) => ({ ...h, requestHeaders: null })) },
+    };
+    for (const r of [redirected, differs, unseen]) expect(parseRecordJson(recordJson(r))).toEqual(r);
+    expect(recordJson(differs)).toBe(JSON.stringify(differs));
+    expect(recordJson(unseen)).toBe(JSON.stringify(unseen));
+    expect(parseRecordJson(JSON.stringify(redirected))).toEqual(redirected);
   });
 });
 

@@ -59,16 +59,46 @@ export const MAX_RECORD_BYTES = 16 * 1024;
 const jsonOf = new WeakMap<FailureRecord, string>();
 
 /**
+ * Stands, in a record's JSON, for a first hop's request headers that are the request's own list: nearly always the
+ * case once the request went out, and then that list (about a quarter of a record with details) is written once.
+ */
+const SAME_AS_REQUEST = '=request.headers';
+
+function sameHeaders(a: HeaderList | null, b: HeaderList): boolean {
+  if (a === b) return true;
+  if (a === null || a.length !== b.length) return false;
+  return a.every((h, i) => {
+    const o = b[i];
+    return o !== undefined && h.name === o.name && h.value === o.value && h.redacted === o.redacted && h.truncatedFrom === o.truncatedFrom;
+  });
+}
+
+/**
  * A record as JSON, made once per record object: fitRecord measures it and the tab log stores the same string, so a
- * failure is serialized once, not twice (records are never changed in place, only replaced).
+ * failure is serialized once, not twice (records are never changed in place, only replaced). Read it back with
+ * parseRecordJson.
  */
 export function recordJson(record: FailureRecord): string {
   let json = jsonOf.get(record);
   if (json === undefined) {
-    json = JSON.stringify(record);
+    const [first, ...rest] = record.exchange.hops;
+    const packed =
+      first && first.requestHeaders !== null && sameHeaders(first.requestHeaders, record.exchange.request.headers)
+        ? { ...record, exchange: { ...record.exchange, hops: [{ ...first, requestHeaders: SAME_AS_REQUEST }, ...rest] } }
+        : record;
+    json = JSON.stringify(packed);
     jsonOf.set(record, json);
   }
   return json;
+}
+
+/** A record's JSON (recordJson's, or an older version's plain JSON) parsed, its first hop's request headers restored; not yet validated. */
+export function parseRecordJson(json: string): unknown {
+  const parsed = JSON.parse(json) as { exchange?: { request?: { headers?: unknown }; hops?: unknown } } | null;
+  const first = Array.isArray(parsed?.exchange?.hops) ? (parsed.exchange.hops[0] as { requestHeaders?: unknown } | undefined) : undefined;
+  if (first && typeof first === 'object' && first.requestHeaders === SAME_AS_REQUEST)
+    first.requestHeaders = parsed?.exchange?.request?.headers ?? null;
+  return parsed;
 }
 
 /** Errors that are never worth a row: cancellations and DevTools' own cache probes. */

@@ -5,7 +5,7 @@
 import { describe, expect, test, vi } from 'vitest';
 import { exchange } from '../../test-support/exchange.ts';
 import { judge } from '../diagnose.ts';
-import { type FailureRecord, fitRecord } from './records.ts';
+import { type FailureRecord, fitRecord, parseRecordJson } from './records.ts';
 import { type KeyValueStore, TabLog } from './tab-log.ts';
 
 /** An in-memory store that, like storage.session, answers asynchronously, and records how writes overlapped. */
@@ -128,8 +128,9 @@ describe('TabLog', () => {
       const r = fitRecord(record('once'));
       await log.add(r);
       await log.flush();
-      expect(stringify.mock.calls.filter(([value]) => value === r)).toHaveLength(1);
-      expect(store.data.get('rec:1:once')).toBe(JSON.stringify(r));
+      // The record, or the copy of it that is written (its first hop's headers said once), is serialized once.
+      expect(stringify.mock.calls.filter(([value]) => (value as { id?: unknown } | null)?.id === 'once')).toHaveLength(1);
+      expect(parseRecordJson(store.data.get('rec:1:once') as string)).toEqual(r);
     } finally {
       stringify.mockRestore();
     }

@@ -7,7 +7,7 @@
  * tab's summary. Everything else (summaries, removals of dropped records, retries) goes through one serialized,
  * batched writer: at most one write in flight, every change made meanwhile goes in the next one.
  */
-import { type FailureRecord, recordJson } from './records.ts';
+import { type FailureRecord, parseRecordJson, recordJson } from './records.ts';
 
 export interface KeyValueStore {
   get(keys: string[] | null): Promise<Record<string, unknown>>;
@@ -79,7 +79,7 @@ function parseStored(value: unknown): FailureRecord | null {
   let parsed = value;
   if (typeof value === 'string') {
     try {
-      parsed = JSON.parse(value) as unknown;
+      parsed = parseRecordJson(value);
     } catch {
       return null;
     }
@@ -554,7 +554,7 @@ export class TabLog {
     const state = this.tabs.get(Number(rest.slice(0, colon)));
     const at = state?.byId.get(rest.slice(colon + 1));
     const record = at === undefined ? undefined : state?.entries[at]?.record;
-    return record === undefined ? undefined : JSON.stringify(record);
+    return record === undefined ? undefined : recordJson(record);
   }
 }
 
