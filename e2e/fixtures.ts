@@ -99,6 +99,26 @@ export async function warmUp(lens: Lens, servers: CorsServers): Promise<void> {
   await page.close();
 }
 
+/**
+ * The system clipboard's text, read from the page (an origin the test may grant reading to). Only a focused document
+ * may read it, and DevTools windows take focus, sometimes a moment after the page was brought to the front: tried
+ * again until the page has the focus.
+ */
+export async function readClipboard(page: Page): Promise<string> {
+  let last: unknown = null;
+  for (let attempt = 1; attempt <= 20; attempt++) {
+    await page.bringToFront();
+    try {
+      return await page.evaluate(() => navigator.clipboard.readText());
+    } catch (error) {
+      if (!String(error).includes('not focused')) throw error;
+      last = error;
+      await page.waitForTimeout(100 * Math.min(attempt, 5));
+    }
+  }
+  throw last;
+}
+
 /** Chromium's verdict on one call made from the page. */
 export async function verdict(page: Page, oracle: Oracle, call: Call) {
   await runCalls(page, [call]);

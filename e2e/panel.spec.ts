@@ -21,7 +21,7 @@ import { scenarioUrl } from '../test-support/browser/calls.ts';
 import { attachOracle, type Oracle } from '../test-support/browser/oracle.ts';
 import { runTriggers, type Trigger } from '../test-support/browser/triggers.ts';
 import { captured, exchange } from '../test-support/exchange.ts';
-import { expect, freshTab, storedRecords, test } from './fixtures.ts';
+import { expect, freshTab, readClipboard, storedRecords, test } from './fixtures.ts';
 
 const latin1 = (utf8: string) => Buffer.from(utf8, 'utf8').toString('latin1');
 const ECHO = { 'access-control-allow-origin': '$ORIGIN' };
@@ -38,8 +38,7 @@ const at = (api: string, path: string, spec: Parameters<typeof scenarioUrl>[1]) 
  * focused document may read or write it, and DevTools windows take focus: each side is brought to the front in turn.
  */
 async function clipboard(panel: Page, page: Page): Promise<string> {
-  await page.bringToFront();
-  const text = await page.evaluate(() => navigator.clipboard.readText());
+  const text = await readClipboard(page);
   await panel.bringToFront();
   return text;
 }

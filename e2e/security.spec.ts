@@ -9,7 +9,7 @@ import type { Lens } from '../test-support/browser/browser.ts';
 import { runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
 import { attachOracle } from '../test-support/browser/oracle.ts';
 import { type CorsServers, SERVER_SECRET } from '../test-support/servers/cors-server.ts';
-import { expect, freshTab, panelRows, test } from './fixtures.ts';
+import { expect, freshTab, panelRows, readClipboard, test } from './fixtures.ts';
 
 const ECHO = { 'access-control-allow-origin': '$ORIGIN' };
 
@@ -131,8 +131,7 @@ test('no secret a request carries is stored, shown or copied: only that it was t
     for (const copy of await panel.locator('[data-testid^="copy-"]').all()) {
       await panel.bringToFront();
       await copy.click();
-      await page.bringToFront();
-      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      const copied = await readClipboard(page);
       expect(copied).not.toContain(SECRET);
       expect(copied).not.toContain(SERVER_SECRET);
     }

@@ -7,7 +7,7 @@
 
 import { type Call, runCalls, scenarioUrl } from '../test-support/browser/calls.ts';
 import { attachOracle } from '../test-support/browser/oracle.ts';
-import { expect, freshTab, panelRows, test } from './fixtures.ts';
+import { expect, freshTab, panelRows, readClipboard, test } from './fixtures.ts';
 
 const ECHO = { 'access-control-allow-origin': '$ORIGIN' };
 const RESPONSES: Record<string, Record<string, string>> = {
@@ -108,8 +108,7 @@ test('the copy button puts the shown snippet on the clipboard', async ({ lens, s
     await panel.bringToFront();
     await panel.getByTestId('copy-server').click();
     await expect(panel.getByTestId('copy-server')).toHaveText('Copied');
-    await page.bringToFront();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
+    expect(await readClipboard(page)).toBe(shown);
   }
   await panel.close();
   await page.close();
