@@ -201,8 +201,13 @@ export class TabLog {
     return state;
   }
 
-  /** A record from a document the tab has left (the top frame navigated while it was in flight). */
+  /**
+   * A record of what the log no longer shows: from a document the tab has left (the top frame navigated while it was
+   * in flight; unless the log is preserved), or from DevTools' log alone for a request that started before the log
+   * last restarted (TabSummary.since).
+   */
   private isStale(s: TabSummary, record: FailureRecord): boolean {
+    if (isLogOnly(record) && record.time < (s.since ?? 0)) return true;
     return !s.preserve && record.frameId === 0 && s.documentId !== null && record.documentId !== null && record.documentId !== s.documentId;
   }
 
@@ -257,7 +262,7 @@ export class TabLog {
       this.schedule();
       return;
     }
-    if (this.isStale(state.summary, record) || (isLogOnly(record) && record.time < (state.summary.since ?? 0))) {
+    if (this.isStale(state.summary, record)) {
       this.forget(key);
       this.schedule();
       return;
@@ -370,8 +375,7 @@ export class TabLog {
     state.summary = counted(state.summary, entry.record, 1);
   }
 
-  /** The tab's top frame committed a new document: start a new log unless the user preserves it. */
-  /** A new top-level document, committed at `at` (ms since the epoch). */
+  /** The tab's top frame committed a new document at `at` (ms since the epoch): a new log unless the user preserves it. */
   async navigate(tabId: number, documentId: string | null, pageUrl: string, at: number): Promise<void> {
     await this.ready;
     // A tab that navigates is open, whatever was concluded before.
@@ -383,8 +387,7 @@ export class TabLog {
     this.emit({ type: 'reset', tabId, summary: state.summary });
   }
 
-  /** Empties the tab's log (the panel's Clear button). */
-  /** The user's Clear, at `at` (ms since the epoch). */
+  /** Empties the tab's log: the panel's Clear button, pressed at `at` (ms since the epoch). */
   async clear(tabId: number, at: number): Promise<void> {
     await this.ready;
     const state = this.state(tabId);
