@@ -164,6 +164,44 @@ async function turnOnSiteDetails(browser: Browser, origin: string): Promise<void
   await browser.cdp.send('Target.closeTarget', { targetId: page.targetId });
 }
 
+/** The DevTools front-end inspecting the page (another one may be open on the browser's first tab). */
+async function devtoolsOf(browser: Browser, page: BarePage): Promise<string | null> {
+  const url = await browser.evaluate<string>(page, 'location.href');
+  for (const session of await browser.devtoolsSessions()) {
+    const inspected = await browser.cdp
+      .evaluate<string | null>(
+        session,
+        `import('devtools://devtools/bundled/core/sdk/sdk.js').then((m) => m.TargetManager.TargetManager.instance().primaryPageTarget()?.inspectedURL() ?? null, () => null)`,
+      )
+      .catch(() => null);
+    if (inspected === url) return session;
+  }
+  return null;
+}
+
+/**
+ * Makes sure the page's DevTools window is painted, as the one a developer looks at is: a window the browser does not
+ * paint (some runs here get one) runs no frames, so DevTools and the CORS panel skip their rendering, and the row
+ * would measure a DevTools cheaper than any a user has. Brings it to the front until a frame runs in it; returns how
+ * many times it had to.
+ */
+export async function devtoolsPainted(browser: Browser, page: BarePage): Promise<number> {
+  const session = await devtoolsOf(browser, page);
+  if (!session) throw new Error('no DevTools front-end inspects the page');
+  const paints = () =>
+    browser.cdp.evaluate<boolean>(
+      session,
+      'new Promise((resolve) => { requestAnimationFrame(() => resolve(true)); setTimeout(() => resolve(false), 500); })',
+    );
+  let attempts = 0;
+  while (!(await paints())) {
+    if (++attempts > 10) throw new Error("the page's DevTools window is never painted");
+    await browser.cdp.send('Page.bringToFront', {}, session).catch(() => undefined);
+    await sleep(300);
+  }
+  return attempts;
+}
+
 /** With DevTools open: waits until DevTools records the page and CORS Lens gets its details, shows the panel if asked. */
 export async function prepareDevtools(
   browser: Browser,
@@ -178,6 +216,8 @@ export async function prepareDevtools(
     await lensWatching(browser, page, api);
   }
   if (config.devtools === 'panel') await showPanel(browser);
+  const attempts = await devtoolsPainted(browser, page);
+  if (attempts > 0) console.log(`  (the page's DevTools window was not painted: brought to the front ${attempts} time(s))`);
 }
 
 /** One configuration, one round: a fresh browser, a warm-up, the burst, the single fetches. */

@@ -8,7 +8,7 @@
  * Options: --rounds=N (default 3), --origin=localhost|ordinary, --top=N functions (default 25), --compare=DIR (another
  * build, profiled the same way), --devtools=closed|open|panel (DevTools open on the tab, the CORS panel shown: then
  * the devtools page and the panel are profiled too), --page (the page is profiled too, for both: its scripts and the
- * extension's content scripts in it).
+ * extension's content scripts in it), --cpu-only (no JS profiler: only the CPU time of each process, as a user pays it).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +25,8 @@ const TOP = Number(arg('top') ?? 25);
 const COMPARE = arg('compare');
 const DEVTOOLS = (arg('devtools') ?? 'closed') as 'closed' | 'open' | 'panel';
 const PROFILE_PAGE = process.argv.includes('--page');
+/** Only the CPU time of each process: no JS profiler, which slows what it samples several times over. */
+const CPU_ONLY = process.argv.includes('--cpu-only');
 
 interface ProfileNode {
   id: number;
@@ -91,6 +93,31 @@ function selfTimes(profile: Profile): { busy: number; rows: [string, number][] }
   return { busy, rows: [...self].sort((a, b) => b[1] - a[1]) };
 }
 
+/**
+ * Total time by function of the extension's own code, ms: the samples with the function anywhere on their stack (each
+ * counted once per function, however deep it recurses). With an unminified build (`npx vite build --minify false`),
+ * this says which handler a burst's time goes to.
+ */
+function totalTimes(profile: Profile): [string, number][] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const total = new Map<string, number>();
+  for (const [i, id] of profile.samples.entries()) {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const f = byId.get(at)?.callFrame;
+      if (!f?.url.startsWith('chrome-extension://')) continue;
+      const key = `${f.functionName || '(anonymous)'} ${inExtension(f.url)}:${f.lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      total.set(key, (total.get(key) ?? 0) + ms);
+    }
+  }
+  return [...total].sort((a, b) => b[1] - a[1]);
+}
+
 /** The extension's contexts to profile, by name: its worker, and with DevTools open its devtools page and panel. */
 function contextName(url: string, type: string): string | null {
   if (type === 'service_worker') return 'worker';
@@ -108,13 +135,13 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
     await browser.evaluate(page, burstScript(api, 200, 50, `warm-${lens}-${i}`));
     await sleep(300);
     const sessions = new Map<string, string>();
-    if (PROFILE_PAGE) sessions.set('page', page.session);
+    if (PROFILE_PAGE && !CPU_ONLY) sessions.set('page', page.session);
     for (const session of sessions.values()) {
       await browser.cdp.send('Profiler.enable', {}, session);
       await browser.cdp.send('Profiler.setSamplingInterval', { interval: 250 }, session);
       await browser.cdp.send('Profiler.start', {}, session);
     }
-    if (lens) {
+    if (lens && !CPU_ONLY) {
       for (const target of await browser.cdp.targets()) {
         const name = target.url.includes(browser.extensionId ?? '-') ? contextName(target.url, target.type) : null;
         if (!name || sessions.has(name)) continue;
@@ -182,15 +209,22 @@ async function main(): Promise<void> {
     for (const name of [...new Set(rs.flatMap((r) => [...r.profiles.keys()]))]) {
       const profiles = rs.map((r) => r.profiles.get(name)).filter((p): p is Profile => p !== undefined);
       const merged = new Map<string, number>();
+      const totals = new Map<string, number>();
       let busy = 0;
       for (const p of profiles) {
         const t = selfTimes(p);
         busy += t.busy;
         for (const [k, v] of t.rows) merged.set(k, (merged.get(k) ?? 0) + v);
+        for (const [k, v] of totalTimes(p)) totals.set(k, (totals.get(k) ?? 0) + v);
       }
+      const print = (rows: Map<string, number>) => {
+        for (const [k, v] of [...rows].sort((a, b) => b[1] - a[1]).slice(0, TOP))
+          console.log(`${(v / profiles.length).toFixed(1).padStart(8)} ms  ${k}`);
+      };
       console.log(`\n${config.label}, ${name}: busy ${(busy / profiles.length).toFixed(0)} ms per burst; self time per burst:`);
-      for (const [k, v] of [...merged].sort((a, b) => b[1] - a[1]).slice(0, TOP))
-        console.log(`${(v / profiles.length).toFixed(1).padStart(8)} ms  ${k}`);
+      print(merged);
+      console.log(`${config.label}, ${name}: total time per burst of the extension's functions (with what they call):`);
+      print(totals);
     }
   }
 }
