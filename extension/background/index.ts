@@ -36,7 +36,6 @@ const service: LensService = new LensService({
   setBadge(tabId, text) {
     // The tab may have closed in the meantime; that rejection is expected.
     browser.action.setBadgeText({ tabId, text }).catch(() => undefined);
-    if (text !== '') browser.action.setBadgeBackgroundColor({ tabId, color: '#c5221f' }).catch(() => undefined);
   },
   async openTabs() {
     return (await browser.tabs.query({})).flatMap((t) => (t.id !== undefined && t.url ? [{ id: t.id, url: t.url }] : []));
@@ -46,6 +45,9 @@ const service: LensService = new LensService({
   detailCapture: firefoxCapture ? { apply: () => undefined, watching: () => true } : detailCapture,
   ...(firefoxCapture ? { ownCapture: firefoxCapture } : {}),
 });
+
+// The badge's color, once for every tab (not with each count: each call is a trip to the browser process).
+browser.action.setBadgeBackgroundColor({ color: '#c5221f' }).catch(() => undefined);
 
 if (firefoxCapture) listenFirefox((event) => firefoxCapture.handle(event));
 else browser.webRequest.onErrorOccurred.addListener((d) => service.onError(errorEvent(d)), FILTER);

@@ -10,6 +10,7 @@ import { type FailureRecord, toFirefoxRecord } from '../../src/capture/records.t
 import type { KeyValueStore } from '../../src/capture/tab-log.ts';
 import { captured, exchange } from '../../test-support/exchange.ts';
 import { DEVTOOLS_PORT, type LoggedItem, PANEL_PORT, type WorkerMessage } from '../protocol.ts';
+import { BADGE_DELAY_MS } from './badge.ts';
 import type { PortLike, SenderLike } from './ports.ts';
 import { type FrameRef, LensService, type WorkerPlatform } from './service.ts';
 
@@ -177,7 +178,7 @@ describe('rows and details', () => {
     const [r] = await rows(s);
     expect(r?.uncaptured).toBe(true);
     expect(r?.notWatched).toBe(true);
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(BADGE_DELAY_MS);
     expect(p.badges.get(TAB)).toBe('1');
   });
 
@@ -565,7 +566,7 @@ describe('warnings', () => {
     const list = await rows(s);
     expect(list.map((r) => [r.kind, r.detailsId])).toEqual([['warning', 'w:1']]);
     expect(s.summary(TAB).count).toBe(0);
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(BADGE_DELAY_MS);
     expect(p.badges.get(TAB) ?? '').toBe('');
   });
 });
@@ -588,7 +589,7 @@ describe("a browser's own capture (Firefox)", () => {
     s.onRecord({ ...record, tabId: TAB, documentId: null });
     const [row] = await rows(s);
     expect(row?.firefox?.reason).toBe('CORSMissingAllowOrigin');
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(BADGE_DELAY_MS);
     expect(p.badges.get(TAB)).toBe('1');
     // It sees every tab's details: nothing to arm, and the panel is told so.
     expect(s.captureState(TAB)).toBe('detailed');
