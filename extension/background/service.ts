@@ -140,7 +140,7 @@ export class LensService {
   constructor(private readonly platform: WorkerPlatform) {
     this.startedAt = platform.now();
     this.tracker = new ExchangeTracker({ startedAt: this.startedAt });
-    this.log = new TabLog(platform.session);
+    this.log = new TabLog(platform.session, { delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) });
     this.badge = new Badge((tabId, text) => platform.setBadge(tabId, text));
     this.panels = new PanelHub(() => this.applyArming());
     this.log.onChange((change) => {

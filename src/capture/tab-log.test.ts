@@ -6,7 +6,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { exchange } from '../../test-support/exchange.ts';
 import { judge } from '../diagnose.ts';
 import { type FailureRecord, fitRecord, parseRecordJson } from './records.ts';
-import { type KeyValueStore, TabLog } from './tab-log.ts';
+import { type KeyValueStore, RECORD_PREFIX, RECORD_WRITE_GAP_MS, TabLog } from './tab-log.ts';
 
 /** An in-memory store that, like storage.session, answers asynchronously, and records how writes overlapped. */
 class FakeStore implements KeyValueStore {
@@ -30,7 +30,12 @@ class FakeStore implements KeyValueStore {
     this.writes++;
     this.inFlight--;
   }
+  /** set() calls, and those that wrote records. */
+  sets = 0;
+  recordSets = 0;
   set(items: Record<string, unknown>) {
+    this.sets++;
+    if (Object.keys(items).some((k) => k.startsWith(RECORD_PREFIX))) this.recordSets++;
     return this.write(
       () => {
         for (const [k, v] of Object.entries(items)) this.data.set(k, structuredClone(v));
@@ -84,6 +89,28 @@ describe('TabLog', () => {
     const snap = await restored.snapshot(1);
     expect(snap.records.map((r) => r.id)).toEqual(Array.from({ length: 95 }, (_, i) => `r${i}`));
     expect(snap.summary.count).toBe(95);
+  });
+
+  test('during a burst, records go one write per gap, not one write per record (each write is a trip to the browser)', async () => {
+    const store = new FakeStore();
+    const log = new TabLog(store, { delay: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    await log.navigate(1, 'DOC', 'http://page', 0);
+    await log.flush();
+    const setsBefore = store.sets;
+    // A failure every 3 ms for 150 ms: each write (1 ms here) completes before the next failure comes.
+    const adding: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      adding.push(log.add(record(`b${i}`)));
+      await new Promise((r) => setTimeout(r, 3));
+    }
+    await Promise.all(adding);
+    await log.flush();
+    const recordSets = store.recordSets;
+    // 150 ms at most one record write per RECORD_WRITE_GAP_MS: about 7 (without the gap: 50, one per record).
+    expect(recordSets).toBeLessThanOrEqual(Math.ceil(150 / RECORD_WRITE_GAP_MS) + 3);
+    expect(store.sets - setsBefore).toBeLessThan(25);
+    const restored = new TabLog(store);
+    expect((await restored.snapshot(1)).records).toHaveLength(50);
   });
 
   test("a record from DevTools' log alone (no document) is this tab's request for any document", async () => {
