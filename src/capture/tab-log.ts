@@ -4,8 +4,9 @@
  *
  * Layout: each record is its own key, `rec:<tab>:<request id>`, written the moment it is added, or during a burst
  * with the others of the next write at most RECORD_WRITE_GAP_MS later (no write ever reads, modifies and rewrites
- * shared data); `tab:<tab>` holds the tab's summary. Everything else (summaries, removals of dropped records, retries) goes through one serialized,
- * batched writer: at most one write in flight, every change made meanwhile goes in the next one.
+ * shared data); `tab:<tab>` holds the tab's summary. Everything else (summaries, removals of dropped records,
+ * retries) goes through one serialized, batched writer: at most one write in flight, every change made meanwhile goes
+ * in the next one.
  */
 import { type FailureRecord, parseRecordJson, recordJson } from './records.ts';
 
@@ -513,7 +514,8 @@ export class TabLog {
    */
   private requestUrgent(): void {
     if (this.urgentWriting) return;
-    const wait = this.urgentStartedAt + RECORD_WRITE_GAP_MS - Date.now();
+    // Never more than one gap, whatever the system clock did in between.
+    const wait = Math.min(RECORD_WRITE_GAP_MS, this.urgentStartedAt + RECORD_WRITE_GAP_MS - Date.now());
     if (wait <= 0 || !this.delay) {
       this.writeUrgent();
       return;
