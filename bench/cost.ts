@@ -180,14 +180,11 @@ async function devtoolsOf(browser: Browser, page: BarePage): Promise<string | nu
 }
 
 /**
- * Makes sure the page's DevTools window is painted, as the one a developer looks at is: a window the browser does not
- * paint (some runs here get one) runs no frames, so DevTools and the CORS panel skip their rendering, and the row
- * would measure a DevTools cheaper than any a user has. Brings it to the front until a frame runs in it; returns how
- * many times it had to.
+ * Brings the DevTools windows `fronts` to the front until a frame runs in the document of `session`; returns how many
+ * times it had to. A window the browser does not paint (some runs here get one) runs no frames: DevTools and the CORS
+ * panel skip their rendering there, and the panel's timers fire once a second. A developer looks at a painted one.
  */
-export async function devtoolsPainted(browser: Browser, page: BarePage): Promise<number> {
-  const session = await devtoolsOf(browser, page);
-  if (!session) throw new Error('no DevTools front-end inspects the page');
+export async function untilPainted(browser: Browser, session: string, fronts: readonly string[], what: string): Promise<number> {
   const paints = () =>
     browser.cdp.evaluate<boolean>(
       session,
@@ -195,11 +192,19 @@ export async function devtoolsPainted(browser: Browser, page: BarePage): Promise
     );
   let attempts = 0;
   while (!(await paints())) {
-    if (++attempts > 10) throw new Error("the page's DevTools window is never painted");
-    await browser.cdp.send('Page.bringToFront', {}, session).catch(() => undefined);
+    if (++attempts > 10) throw new Error(`${what} is never painted`);
+    for (const front of fronts) await browser.cdp.send('Page.bringToFront', {}, front).catch(() => undefined);
     await sleep(300);
   }
+  if (attempts > 0) console.log(`  (${what} was not painted: brought to the front ${attempts} time(s))`);
   return attempts;
+}
+
+/** Makes sure the page's DevTools window is painted, as the one a developer looks at is (untilPainted). */
+async function devtoolsPainted(browser: Browser, page: BarePage): Promise<void> {
+  const session = await devtoolsOf(browser, page);
+  if (!session) throw new Error('no DevTools front-end inspects the page');
+  await untilPainted(browser, session, [session], "the page's DevTools window");
 }
 
 /** With DevTools open: waits until DevTools records the page and CORS Lens gets its details, shows the panel if asked. */
@@ -216,8 +221,7 @@ export async function prepareDevtools(
     await lensWatching(browser, page, api);
   }
   if (config.devtools === 'panel') await showPanel(browser);
-  const attempts = await devtoolsPainted(browser, page);
-  if (attempts > 0) console.log(`  (the page's DevTools window was not painted: brought to the front ${attempts} time(s))`);
+  await devtoolsPainted(browser, page);
 }
 
 /** One configuration, one round: a fresh browser, a warm-up, the burst, the single fetches. */

@@ -24,7 +24,17 @@ import { CHROMIUM_PATH, EXTENSION_DIR } from '../test-support/browser/browser.ts
 import { startServers } from '../test-support/servers/cors-server.ts';
 import { BareBrowser, sleep } from './bare.ts';
 import { coreThroughput } from './core.ts';
-import { type Config, type CostResult, type Extension, floorExtension, HOST_RULES, measure, origins, ratioStats } from './cost.ts';
+import {
+  type Config,
+  type CostResult,
+  type Extension,
+  floorExtension,
+  HOST_RULES,
+  measure,
+  origins,
+  ratioStats,
+  untilPainted,
+} from './cost.ts';
 import { importGraph, type Stats, sizes, stats } from './lib.ts';
 import { panelRender } from './panel-render.ts';
 
@@ -233,20 +243,9 @@ async function latency(servers: { pagePort: number; apiPort: number }): Promise<
       if (panel === null) await sleep(300);
     }
     if (panel === null) throw new Error('the CORS panel did not open in DevTools');
-    // Some runs (1 in 4 here, with this build and the one before) get a DevTools window the browser does not paint: no
-    // frames run in the panel and its timers fire once a second, so each row waits about a second. A user cannot see
-    // such a window either; the bench brings it to the front until the panel paints, and says when it had to.
-    const paints = (session: string) =>
-      browser.cdp.evaluate<boolean>(
-        session,
-        'new Promise((resolve) => { requestAnimationFrame(() => resolve(true)); setTimeout(() => resolve(false), 500); })',
-      );
-    for (let attempt = 1; !(await paints(panel)); attempt++) {
-      if (attempt > 10) throw new Error('the DevTools window with the CORS panel is never painted');
-      console.log(`  (the DevTools window was not painted: brought to the front, attempt ${attempt})`);
-      for (const s of await browser.devtoolsSessions()) await browser.cdp.send('Page.bringToFront', {}, s).catch(() => undefined);
-      await sleep(300);
-    }
+    // Some runs (1 in 4 here, with this build and the one before) get a DevTools window the browser does not paint:
+    // each row would wait about a second for the panel's throttled timers. A user cannot see such a window either.
+    await untilPainted(browser, panel, await browser.devtoolsSessions(), 'the DevTools window with the CORS panel');
     await browser.cdp.evaluate(
       panel,
       `(() => { window.rowTimes = {}; window.detailTimes = {};
