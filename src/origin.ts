@@ -1,22 +1,15 @@
 /** Origins as the Fetch standard serializes them: scheme://host[:port], or "null" for an opaque origin. */
 
-const origins = new Map<string, string>();
+import { memoized } from './memo.ts';
 
 /** The serialized origin of a URL, "null" when the URL's origin is opaque (data:, file:, about:...) or unparsable. */
-export function originOf(url: string): string {
-  // Asked for the same few URLs over and over while a request is followed: a small memo saves the parsing.
-  const known = origins.get(url);
-  if (known !== undefined) return known;
-  let origin: string;
+export const originOf = memoized((url: string): string => {
   try {
-    origin = new URL(url).origin;
+    return new URL(url).origin;
   } catch {
-    origin = 'null';
+    return 'null';
   }
-  if (origins.size >= 512) origins.clear();
-  origins.set(url, origin);
-  return origin;
-}
+});
 
 /** Whether two serialized origins are the same origin. Opaque origins are never the same as anything. */
 export function sameOrigin(a: string, b: string): boolean {
@@ -24,13 +17,13 @@ export function sameOrigin(a: string, b: string): boolean {
 }
 
 /** The scheme of a URL without the colon, lower-cased; '' when unparsable. */
-export function schemeOf(url: string): string {
+export const schemeOf = memoized((url: string): string => {
   try {
     return new URL(url).protocol.slice(0, -1);
   } catch {
     return '';
   }
-}
+});
 
 /** Whether a URL carries a user name or password (https://user:pass@host/). */
 export function hasUserinfo(url: string): boolean {

@@ -11,7 +11,9 @@
  *   recognised), the values of query parameters that are secrets by name or look like one by shape, and their
  *   fragment. Parameter names stay: they say what the request was.
  */
+
 import { clampText, type Header, type HeaderList } from './headers.ts';
+import { memoized } from './memo.ts';
 import type { Exchange } from './model.ts';
 
 /** What stands where a secret was. */
@@ -240,7 +242,7 @@ const MAX_URL = 4096;
  */
 export const redactRequestHeaders = (headers: HeaderList): HeaderList => redactHeaders(headers, 'request');
 /** A URL as it is kept everywhere (redacted, at most MAX_URL long): the form two observations of one request share. */
-export const keptUrl = (url: string): string => clampText(redactUrl(url), MAX_URL);
+export const keptUrl = memoized((url: string): string => clampText(redactUrl(url), MAX_URL));
 
 /**
  * The exchange as it may be kept, stored and shown: only the values a diagnosis reads, URLs redacted, long values
