@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ErrorEvent } from '../../src/capture/events.ts';
-import { type FailureRecord, toFirefoxRecord } from '../../src/capture/records.ts';
+import { type FailureRecord, parseRecordJson, toFirefoxRecord } from '../../src/capture/records.ts';
 import type { KeyValueStore } from '../../src/capture/tab-log.ts';
 import { captured, exchange } from '../../test-support/exchange.ts';
 import { DEVTOOLS_PORT, type LoggedItem, PANEL_PORT, type WorkerMessage } from '../protocol.ts';
@@ -196,6 +196,32 @@ describe('rows and details', () => {
     // Nothing said how the page asked: the only mode that explains the refusal is 'include'.
     expect(list[0]?.judgement.verdict.status?.corsError).toBe('InvalidAllowCredentials');
     expect(list[0]?.judgement.credentials.source).toBe('inferred');
+  });
+
+  test('with DevTools open, the row is listed at once but stored only with its details (not twice)', async () => {
+    const session = new MemoryStore();
+    const s = new LensService(platform(session));
+    const port = devtoolsPort(s);
+    const written: boolean[] = [];
+    const set = session.set.bind(session);
+    session.set = async (items) => {
+      for (const [k, v] of Object.entries(items))
+        if (k.startsWith('rec:')) written.push((parseRecordJson(v as string) as FailureRecord).uncaptured);
+      return set(items);
+    };
+    s.onError(errorEvent());
+    expect((await rows(s)).map((r) => r.uncaptured)).toEqual([true]);
+    await vi.advanceTimersByTimeAsync(250);
+    port.receive({ type: 'logged', items: [logged('a:1')] });
+    expect((await rows(s)).map((r) => r.uncaptured)).toEqual([false]);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(written).toEqual([false]);
+    // Details that never come: the row is stored as it is, a moment later.
+    s.onError(errorEvent({ url: `${API}?other` }));
+    await rows(s);
+    expect(written).toEqual([false]);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(written).toEqual([false, true]);
   });
 
   test('an exchange that comes before the error waits for it, and the two make one row', async () => {

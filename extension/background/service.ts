@@ -305,7 +305,10 @@ export class LensService {
       this.add(this.joined(record, held));
       return;
     }
-    void this.log.add(record).then(() => {
+    // While DevTools is open on the tab its details follow within a moment and replace the row: it is written to the
+    // store only if they do not (tab-log's DEFERRED_WRITE_MS), not twice.
+    const defer = record.uncaptured && this.captureState(record.tabId) === 'devtools';
+    void this.log.add(record, { defer }).then(() => {
       this.joining.delete(record.id);
       const amended = this.amendAfterJoin.get(record.id);
       if (amended) {

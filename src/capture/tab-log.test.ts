@@ -6,7 +6,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { exchange } from '../../test-support/exchange.ts';
 import { judge } from '../diagnose.ts';
 import { type FailureRecord, fitRecord, parseRecordJson } from './records.ts';
-import { type KeyValueStore, RECORD_PREFIX, RECORD_WRITE_GAP_MS, TabLog } from './tab-log.ts';
+import { DEFERRED_WRITE_MS, type KeyValueStore, RECORD_PREFIX, RECORD_WRITE_GAP_MS, recordKey, TabLog } from './tab-log.ts';
 
 /** An in-memory store that, like storage.session, answers asynchronously, and records how writes overlapped. */
 class FakeStore implements KeyValueStore {
@@ -111,6 +111,46 @@ describe('TabLog', () => {
     expect(store.sets - setsBefore).toBeLessThan(25);
     const restored = new TabLog(store);
     expect((await restored.snapshot(1)).records).toHaveLength(50);
+  });
+
+  test('a deferred record is listed at once, written only if nothing replaced it in time, and written by flush', async () => {
+    vi.useFakeTimers();
+    try {
+      const store = new FakeStore();
+      const log = new TabLog(store, { delay: (ms) => new Promise((r) => setTimeout(r, ms)) });
+      const shown: string[] = [];
+      log.onChange((c) => {
+        if (c.type === 'record') shown.push(`${c.record.id} ${c.record.uncaptured}`);
+      });
+      await vi.advanceTimersByTimeAsync(10);
+      // A row without details, then its details 250 ms later: only the detailed record ever reaches the store.
+      const replaced = log.add(record('a', 1, { uncaptured: true }), { defer: true });
+      const lone = log.add(record('b', 1, { uncaptured: true }), { defer: true });
+      await vi.advanceTimersByTimeAsync(250);
+      await Promise.all([replaced, lone]);
+      const detailed = log.add(record('a', 1));
+      await vi.advanceTimersByTimeAsync(100);
+      await detailed;
+      expect(shown).toEqual(['a true', 'b true', 'a false']);
+      expect((parseRecordJson(store.data.get(recordKey(1, 'a')) as string) as FailureRecord).uncaptured).toBe(false);
+      expect(store.data.has(recordKey(1, 'b'))).toBe(false);
+      // The row nothing replaced is written once it waited DEFERRED_WRITE_MS (up to twice that), not before.
+      await vi.advanceTimersByTimeAsync(DEFERRED_WRITE_MS - 400);
+      expect(store.data.has(recordKey(1, 'b'))).toBe(false);
+      await vi.advanceTimersByTimeAsync(DEFERRED_WRITE_MS + 500);
+      expect(store.data.has(recordKey(1, 'b'))).toBe(true);
+      // flush() writes a deferred record at once.
+      const late = log.add(record('c', 1, { uncaptured: true }), { defer: true });
+      await vi.advanceTimersByTimeAsync(1);
+      await late;
+      expect(store.data.has(recordKey(1, 'c'))).toBe(false);
+      const flushed = log.flush();
+      await vi.advanceTimersByTimeAsync(10);
+      await flushed;
+      expect(store.data.has(recordKey(1, 'c'))).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test("a record from DevTools' log alone (no document) is this tab's request for any document", async () => {

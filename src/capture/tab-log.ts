@@ -79,6 +79,14 @@ export interface TabLogOptions {
  */
 export const RECORD_WRITE_GAP_MS = 25;
 
+/**
+ * How long a deferred record waits at least before it is written (TabLog.add's `defer`): a row without details while DevTools'
+ * details for the same request are on their way (they come within a quarter of a second, then replace it). Written
+ * meanwhile, each failure was stored twice; a worker stopped in that time loses the row from its store, and DevTools'
+ * log, sent again to the next worker, brings it back with its details (docs/capture.md).
+ */
+export const DEFERRED_WRITE_MS = 2000;
+
 export const SUMMARY_PREFIX = 'tab:';
 export const RECORD_PREFIX = 'rec:';
 export const summaryKey = (tabId: number) => `${SUMMARY_PREFIX}${tabId}`;
@@ -143,6 +151,10 @@ export class TabLog {
   private readonly removed = new Set<string>();
   /** New records waiting for the next record write; written together when it starts. */
   private readonly urgent = new Map<string, string>();
+  /** Deferred records (add's `defer`): their JSON and when they were added, until they are written or replaced. */
+  private readonly deferred = new Map<string, { readonly json: string; readonly round: number }>();
+  private deferTimer: Promise<void> | null = null;
+  private deferRound = 0;
   /** The record write in flight, or the one waiting for its gap (it resolves once that write completes). */
   private urgentWriting: Promise<void> | null = null;
   /** When the last record write started (Date.now()). */
@@ -258,17 +270,24 @@ export class TabLog {
   /**
    * Adds a record, or replaces the one with the same id (the error event's record after the response's, or a page
    * hint that came late). A record whose details were not captured never replaces one whose details were, and an
-   * identical record is not written again.
+   * identical record is not written again. A deferred record (`defer`) is in memory and emitted at once, but written
+   * only if nothing replaced it within DEFERRED_WRITE_MS.
    */
-  async add(record: FailureRecord): Promise<void> {
+  async add(record: FailureRecord, { defer = false }: { readonly defer?: boolean } = {}): Promise<void> {
     const key = recordKey(record.tabId, record.id);
     const known = this.find(record.tabId, record.id);
     if (known && (sameRecord(known, record) || losesDetails(known, record))) return;
     // Written now, before anything else can happen to this worker; the bookkeeping follows. As a JSON string: the
     // storage API converts one string several times faster than a nested object, and the handler must be quick.
     const json = recordJson(record);
-    this.urgent.set(key, json);
-    this.requestUrgent();
+    if (defer && this.delay) {
+      this.deferred.set(key, { json, round: this.deferRound });
+      this.requestDeferred();
+    } else {
+      this.deferred.delete(key);
+      this.urgent.set(key, json);
+      this.requestUrgent();
+    }
     await this.ready;
     if (this.closed.has(record.tabId)) {
       this.forget(key);
@@ -281,6 +300,7 @@ export class TabLog {
     const stored = this.find(record.tabId, record.id);
     if (stored && losesDetails(stored, record)) {
       this.urgent.delete(key);
+      this.deferred.delete(key);
       this.dirty.add(key);
       this.schedule();
       return;
@@ -533,6 +553,32 @@ export class TabLog {
     this.urgentWriting = waited;
   }
 
+  /**
+   * Moves the deferred records to the next record write once they waited DEFERRED_WRITE_MS (up to twice that: the
+   * records deferred while a wait runs go at the end of the next one; the worker's timer only, whatever the clock does).
+   */
+  private requestDeferred(): void {
+    if (this.deferTimer || !this.delay) return;
+    const round = this.deferRound++;
+    this.deferTimer = this.delay(DEFERRED_WRITE_MS).then(() => {
+      this.deferTimer = null;
+      this.releaseDeferred(round);
+      if (this.deferred.size > 0) this.requestDeferred();
+    });
+  }
+
+  /** Moves the records deferred up to this round of requestDeferred to the next record write. */
+  private releaseDeferred(round: number): void {
+    let moved = false;
+    for (const [key, deferred] of this.deferred) {
+      if (deferred.round > round) continue;
+      this.deferred.delete(key);
+      this.urgent.set(key, deferred.json);
+      moved = true;
+    }
+    if (moved) this.requestUrgent();
+  }
+
   private writeUrgent(): void {
     if (this.urgent.size === 0) return;
     const items = Object.fromEntries(this.urgent);
@@ -556,6 +602,7 @@ export class TabLog {
   private forget(key: string): void {
     this.removed.add(key);
     this.urgent.delete(key);
+    this.deferred.delete(key);
   }
 
   private schedule(): void {
@@ -565,8 +612,9 @@ export class TabLog {
     void Promise.resolve().then(() => this.writePending());
   }
 
-  /** Writes every pending change now (a record waiting for its gap too); resolves when it is in the store. */
+  /** Writes every pending change now (a record waiting for its gap, or deferred, too); resolves when it is in the store. */
   flush(): Promise<void> {
+    this.releaseDeferred(Number.POSITIVE_INFINITY);
     this.releaseUrgent?.();
     return this.writePending();
   }
