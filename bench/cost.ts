@@ -224,7 +224,28 @@ export async function prepareDevtools(
   await devtoolsPainted(browser, page);
 }
 
-/** One configuration, one round: a fresh browser, a warm-up, the burst, the single fetches. */
+/** A browser that used less than this share of one core over QUIET_STEP_MS is quiet. */
+const QUIET_SHARE = 0.1;
+const QUIET_STEP_MS = 250;
+
+/**
+ * Waits until the browser's processes are quiet for two steps in a row, at most `boundMs`: a fresh profile keeps
+ * working for seconds after launch and after a warm-up (its own start-up tasks, the extension's writes, garbage
+ * collection), and a burst measured on top of that measures them too. Returns how long it waited.
+ */
+export async function untilQuiet(browser: Browser, boundMs = 10_000): Promise<number> {
+  const start = Date.now();
+  let last = browser.cpuMs();
+  for (let quiet = 0; quiet < 2 && Date.now() - start < boundMs; ) {
+    await sleep(QUIET_STEP_MS);
+    const now = browser.cpuMs();
+    quiet = now - last < QUIET_SHARE * QUIET_STEP_MS ? quiet + 1 : 0;
+    last = now;
+  }
+  return Date.now() - start;
+}
+
+/** One configuration, one round: a fresh browser, a warm-up, the burst, the single fetches, each once it is quiet. */
 export async function measure(config: Config, servers: Servers, dirs: Record<Extension, string | null>, round: number): Promise<Measured> {
   const { page: pageOrigin, api } = origins(config, servers);
   const browser = await BareBrowser.launch({
@@ -238,11 +259,11 @@ export async function measure(config: Config, servers: Servers, dirs: Record<Ext
     await prepareDevtools(browser, page, api, config);
     const tag = `${config.id}-${round}`;
     await browser.evaluate(page, burstScript(api, 200, 50, `warm-${tag}`));
-    await sleep(200);
+    await untilQuiet(browser);
     const cpu0 = browser.cpuMs();
     const burstMs = await browser.evaluate<number>(page, burstScript(api, 2000, 50, tag));
     const burstCpuMs = browser.cpuMs() - cpu0;
-    await sleep(300);
+    await untilQuiet(browser);
     const singles = await browser.evaluate<number[]>(page, singleScript(api, 50, tag));
     return { burstMs, burstCpuMs, singleP50Ms: stats(singles).median };
   } finally {
