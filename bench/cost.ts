@@ -17,7 +17,7 @@ import { type Stats, stats } from './lib.ts';
 export const ORDINARY = { page: 'shop.example', api: 'api.example' } as const;
 export const HOST_RULES = `--host-resolver-rules=MAP ${ORDINARY.page} 127.0.0.1, MAP ${ORDINARY.api} 127.0.0.1`;
 
-export type Extension = 'none' | 'noop' | 'listener' | 'lens' | 'compare';
+export type Extension = 'none' | 'noop' | 'listener' | 'har' | 'lens' | 'compare';
 
 export interface Config {
   readonly id: string;
@@ -37,19 +37,24 @@ export interface Servers {
   readonly apiPort: number;
 }
 
-/** A do-nothing MV3 extension with CORS Lens's permissions; with `listener`, one empty onErrorOccurred like ours. */
-export function floorExtension(listener: boolean): string {
+/**
+ * A do-nothing MV3 extension with CORS Lens's permissions; with `listener`, one empty onErrorOccurred like ours; with
+ * `har`, also a devtools page with one empty chrome.devtools.network.onRequestFinished listener: what any design that
+ * takes its details from DevTools' network log pays (DevTools then builds and sends every request's HAR entry).
+ */
+export function floorExtension(listener: boolean, har = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-floor-'));
   const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
   fs.writeFileSync(
     path.join(dir, 'manifest.json'),
     JSON.stringify({
       manifest_version: 3,
-      name: listener ? 'one empty listener' : 'do nothing',
+      name: har ? 'empty listeners and onRequestFinished' : listener ? 'one empty listener' : 'do nothing',
       version: '1',
       permissions: manifest.permissions,
       host_permissions: manifest.host_permissions,
       background: { service_worker: 'sw.js' },
+      ...(har ? { devtools_page: 'devtools.html' } : {}),
     }),
   );
   const types = ['xmlhttprequest', 'font', 'script', 'stylesheet', 'image', 'media', 'other'];
@@ -57,6 +62,10 @@ export function floorExtension(listener: boolean): string {
     path.join(dir, 'sw.js'),
     listener ? `chrome.webRequest.onErrorOccurred.addListener(() => {}, { urls: ['<all_urls>'], types: ${JSON.stringify(types)} });\n` : '',
   );
+  if (har) {
+    fs.writeFileSync(path.join(dir, 'devtools.html'), '<!doctype html><script src="devtools.js"></script>\n');
+    fs.writeFileSync(path.join(dir, 'devtools.js'), 'chrome.devtools.network.onRequestFinished.addListener(() => {});\n');
+  }
   return dir;
 }
 

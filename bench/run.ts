@@ -114,6 +114,16 @@ const ALL_CONFIGS: Config[] = [
     floor: 'dt-none',
   },
   {
+    // What any design that takes its details from DevTools' network log pays: the empty error listener, and an empty
+    // onRequestFinished listener, for which DevTools builds and sends every request's HAR entry.
+    id: 'dt-har',
+    label: 'DevTools open, empty error and onRequestFinished listeners',
+    extension: 'har',
+    origin: 'localhost',
+    devtools: 'open',
+    floor: 'dt-none',
+  },
+  {
     id: 'dt-lens',
     label: 'DevTools open, CORS Lens (panel not shown)',
     extension: 'lens',
@@ -166,6 +176,7 @@ async function cost(servers: { pagePort: number; apiPort: number }): Promise<voi
     none: null,
     noop: floorExtension(false),
     listener: floorExtension(true),
+    har: floorExtension(true, true),
     lens: EXTENSION_DIR,
     compare: COMPARE ? path.resolve(COMPARE) : null,
   };
@@ -214,6 +225,10 @@ async function cost(servers: { pagePort: number; apiPort: number }): Promise<voi
     const none = c.devtools === 'closed' ? (c.origin === 'ordinary' ? 'none' : 'none-local') : 'dt-none';
     if (c.floor !== none && results.has(none))
       row(`${c.label}: burst vs no extension`, fmtRatio(ratioStats(results, c.id, none, 'burstMs')));
+    // With DevTools open, also against what reading DevTools' network log costs any design that does.
+    const har = results.get('dt-har');
+    if (har && c.devtools !== 'closed' && (c.extension === 'lens' || c.extension === 'compare'))
+      row(`${c.label}: burst vs ${har.config.label}`, fmtRatio(ratioStats(results, c.id, 'dt-har', 'burstMs')));
   }
 }
 
