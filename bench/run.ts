@@ -279,6 +279,11 @@ async function latency(servers: { pagePort: number; apiPort: number }): Promise<
     for (let i = 0; i < 100; i++) {
       // A path of its own: the panel groups identical failures (same method, URL without query, code) in one row.
       const url = `${api}/latency/${i}?at=${Date.now()}`;
+      // Watching the newest rows, as a user does: a long list has only the rows in view in the DOM.
+      await browser.cdp.evaluate(
+        panel,
+        `(() => { const s = document.querySelector('[data-testid="failures"]')?.parentElement; if (s) s.scrollTop = s.scrollHeight; return true; })()`,
+      );
       sent[url] = await browser.evaluate<number>(
         page,
         `(() => { const t = Date.now(); fetch(${JSON.stringify(url)}).catch(() => null); return t; })()`,

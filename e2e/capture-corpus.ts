@@ -13,7 +13,7 @@ import { scenarioUrl } from '../test-support/browser/calls.ts';
 import type { Trigger } from '../test-support/browser/triggers.ts';
 import { runTriggers } from '../test-support/browser/triggers.ts';
 import type { CorsServers } from '../test-support/servers/cors-server.ts';
-import { expect, freshTab } from './fixtures.ts';
+import { expect, freshTab, listRows, showRow } from './fixtures.ts';
 
 type Spec = Parameters<typeof scenarioUrl>[1];
 
@@ -307,15 +307,7 @@ export async function corpus(lens: Lens, servers: CorsServers, source: DetailSou
     for (const v of list)
       if (v.outcome && !v.outcome.ok && v.outcome.corsError) expectedFailures.push({ tag, url: v.url, code: v.outcome.corsError });
   }
-  const rowsOf = () =>
-    panel.locator('[data-testid="failure"], [data-testid="lookalike"]').evaluateAll((rows) =>
-      rows.map((r) => ({
-        testid: r.getAttribute('data-testid'),
-        corsError: r.getAttribute('data-cors-error') ?? '',
-        url: r.getAttribute('data-url') ?? '',
-        origin: r.getAttribute('data-origin') ?? '',
-      })),
-    );
+  const rowsOf = async () => (await listRows(panel)).filter((r) => r.testid === 'failure' || r.testid === 'lookalike');
   // One failure row per failure Chromium reported (rows show URLs as the extension keeps them).
   const failureUrls = expectedFailures.map((f) => keptUrl(f.url)).sort();
   await expect
@@ -360,7 +352,7 @@ export async function corpus(lens: Lens, servers: CorsServers, source: DetailSou
         if (r.origin !== want) problems.push(`${s.name}: attributed to ${r.origin}, not ${want}`);
     }
     if (s.credentials && ours.length > 0 && !blind) {
-      await panel.locator(`[data-testid="failure"][data-url*="${tag}"]`).first().click();
+      await (await showRow(panel, `[data-testid="failure"][data-url*="${tag}"]`)).click();
       const mode = await panel.getByTestId('detail').getAttribute('data-credentials');
       if (mode !== s.credentials && !(s.credentials !== 'include' && mode !== 'include'))
         problems.push(`${s.name}: credentials ${mode}, not ${s.credentials}`);

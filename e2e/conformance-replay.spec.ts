@@ -22,7 +22,7 @@ import type { Corpus, CorpusScenario } from '../test-support/conformance/corpus.
 import { type Call, callOf, canonicalText, hopUrls, runCalls } from '../test-support/conformance/replay.ts';
 import { allScenarios, type Scenario } from '../test-support/conformance/scenarios.ts';
 import { INSECURE_HOSTS, startRecordingServers } from '../test-support/conformance/server.ts';
-import { detailsReady, expect, test } from './fixtures.ts';
+import { detailsReady, expect, listRows, test } from './fixtures.ts';
 
 const corpus = JSON.parse(fs.readFileSync(new URL('../test-support/conformance/corpus.json', import.meta.url), 'utf8')) as Corpus;
 
@@ -64,15 +64,9 @@ interface Row {
   readonly url: string;
 }
 
-const rowsOf = (panel: Page): Promise<Row[]> =>
-  panel.locator('[data-testid="failure"], [data-testid="lookalike"]').evaluateAll((rows) =>
-    rows.map((r) => ({
-      testid: r.getAttribute('data-testid') ?? '',
-      corsError: r.getAttribute('data-cors-error') ?? '',
-      method: r.getAttribute('data-method') ?? '',
-      url: r.getAttribute('data-url') ?? '',
-    })),
-  );
+/** The failure and look-alike rows of the panel (a long list scrolled through). */
+const rowsOf = async (panel: Page): Promise<Row[]> =>
+  (await listRows(panel)).filter((r) => r.testid === 'failure' || r.testid === 'lookalike');
 
 interface Detail {
   readonly url: string;
@@ -89,7 +83,19 @@ interface Detail {
 function detailsOf(panel: Page): Promise<Detail[]> {
   return panel.evaluate(async () => {
     const out: Detail[] = [];
-    for (const row of Array.from(document.querySelectorAll<HTMLElement>('[data-testid="failure"]'))) {
+    const list = document.querySelector<HTMLElement>('[data-testid="failures"]');
+    const scroller = list?.parentElement;
+    if (!list || !scroller) return out;
+    const total = Number(list.dataset.total);
+    // Whether item i is in the DOM's range (a page-load separator there has no row).
+    const inRange = (i: number) => Number(list.dataset.from) <= i && i < Number(list.dataset.to);
+    for (let i = 0; i < total; i++) {
+      // A long list has only the items in view in the DOM: scroll each one in before selecting it.
+      let row = document.getElementById(`item-${i}`);
+      if (!row && !inRange(i)) scroller.scrollTop = (i * list.offsetHeight) / total;
+      for (let waited = 0; !row && !inRange(i) && waited < 3_000; waited += 16) await new Promise((r) => setTimeout(r, 16));
+      row = document.getElementById(`item-${i}`);
+      if (row?.getAttribute('data-testid') !== 'failure') continue;
       const url = row.getAttribute('data-url') ?? '';
       row.click();
       let detail: Element | null = null;

@@ -2,7 +2,7 @@
  * Shared fixtures: one local server pair and one browser with the extension per Playwright worker (launching
  * Chromium costs seconds; the suite runs on two cores), a fresh tab per test.
  */
-import { test as base, expect, type Page, type Worker } from '@playwright/test';
+import { test as base, expect, type Locator, type Page, type Worker } from '@playwright/test';
 import type { FailureRecord } from '../src/capture/records.ts';
 import { keptUrl } from '../src/redact.ts';
 import { type Lens, launch } from '../test-support/browser/browser.ts';
@@ -16,15 +16,78 @@ export interface PanelRow {
   readonly url: string;
 }
 
-/** Rows of the panel's failure list, as the test contract exposes them. */
+/** A row of the panel's list, as the test contract exposes it. */
+export interface ListedRow extends PanelRow {
+  /** Its place among the list's items (page-load separators count). */
+  readonly index: number;
+  readonly testid: string;
+  readonly origin: string;
+}
+
+/**
+ * The rows of the list in the DOM once the list is scrolled to `top` (runs in the panel). From 100 items on, the list
+ * renders only the items in view and a margin (FailureList); a short list is read whole, unscrolled. `next` is where
+ * to scroll for the next rows, null at the end.
+ */
+async function rowsAt(top: number): Promise<{ rows: ListedRow[]; next: number | null }> {
+  const list = document.querySelector<HTMLElement>('[data-testid="failures"]');
+  const scroller = list?.parentElement;
+  if (!list || !scroller) return { rows: [], next: null };
+  const range = () => ({ from: Number(list.dataset.from), to: Number(list.dataset.to), total: Number(list.dataset.total) });
+  const whole = () => range().from === 0 && range().to === range().total;
+  if (!whole()) {
+    scroller.scrollTop = top;
+    // Rendered at the next frames: wait until the items in view are in the DOM.
+    const rendered = () => {
+      const { from, to, total } = range();
+      const height = list.offsetHeight / Math.max(1, total);
+      const first = Math.floor(scroller.scrollTop / height);
+      const last = Math.ceil((scroller.scrollTop + scroller.clientHeight) / height);
+      return from <= first && (to === total || last <= to);
+    };
+    for (let waited = 0; !rendered() && waited < 3000; waited += 16) await new Promise((r) => setTimeout(r, 16));
+  }
+  const rows = [...list.querySelectorAll<HTMLElement>('[role="option"]')].map((r) => ({
+    index: Number(r.id.replace('item-', '')),
+    testid: r.getAttribute('data-testid') ?? '',
+    corsError: r.getAttribute('data-cors-error') ?? '',
+    method: r.getAttribute('data-method') ?? '',
+    url: r.getAttribute('data-url') ?? '',
+    origin: r.getAttribute('data-origin') ?? '',
+  }));
+  const end = whole() || range().to >= range().total || scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1;
+  return { rows, next: end ? null : scroller.scrollTop + scroller.clientHeight };
+}
+
+/**
+ * Every row of the panel's list, in order: a long list is scrolled through a screenful at a time, as a user reads it,
+ * then put back where it was.
+ */
+export async function listRows(panel: Page): Promise<ListedRow[]> {
+  const byIndex = new Map<number, ListedRow>();
+  const start = await panel.evaluate(() => document.querySelector('[data-testid="failures"]')?.parentElement?.scrollTop ?? 0);
+  for (let top: number | null = 0; top !== null; ) {
+    const step: Awaited<ReturnType<typeof rowsAt>> = await panel.evaluate(rowsAt, top);
+    for (const row of step.rows) byIndex.set(row.index, row);
+    top = step.next;
+  }
+  await panel.evaluate((top) => {
+    const scroller = document.querySelector('[data-testid="failures"]')?.parentElement;
+    if (scroller && scroller.scrollTop !== top) scroller.scrollTop = top;
+  }, start);
+  return [...byIndex.values()].sort((a, b) => a.index - b.index);
+}
+
+/** The first row matching a CSS selector, scrolled into the DOM if the list is long. */
+export async function showRow(panel: Page, selector: string): Promise<Locator> {
+  const row = panel.locator(selector).first();
+  for (let top: number | null = 0; top !== null && (await row.count()) === 0; ) top = (await panel.evaluate(rowsAt, top)).next;
+  return row;
+}
+
+/** The CORS failure rows of the panel's list (all of them, a long list scrolled through). */
 export async function panelRows(panel: Page): Promise<PanelRow[]> {
-  return panel.locator('[data-testid="failure"]').evaluateAll((rows) =>
-    rows.map((r) => ({
-      corsError: r.getAttribute('data-cors-error') ?? '',
-      method: r.getAttribute('data-method') ?? '',
-      url: r.getAttribute('data-url') ?? '',
-    })),
-  );
+  return (await listRows(panel)).filter((r) => r.testid === 'failure').map(({ corsError, method, url }) => ({ corsError, method, url }));
 }
 
 /**
