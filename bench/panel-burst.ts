@@ -1,0 +1,149 @@
+/**
+ * `npx tsx bench/panel-burst.ts [--rounds=N] [--compare=DIR]`: what the CORS panel itself spends while a burst fills
+ * its list, without a network, a page or DevTools around it (those make the cost bench's panel row too noisy to tell
+ * one panel build from another). The real panel page of the build, in Chromium, is fed through a stand-in for its
+ * port what the worker sends during a burst of 1,000 failures over 6 s: batches every 30 ms (PanelHub's), each
+ * failure three times (its row, the page's word 50 ms later, DevTools' details 250 ms later), the log capped at 500
+ * rows as the worker caps it. Prints the panel renderer's main-thread time from CDP Performance.getMetrics (tasks,
+ * script, style, layout), median over the rounds, one build after the other in each round.
+ */
+import path from 'node:path';
+import { PANEL_PAGE } from '../extension/paths.ts';
+import { toRecord } from '../src/capture/records.ts';
+import { EXTENSION_DIR, launch } from '../test-support/browser/browser.ts';
+import { exchange } from '../test-support/exchange.ts';
+import { stats } from './lib.ts';
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const ROUNDS = Number(arg('rounds') ?? 5);
+const COMPARE = arg('compare');
+const METRICS = ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'] as const;
+
+function template(): string {
+  const record = toRecord({
+    phase: 'error',
+    recordId: 'r',
+    requestId: 'r',
+    tabId: 1,
+    frameId: 0,
+    documentId: 'D',
+    type: 'xmlhttprequest',
+    time: Date.now(),
+    amended: false,
+    settled: false,
+    watched: true,
+    exchange: exchange({
+      credentials: 'include',
+      requestHeaders: { Accept: '*/*', 'Sec-Fetch-Mode': 'cors', Referer: 'https://app.example/page' },
+      response: { headers: { 'access-control-allow-origin': 'https://app.example', 'content-type': 'application/json' } },
+    }),
+  });
+  return JSON.stringify(record);
+}
+
+/** The stand-in port and the burst it plays, installed before the panel's scripts run. */
+function script(): string {
+  return `(() => {
+    const template = ${JSON.stringify(template())};
+    const FAILURES = 1000, SPAN = 6000, BATCH = 30, CAP = 500;
+    // Each failure's versions: [when, id, version].
+    const plan = [];
+    for (let i = 0; i < FAILURES; i++) {
+      const t = (i * SPAN) / FAILURES;
+      plan.push([t, i, 0], [t + 50, i, 1], [t + 250, i, 2]);
+    }
+    plan.sort((a, b) => a[0] - b[0]);
+    const record = (i, version) => {
+      const r = JSON.parse(template);
+      r.id = 'r' + i;
+      r.time = Date.now();
+      r.exchange.request.url = 'https://api.example/v1/items/' + i + '?page=' + (i % 37);
+      r.uncaptured = version < 2;
+      if (version === 0) r.exchange.request.credentials = { ...r.exchange.request.credentials, source: 'inferred' };
+      return r;
+    };
+    chrome.runtime.connect = () => {
+      const listeners = [];
+      const send = (m) => { for (const f of listeners) f(m); };
+      return {
+        name: 'bench',
+        onMessage: { addListener: (f) => listeners.push(f) },
+        onDisconnect: { addListener: () => {} },
+        disconnect: () => {},
+        postMessage: () => setTimeout(() => {
+          let summary = { tabId: 1, documentId: null, pageUrl: '', count: 0, lookalikes: 0, dropped: 0, preserve: false, generation: 1 };
+          send({ type: 'snapshot', snapshot: { summary, records: [] }, capture: 'devtools' });
+          const start = performance.now();
+          const live = [];
+          let next = 0;
+          const tick = () => {
+            const now = performance.now() - start;
+            const messages = [];
+            for (; next < plan.length && plan[next][0] <= now; next++) {
+              const [, i, version] = plan[next];
+              if (version === 0) {
+                live.push(i);
+                summary = { ...summary, count: summary.count + 1 };
+                if (live.length > CAP) {
+                  const gone = live.splice(0, 25);
+                  summary = { ...summary, count: summary.count - gone.length, dropped: summary.dropped + gone.length };
+                  for (const g of gone) messages.push({ type: 'retracted', id: 'r' + g, summary });
+                }
+              }
+              if (live.includes(i)) messages.push({ type: 'record', record: record(i, version), summary });
+            }
+            if (messages.length) send(messages.length === 1 ? messages[0] : { type: 'batch', messages });
+            if (next < plan.length) setTimeout(tick, BATCH);
+            else window.burstDone = true;
+          };
+          setTimeout(tick, BATCH);
+        }, 50),
+      };
+    };
+  })()`;
+}
+
+async function round(extensionDir: string): Promise<Record<string, number>> {
+  const lens = await launch({ extensionDir });
+  try {
+    const page = await lens.context.newPage();
+    await page.addInitScript(script());
+    const cdp = await lens.context.newCDPSession(page);
+    await page.goto(`chrome-extension://${lens.extensionId}/${PANEL_PAGE}?tabId=1`);
+    await page.waitForSelector('[data-testid="failures"]');
+    await cdp.send('Performance.enable');
+    const read = async () =>
+      Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value])) as Record<string, number>;
+    const before = await read();
+    await page.waitForFunction(() => (window as unknown as { burstDone?: boolean }).burstDone === true, undefined, { timeout: 60_000 });
+    await page.waitForTimeout(1000);
+    const after = await read();
+    const rows = await page.locator('[role="option"]').count();
+    if (rows === 0) throw new Error('the panel listed nothing');
+    return Object.fromEntries(METRICS.map((m) => [m, ((after[m] ?? 0) - (before[m] ?? 0)) * 1000]));
+  } finally {
+    await lens.close();
+  }
+}
+
+const builds = [
+  { label: 'this build', dir: EXTENSION_DIR },
+  ...(COMPARE ? [{ label: `compared (${COMPARE})`, dir: path.resolve(COMPARE) }] : []),
+];
+const results = builds.map(() => [] as Record<string, number>[]);
+for (let r = 0; r < ROUNDS; r++)
+  for (let b = 0; b < builds.length; b++) {
+    const at = (r + b) % builds.length;
+    const build = builds[at];
+    if (build) results[at]?.push(await round(build.dir));
+  }
+console.log(`the panel fed a burst of 1,000 failures (3 versions each) over 6 s, ${ROUNDS} rounds, main-thread ms (median, range)`);
+console.log(`| measure | ${builds.map((b) => b.label).join(' | ')} |`);
+console.log(`| --- |${builds.map(() => ' --- |').join('')}`);
+for (const m of METRICS) {
+  const cells = results.map((rs) => {
+    const s = stats(rs.map((x) => x[m] ?? 0));
+    return `${s.median.toFixed(0)} (${s.min.toFixed(0)}-${s.max.toFixed(0)})`;
+  });
+  console.log(`| ${m} | ${cells.join(' | ')} |`);
+}
