@@ -381,6 +381,41 @@ describe("the pages' reports, held until asked", () => {
     );
     expect(await rows(s)).toHaveLength(0);
   });
+  test("an event stream whose answer passed, closed by the page after its error was seen, goes when the page's word comes", async () => {
+    const s = new LensService(platform());
+    const base = {
+      requestId: 'sse',
+      url: API,
+      method: 'GET',
+      type: 'xmlhttprequest',
+      tabId: TAB,
+      frameId: 0,
+      documentId: 'DOC',
+      initiator: PAGE,
+    };
+    s.onDetailEvent({ ...base, kind: 'send', timeStamp: Date.now(), requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    s.onDetailEvent({
+      ...base,
+      kind: 'headers',
+      timeStamp: Date.now(),
+      statusCode: 200,
+      responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: '*' }],
+    });
+    s.onError(errorEvent({ requestId: 'sse' }));
+    // Nothing from the page yet: only 'include' explains a refusal of that answer.
+    expect((await rows(s)).map((r) => r.judgement.verdict.status?.corsError)).toEqual(['WildcardOriginNotAllowed']);
+    await s.onMessage(
+      {
+        channel: 'cors-lens',
+        type: 'reports',
+        payload: [
+          { api: 'eventsource', url: API, method: 'GET', credentials: 'same-origin', mode: 'cors', outcome: 'closed', startedAt: 1 },
+        ],
+      },
+      contentScript(),
+    );
+    expect(await rows(s)).toHaveLength(0);
+  });
 });
 
 describe('who may do what', () => {

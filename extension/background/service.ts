@@ -291,7 +291,14 @@ export class LensService {
       this.add(this.withCredentials(stored, captured.exchange.request.credentials));
       return;
     }
-    this.add(toRecord(captured));
+    const record = toRecord(captured);
+    // The page's word shows the answer passes (an event stream it closed itself, judged again with how it asked): the
+    // error was not a CORS refusal, and the row goes.
+    if (!record && captured.amended && stored) {
+      void this.log.retract(captured.tabId, captured.recordId);
+      return;
+    }
+    this.add(record);
   }
 
   /**

@@ -431,7 +431,26 @@ describe('tabs without detailed capture', () => {
       { api: 'eventsource', url: API, method: 'GET', credentials: 'same-origin', mode: 'cors', outcome: 'closed' },
       clock,
     );
-    expect(back).toBeNull();
+    // Judged again with how the page asked: still refused, now with the page's own credentials mode.
+    expect(back?.amended).toBe(true);
+    const record = back ? toRecord(back) : null;
+    expect(record?.judgement.verdict.status?.corsError).toBe('MissingAllowOriginHeader');
+    expect(record?.judgement.credentials.source).toBe('page');
+  });
+  test("a stream whose answer passed, closed by the page after its error was recorded, is no failure once the page's word comes", () => {
+    const t = new ExchangeTracker();
+    const captures = all(t, [send('sse', { Origin: PAGE }), got('sse', 200, { 'Access-Control-Allow-Origin': '*' }), error('sse')]);
+    // The error first, with nothing from the page: only 'include' explains a refusal of that answer.
+    expect(captures.map((c) => toRecord(c)?.judgement.verdict.status?.corsError).filter(Boolean)).toEqual(['WildcardOriginNotAllowed']);
+    const back = t.hint(
+      { tabId: 7, documentId: 'DOC' },
+      { api: 'eventsource', url: API, method: 'GET', credentials: 'same-origin', mode: 'cors', outcome: 'closed' },
+      clock,
+    );
+    expect(back?.amended).toBe(true);
+    expect(back?.recordId).toBe(captures.at(-1)?.recordId);
+    // With how the page asked (no credentials), the answer passes: no record, and the service takes the row back.
+    expect(back ? toRecord(back) : 'none').toBeNull();
   });
 });
 

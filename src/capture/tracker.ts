@@ -220,7 +220,7 @@ export class ExchangeTracker {
     if (hint.outcome === 'closed') {
       this.closedStreams.set(`${documentId} ${loosen(hint.url)}`, now);
       if (this.closedStreams.size > 256) this.closedStreams.delete(this.closedStreams.keys().next().value as string);
-      return this.closedAfterItsEnd(key);
+      return this.closedAfterItsEnd(key, hint);
     }
     const waiting = this.recentByKey.get(key);
     const requestId = waiting?.shift();
@@ -251,18 +251,21 @@ export class ExchangeTracker {
 
   /**
    * The page closed an event stream whose end was already recorded as a failure (its report came after the error
-   * event: reports are sent in batches): that end was the page's doing, and the row is taken back. Only an end
-   * without any response: a stream refused by its server's CORS answer stays a failure.
+   * event): that end was the page's doing. A stream without any response is taken back. A stream with an answer is
+   * judged again with how the page asked (the report says): a CORS answer that refuses it stays a failure, one that
+   * passes goes (its failure was judged with a credentials mode inferred from that end; the tab log takes it back).
    */
-  private closedAfterItsEnd(key: string): Captured | null {
+  private closedAfterItsEnd(key: string, hint: PageHint): Captured | null {
     const waiting = this.recentByKey.get(key);
-    const at = waiting?.findIndex((id) => !this.recent.get(id)?.tracked.hops.some((h) => h.response)) ?? -1;
+    const unanswered = waiting?.findIndex((id) => !this.recent.get(id)?.tracked.hops.some((h) => h.response)) ?? -1;
+    const at = unanswered >= 0 ? unanswered : (waiting?.length ?? 0) > 0 ? 0 : -1;
     const requestId = at < 0 ? undefined : waiting?.splice(at, 1)[0];
     if (waiting?.length === 0) this.recentByKey.delete(key);
     const recent = requestId === undefined ? undefined : this.recent.get(requestId);
     if (requestId === undefined || !recent) return null;
     this.recent.delete(requestId);
-    return this.captured(recent.tracked, 'completed', null, null, false);
+    if (unanswered >= 0) return this.captured(recent.tracked, 'completed', null, null, false);
+    return this.captured(recent.tracked, 'error', recent.error, hint, true);
   }
 
   /**
