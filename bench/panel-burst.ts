@@ -9,42 +9,19 @@
  */
 import path from 'node:path';
 import { PANEL_PAGE } from '../extension/paths.ts';
-import { toRecord } from '../src/capture/records.ts';
 import { EXTENSION_DIR, launch } from '../test-support/browser/browser.ts';
-import { exchange } from '../test-support/exchange.ts';
 import { stats } from './lib.ts';
+import { fakePort, recordTemplate } from './panel-render.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const ROUNDS = Number(arg('rounds') ?? 5);
 const COMPARE = arg('compare');
 const METRICS = ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'] as const;
 
-function template(): string {
-  const record = toRecord({
-    phase: 'error',
-    recordId: 'r',
-    requestId: 'r',
-    tabId: 1,
-    frameId: 0,
-    documentId: 'D',
-    type: 'xmlhttprequest',
-    time: Date.now(),
-    amended: false,
-    settled: false,
-    watched: true,
-    exchange: exchange({
-      credentials: 'include',
-      requestHeaders: { Accept: '*/*', 'Sec-Fetch-Mode': 'cors', Referer: 'https://app.example/page' },
-      response: { headers: { 'access-control-allow-origin': 'https://app.example', 'content-type': 'application/json' } },
-    }),
-  });
-  return JSON.stringify(record);
-}
-
 /** The stand-in port and the burst it plays, installed before the panel's scripts run. */
 function script(): string {
   return `(() => {
-    const template = ${JSON.stringify(template())};
+    const template = ${JSON.stringify(recordTemplate())};
     const FAILURES = 1000, SPAN = 6000, BATCH = 30, CAP = 500;
     // Each failure's versions: [when, id, version].
     const plan = [];
@@ -62,15 +39,7 @@ function script(): string {
       if (version === 0) r.exchange.request.credentials = { ...r.exchange.request.credentials, source: 'inferred' };
       return r;
     };
-    chrome.runtime.connect = () => {
-      const listeners = [];
-      const send = (m) => { for (const f of listeners) f(m); };
-      return {
-        name: 'bench',
-        onMessage: { addListener: (f) => listeners.push(f) },
-        onDisconnect: { addListener: () => {} },
-        disconnect: () => {},
-        postMessage: () => setTimeout(() => {
+    ${fakePort(`
           let summary = { tabId: 1, documentId: null, pageUrl: '', count: 0, lookalikes: 0, dropped: 0, preserve: false, generation: 1 };
           send({ type: 'snapshot', snapshot: { summary, records: [] }, capture: 'devtools' });
           const start = performance.now();
@@ -97,9 +66,7 @@ function script(): string {
             else window.burstDone = true;
           };
           setTimeout(tick, BATCH);
-        }, 50),
-      };
-    };
+    `)}
   })()`;
 }
 

@@ -18,7 +18,8 @@ interface Marks {
   indexedAt?: number;
 }
 
-function template(): string {
+/** A record with DevTools' details, as JSON: the rows the panel benches feed the panel. */
+export function recordTemplate(): string {
   const record = toRecord({
     phase: 'error',
     recordId: 'r',
@@ -40,6 +41,24 @@ function template(): string {
   return JSON.stringify(record);
 }
 
+/**
+ * Page-script source standing in for the panel's port to the worker (installed before the panel's scripts run): 50 ms
+ * after the panel subscribes, it runs `onSubscribe`, in which `send(message)` hands the panel a worker message.
+ */
+export function fakePort(onSubscribe: string): string {
+  return `chrome.runtime.connect = () => {
+    const listeners = [];
+    const send = (m) => { for (const f of listeners) f(m); };
+    return {
+      name: 'bench',
+      onMessage: { addListener: (f) => listeners.push(f) },
+      onDisconnect: { addListener: () => {} },
+      disconnect: () => {},
+      postMessage: () => setTimeout(() => { ${onSubscribe} }, 50),
+    };
+  };`;
+}
+
 /** What the keystroke types: part of some records' URLs, and of nothing else in a record. */
 const QUERY = '/4';
 
@@ -52,7 +71,7 @@ export async function panelRender(rounds = 5): Promise<{ render: Stats; index: S
   try {
     const page = await lens.context.newPage();
     await page.addInitScript(`(() => {
-      const template = ${JSON.stringify(template())};
+      const template = ${JSON.stringify(recordTemplate())};
       const records = [];
       for (let i = 0; i < 10000; i++) {
         const r = JSON.parse(template);
@@ -63,19 +82,7 @@ export async function panelRender(rounds = 5): Promise<{ render: Stats; index: S
       }
       window.benchUrls = records.map((r) => r.exchange.request.url);
       const summary = { tabId: 1, documentId: null, pageUrl: '', count: 10000, lookalikes: 0, dropped: 0, preserve: false, generation: 0 };
-      chrome.runtime.connect = () => {
-        const listeners = [];
-        return {
-          name: 'bench',
-          onMessage: { addListener: (f) => listeners.push(f) },
-          onDisconnect: { addListener: () => {} },
-          disconnect: () => {},
-          postMessage: () => setTimeout(() => {
-            window.snapshotAt = performance.now();
-            for (const f of listeners) f({ type: 'snapshot', snapshot: { summary, records } });
-          }, 50),
-        };
-      };
+      ${fakePort(`window.snapshotAt = performance.now(); send({ type: 'snapshot', snapshot: { summary, records } });`)}
       new MutationObserver(() => {
         if (window.renderedAt === undefined && document.querySelector('[data-testid="failure"]')) window.renderedAt = performance.now();
         if (window.indexedAt === undefined && document.querySelector('[data-indexed="10000"]')) window.indexedAt = performance.now();

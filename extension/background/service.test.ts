@@ -5,7 +5,7 @@
  * what a restarted worker recovers.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { ErrorEvent } from '../../src/capture/events.ts';
+import type { ErrorEvent, RequestEventBase } from '../../src/capture/events.ts';
 import { type FailureRecord, parseRecordJson, toFirefoxRecord } from '../../src/capture/records.ts';
 import type { KeyValueStore } from '../../src/capture/tab-log.ts';
 import { captured, exchange } from '../../test-support/exchange.ts';
@@ -110,9 +110,9 @@ const contentScript = (tabId = TAB, documentId = 'DOC'): SenderLike => ({
 });
 
 let requestIds = 0;
-function errorEvent(over: Partial<ErrorEvent> = {}): ErrorEvent {
+/** What every event of a request says: a GET from the page's top frame to the API. */
+function requestBase(over: Partial<RequestEventBase> = {}): RequestEventBase {
   return {
-    kind: 'error',
     requestId: String(++requestIds),
     url: API,
     method: 'GET',
@@ -122,9 +122,12 @@ function errorEvent(over: Partial<ErrorEvent> = {}): ErrorEvent {
     documentId: 'DOC',
     initiator: PAGE,
     timeStamp: Date.now(),
-    error: 'net::ERR_FAILED',
     ...over,
   };
+}
+
+function errorEvent(over: Partial<ErrorEvent> = {}): ErrorEvent {
+  return { ...requestBase(), kind: 'error', error: 'net::ERR_FAILED', ...over };
 }
 
 /** DevTools' exchange of a credentialed GET answered with the page's origin but no Access-Control-Allow-Credentials. */
@@ -383,21 +386,11 @@ describe("the pages' reports, held until asked", () => {
   });
   test("an event stream whose answer passed, closed by the page after its error was seen, goes when the page's word comes", async () => {
     const s = new LensService(platform());
-    const base = {
-      requestId: 'sse',
-      url: API,
-      method: 'GET',
-      type: 'xmlhttprequest',
-      tabId: TAB,
-      frameId: 0,
-      documentId: 'DOC',
-      initiator: PAGE,
-    };
-    s.onDetailEvent({ ...base, kind: 'send', timeStamp: Date.now(), requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    const base = requestBase({ requestId: 'sse' });
+    s.onDetailEvent({ ...base, kind: 'send', requestHeaders: [{ name: 'Origin', value: PAGE }] });
     s.onDetailEvent({
       ...base,
       kind: 'headers',
-      timeStamp: Date.now(),
       statusCode: 200,
       responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: '*' }],
     });
