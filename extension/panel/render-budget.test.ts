@@ -30,3 +30,19 @@ test('a failure with its details a moment later (two renders every quarter secon
     now += i % 2 === 0 ? 50 : 200;
   }
 });
+
+test('after a render that applied a burst of messages, the next waits a third of a second; a small one does not', () => {
+  let now = 0;
+  const budget = new RenderBudget(5, 10, () => now, { messages: 20, rate: 3 });
+  budget.spend(3);
+  expect(budget.wait()).toBe(0);
+  budget.spend(40);
+  expect(budget.wait()).toBeCloseTo(1000 / 3);
+  now += 200;
+  expect(budget.wait()).toBeCloseTo(1000 / 3 - 200);
+  now += 200;
+  expect(budget.wait()).toBe(0);
+  // The burst is over: renders of a few messages go at once again.
+  budget.spend(2);
+  expect(budget.wait()).toBe(0);
+});

@@ -7,11 +7,18 @@
 export class RenderBudget {
   private tokens: number;
   private refilled: number;
+  /** Until when the next render waits after one that applied a burst's worth of messages (0: it does not). */
+  private busyUntil = 0;
 
+  /**
+   * `busy`: a render that applied at least `messages` messages is followed by a pause of a `rate`-per-second render:
+   * a burst is in progress, and its rows fly by faster than anyone reads them.
+   */
   constructor(
     private readonly burst: number,
     private readonly rate: number,
     private readonly now: () => number = () => performance.now(),
+    private readonly busy: { readonly messages: number; readonly rate: number } | null = null,
   ) {
     this.tokens = burst;
     this.refilled = now();
@@ -20,13 +27,15 @@ export class RenderBudget {
   /** How long to wait before the next render, ms (0: now). */
   wait(): number {
     this.refill();
-    return this.tokens >= 1 ? 0 : ((1 - this.tokens) * 1000) / this.rate;
+    const paced = this.tokens >= 1 ? 0 : ((1 - this.tokens) * 1000) / this.rate;
+    return Math.max(paced, this.busyUntil - this.now());
   }
 
-  /** A render happened. */
-  spend(): void {
+  /** A render happened, applying `applied` messages. */
+  spend(applied = 1): void {
     this.refill();
     this.tokens -= 1;
+    this.busyUntil = this.busy && applied >= this.busy.messages ? this.now() + 1000 / this.busy.rate : 0;
   }
 
   private refill(): void {
