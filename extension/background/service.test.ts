@@ -387,7 +387,14 @@ describe("the pages' reports, held until asked", () => {
   test("an event stream whose answer passed, closed by the page after its error was seen, goes when the page's word comes", async () => {
     const s = new LensService(platform());
     const base = requestBase({ requestId: 'sse' });
-    s.onDetailEvent({ ...base, kind: 'send', requestHeaders: [{ name: 'Origin', value: PAGE }] });
+    s.onDetailEvent({
+      ...base,
+      kind: 'send',
+      requestHeaders: [
+        { name: 'Origin', value: PAGE },
+        { name: 'Accept', value: 'text/event-stream' },
+      ],
+    });
     s.onDetailEvent({
       ...base,
       kind: 'headers',

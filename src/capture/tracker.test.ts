@@ -425,7 +425,7 @@ describe('tabs without detailed capture', () => {
   });
   test('a stream refused by its CORS answer stays a failure when the page then closes it', () => {
     const t = new ExchangeTracker();
-    all(t, [send('es', { Origin: PAGE }), got('es', 200), error('es')]);
+    all(t, [send('es', { Origin: PAGE, Accept: 'text/event-stream' }), got('es', 200), error('es')]);
     const back = t.hint(
       { tabId: 1, documentId: 'DOC' },
       { api: 'eventsource', url: API, method: 'GET', credentials: 'same-origin', mode: 'cors', outcome: 'closed' },
@@ -439,7 +439,13 @@ describe('tabs without detailed capture', () => {
   });
   test("a stream whose answer passed, closed by the page after its error was recorded, is no failure once the page's word comes", () => {
     const t = new ExchangeTracker();
-    const captures = all(t, [send('sse', { Origin: PAGE }), got('sse', 200, { 'Access-Control-Allow-Origin': '*' }), error('sse')]);
+    // Before it, a fetch of the same URL refused the same way: the page's word on the stream says nothing of it.
+    all(t, [send('f', { Origin: PAGE, Accept: '*/*' }), got('f', 200, { 'Access-Control-Allow-Origin': '*' }), error('f')]);
+    const captures = all(t, [
+      send('sse', { Origin: PAGE, Accept: 'text/event-stream' }),
+      got('sse', 200, { 'Access-Control-Allow-Origin': '*' }),
+      error('sse'),
+    ]);
     // The error first, with nothing from the page: only 'include' explains a refusal of that answer.
     expect(captures.map((c) => toRecord(c)?.judgement.verdict.status?.corsError).filter(Boolean)).toEqual(['WildcardOriginNotAllowed']);
     const back = t.hint(
@@ -451,6 +457,14 @@ describe('tabs without detailed capture', () => {
     expect(back?.recordId).toBe(captures.at(-1)?.recordId);
     // With how the page asked (no credentials), the answer passes: no record, and the service takes the row back.
     expect(back ? toRecord(back) : 'none').toBeNull();
+    // The fetch's failure is not the stream's: a second word that the page closed a stream takes nothing more.
+    expect(
+      t.hint(
+        { tabId: 7, documentId: 'DOC' },
+        { api: 'eventsource', url: API, method: 'GET', credentials: 'same-origin', mode: 'cors', outcome: 'closed' },
+        clock,
+      ),
+    ).toBeNull();
   });
 });
 

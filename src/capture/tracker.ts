@@ -137,6 +137,12 @@ const DEFAULTS = {
   startedAt: 0,
 };
 
+/** Whether a request asked for an event stream (EventSource sends Accept: text/event-stream). */
+function isEventStream(tracked: Tracked): boolean {
+  const headers = tracked.hops[0]?.requestHeaders ?? [];
+  return headers.some((h) => h.name.toLowerCase() === 'accept' && h.value.includes('text/event-stream'));
+}
+
 function pairingKey(e: RequestEventBase, url: string): string {
   return `${e.tabId}\u0000${e.frameId}\u0000${e.documentId ?? ''}\u0000${url}`;
 }
@@ -256,11 +262,17 @@ export class ExchangeTracker {
    * passes goes (its failure was judged with a credentials mode inferred from that end; the tab log takes it back).
    */
   private closedAfterItsEnd(key: string, hint: PageHint): Captured | null {
-    const waiting = this.recentByKey.get(key);
-    const unanswered = waiting?.findIndex((id) => !this.recent.get(id)?.tracked.hops.some((h) => h.response)) ?? -1;
-    const at = unanswered >= 0 ? unanswered : (waiting?.length ?? 0) > 0 ? 0 : -1;
-    const requestId = at < 0 ? undefined : waiting?.splice(at, 1)[0];
-    if (waiting?.length === 0) this.recentByKey.delete(key);
+    const waiting = this.recentByKey.get(key) ?? [];
+    const unanswered = waiting.findIndex((id) => !this.recent.get(id)?.tracked.hops.some((h) => h.response));
+    // Else the newest event stream (it asked for text/event-stream) whose end was taken for a refusal.
+    let at = unanswered;
+    if (at < 0)
+      for (let i = waiting.length - 1; i >= 0 && at < 0; i--) {
+        const recent = this.recent.get(waiting[i] as string);
+        if (recent?.error === 'net::ERR_FAILED' && isEventStream(recent.tracked)) at = i;
+      }
+    const requestId = at < 0 ? undefined : waiting.splice(at, 1)[0];
+    if (waiting.length === 0) this.recentByKey.delete(key);
     const recent = requestId === undefined ? undefined : this.recent.get(requestId);
     if (requestId === undefined || !recent) return null;
     this.recent.delete(requestId);
@@ -494,7 +506,8 @@ export class ExchangeTracker {
     // Stopped before the request went out: the preflight (if any) is what failed.
     if (hop.requestHeaders === null && hop.response === null) hop.preflight ??= this.claimPreflight(e, e.url);
     const hint = tracked.base.documentId ? this.takeHint(tracked.base.documentId, tracked.base.method, tracked.base.url) : null;
-    if (!hint && tracked.base.documentId) {
+    // (A stream the page closed is not remembered for the page's later word: its end is already the page's doing.)
+    if (!hint && tracked.base.documentId && !closedByPage) {
       this.recent.set(e.requestId, { tracked, error, hinted: false });
       const key = hintKey(tracked.base.documentId, tracked.base.method, tracked.base.url);
       const waiting = this.recentByKey.get(key);
