@@ -313,8 +313,9 @@ export class LensService {
       return;
     }
     // While DevTools is open on the tab its details follow within a moment and replace the row: it is written to the
-    // store only if they do not (tab-log's DEFERRED_WRITE_MS), not twice.
-    const defer = record.uncaptured && this.captureState(record.tabId) === 'devtools';
+    // store only if they do not (tab-log's DEFERRED_WRITE_MS), not twice. Not a shared or service worker's request
+    // (frame -1): DevTools' log of the tab has no details for it, and nothing would send it again after a restart.
+    const defer = record.uncaptured && record.frameId >= 0 && this.captureState(record.tabId) === 'devtools';
     void this.log.add(record, { defer }).then(() => {
       this.joining.delete(record.id);
       const amended = this.amendAfterJoin.get(record.id);
