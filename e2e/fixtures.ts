@@ -64,24 +64,36 @@ async function rowsAt(top: number): Promise<{ rows: ListedRow[]; next: number | 
  * then put back where it was.
  */
 export async function listRows(panel: Page): Promise<ListedRow[]> {
-  const byIndex = new Map<number, ListedRow>();
+  const total = () => panel.evaluate(() => Number(document.querySelector<HTMLElement>('[data-testid="failures"]')?.dataset.total ?? 0));
   const start = await panel.evaluate(() => document.querySelector('[data-testid="failures"]')?.parentElement?.scrollTop ?? 0);
-  for (let top: number | null = 0; top !== null; ) {
-    const step: Awaited<ReturnType<typeof rowsAt>> = await panel.evaluate(rowsAt, top);
-    for (const row of step.rows) byIndex.set(row.index, row);
-    top = step.next;
+  let rows: ListedRow[] = [];
+  // A list that changed while it was read is read again (rows stitched from before and after a change could be stale).
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = await total();
+    const byIndex = new Map<number, ListedRow>();
+    for (let top: number | null = 0; top !== null; ) {
+      const step: Awaited<ReturnType<typeof rowsAt>> = await panel.evaluate(rowsAt, top);
+      for (const row of step.rows) byIndex.set(row.index, row);
+      // A list that cannot scroll further (no height): what was read is all there is.
+      top = step.next !== null && step.next > top ? step.next : null;
+    }
+    rows = [...byIndex.values()].sort((a, b) => a.index - b.index);
+    if ((await total()) === before) break;
   }
   await panel.evaluate((top) => {
     const scroller = document.querySelector('[data-testid="failures"]')?.parentElement;
     if (scroller && scroller.scrollTop !== top) scroller.scrollTop = top;
   }, start);
-  return [...byIndex.values()].sort((a, b) => a.index - b.index);
+  return rows;
 }
 
 /** The first row matching a CSS selector, scrolled into the DOM if the list is long. */
 export async function showRow(panel: Page, selector: string): Promise<Locator> {
   const row = panel.locator(selector).first();
-  for (let top: number | null = 0; top !== null && (await row.count()) === 0; ) top = (await panel.evaluate(rowsAt, top)).next;
+  for (let top: number | null = 0; top !== null && (await row.count()) === 0; ) {
+    const next: number | null = (await panel.evaluate(rowsAt, top)).next;
+    top = next !== null && next > top ? next : null;
+  }
   return row;
 }
 
