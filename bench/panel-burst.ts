@@ -42,7 +42,7 @@ function script(): string {
     ${fakePort(`
           let summary = { tabId: 1, documentId: null, pageUrl: '', count: 0, lookalikes: 0, dropped: 0, preserve: false, generation: 1 };
           send({ type: 'snapshot', snapshot: { summary, records: [] }, capture: 'devtools' });
-          const start = performance.now();
+          let start = 0;
           const live = [];
           let next = 0;
           const tick = () => {
@@ -65,7 +65,11 @@ function script(): string {
             if (next < plan.length) setTimeout(tick, BATCH);
             else window.burstDone = true;
           };
-          setTimeout(tick, BATCH);
+          // The bench starts it once it has read the metrics before it.
+          window.startBurst = () => {
+            start = performance.now();
+            setTimeout(tick, BATCH);
+          };
     `)}
   })()`;
 }
@@ -77,11 +81,14 @@ async function round(extensionDir: string): Promise<Record<string, number>> {
     await page.addInitScript(script());
     const cdp = await lens.context.newCDPSession(page);
     await page.goto(`chrome-extension://${lens.extensionId}/${PANEL_PAGE}?tabId=1`);
-    await page.waitForSelector('[data-testid="failures"]');
+    // The snapshot (an empty log) shown, the burst ready to start.
+    await page.waitForSelector('[data-testid="empty"]');
     await cdp.send('Performance.enable');
     const read = async () =>
       Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value])) as Record<string, number>;
+    await page.waitForFunction(() => typeof (window as unknown as { startBurst?: () => void }).startBurst === 'function');
     const before = await read();
+    await page.evaluate(() => (window as unknown as { startBurst: () => void }).startBurst());
     await page.waitForFunction(() => (window as unknown as { burstDone?: boolean }).burstDone === true, undefined, { timeout: 60_000 });
     await page.waitForTimeout(1000);
     const after = await read();

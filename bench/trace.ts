@@ -32,6 +32,7 @@ interface TraceEvent {
   readonly ph: string;
   readonly name: string;
   readonly pid: number;
+  readonly tid: number;
   readonly dur?: number;
   readonly args?: { name?: string; labels?: string };
 }
@@ -57,19 +58,27 @@ try {
   // A renderer's labels name what it shows (a page's title, DevTools).
   for (const e of events)
     if (e.ph === 'M' && e.name === 'process_labels') names.set(e.pid, `${names.get(e.pid) ?? 'process'}: ${e.args?.labels ?? ''}`);
+  // Each process's main thread (CrRendererMain, CrBrowserMain...): its tasks say how busy the process was.
+  const mainThreads = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && /^Cr\w*Main$/.test(String(e.args?.name)))
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const mainBusy = new Map<number, number>();
   const totals = new Map<number, Map<string, number>>();
   for (const e of events) {
     if (e.ph !== 'X' || e.dur === undefined) continue;
+    if (e.name === 'RunTask' && mainThreads.has(`${e.pid}:${e.tid}`)) mainBusy.set(e.pid, (mainBusy.get(e.pid) ?? 0) + e.dur / 1000);
     const byName = totals.get(e.pid) ?? new Map<string, number>();
     byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur / 1000);
     totals.set(e.pid, byName);
   }
   console.log(`burst on localhost, DevTools ${DEVTOOLS}, traced: ${burstMs.toFixed(0)} ms (${DIR}), ${events.length} trace events`);
-  // Each task the process ran (devtools.timeline's RunTask): how busy its threads were.
+  // Tasks on all of a process's threads (RunTask), to sort and skip the idle ones.
   const busy = (m: Map<string, number>) => m.get('RunTask') ?? 0;
   for (const [pid, byName] of [...totals].sort((a, b) => busy(b[1]) - busy(a[1]))) {
     if (busy(byName) < 50) continue;
-    console.log(`\n${names.get(pid) ?? 'process'} (${pid})`);
+    console.log(`\n${names.get(pid) ?? 'process'} (${pid}): main thread busy ${(mainBusy.get(pid) ?? 0).toFixed(0)} ms; all threads:`);
     for (const [name, ms] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`${ms.toFixed(1).padStart(9)} ms  ${name}`);
   }
 } finally {
