@@ -41,6 +41,21 @@ test('the worker stopped in the middle of a burst of 500 failing requests loses 
   const withoutDetails = await expectEveryFailureListed(panel, verdicts);
   console.log(`burst with a worker stop: 500 failures, all listed, ${withoutDetails} without details`);
   await expect.poll(() => lens.badge(tabId)).toBe('500');
+  // A list this long has only the rows in view in the DOM; its stripes follow each row's place in the whole list
+  // (every other row), not its place among the rows rendered, however far it is scrolled.
+  const stripes = () =>
+    panel.evaluate(() =>
+      [...document.querySelectorAll('[role="option"]')].map((r) => [Number(r.id.replace('item-', '')), r.classList.contains('even')]),
+    );
+  const striped = async () => (await stripes()).every(([i, even]) => even === (Number(i) % 2 === 1));
+  expect(await stripes()).not.toHaveLength(500);
+  expect(await striped()).toBe(true);
+  await panel.evaluate(() => {
+    const scroller = document.querySelector('[data-testid="failures"]')?.parentElement;
+    if (scroller) scroller.scrollTop = 20 * 137;
+  });
+  await expect.poll(async () => (await stripes()).some(([i]) => Number(i) > 137)).toBe(true);
+  expect(await striped()).toBe(true);
   await panel.close();
   await page.close();
 });

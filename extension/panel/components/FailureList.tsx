@@ -5,7 +5,7 @@
  * DOM; a longer list renders only the items in view plus a margin, so 10,000 rows cost what a screenful does.
  */
 import { Component, createRef } from 'preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { visibleParts, visibleText } from '../../../src/index.ts';
 import type { ListItem } from '../grouping.ts';
 import { moveSelection } from '../grouping.ts';
@@ -28,6 +28,8 @@ const KIND_LABEL: Record<ShownRecord['kind'], string> = { cors: 'CORS failure', 
 interface RowProps {
   id: string;
   domId: string;
+  /** An even row of the whole list (separators not counted): striped, the same however the list is scrolled. */
+  even: boolean;
   /** The record shown (the group's latest) and how many the group holds. */
   record: ShownRecord;
   count: number;
@@ -108,7 +110,7 @@ type RowValues = Record<
 >;
 
 /** A row writes a node only when its string changed, so a filter that changes the rows in view costs a few writes. */
-function rowValues({ domId, record: r, count, selected, showTime }: RowProps): RowValues {
+function rowValues({ domId, even, record: r, count, selected, showTime }: RowProps): RowValues {
   const { url, method, origin } = r.exchange.request;
   const { host, path } = splitUrl(url);
   const code = reasonOf(r);
@@ -122,7 +124,7 @@ function rowValues({ domId, record: r, count, selected, showTime }: RowProps): R
     'data-url': url,
     'data-origin': origin,
     'data-count': String(count),
-    class: `row ${r.kind}`,
+    class: `row ${r.kind}${even ? ' even' : ''}`,
     url: visibleText(url),
     bubble: count > 1 ? String(count) : null,
     path: path.replace(/[?#].*$/s, '') || '/',
@@ -197,6 +199,7 @@ class Row extends Component<RowProps> {
     const p = this.props;
     const same =
       p.domId === next.domId &&
+      p.even === next.even &&
       p.record === next.record &&
       p.count === next.count &&
       p.selected === next.selected &&
@@ -255,6 +258,12 @@ export function FailureList({ items, selected, onSelect, onMenu, showTime }: Lis
     if (windowed && el) setView({ top: el.scrollTop, height: el.clientHeight || 800 });
   }, [windowed]);
   const selectedAt = selected === null ? -1 : items.findIndex((item) => item.id === selected);
+  // Each item's place among the rows (separators not counted): stripes by it, not by the rows in the DOM, stay put
+  // while a long list scrolls.
+  const rowNumbers = useMemo(() => {
+    let n = 0;
+    return items.map((item) => (item.type === 'row' ? n++ : -1));
+  }, [items]);
   // Keep the selection in view when the keyboard moves it (every item is ROW_HEIGHT tall).
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -311,6 +320,7 @@ export function FailureList({ items, selected, onSelect, onMenu, showTime }: Lis
                 key={first + k}
                 id={item.id}
                 domId={`item-${first + k}`}
+                even={(rowNumbers[first + k] ?? 0) % 2 === 1}
                 record={item.records[item.records.length - 1] as ShownRecord}
                 count={item.records.length}
                 selected={item.id === selected}
