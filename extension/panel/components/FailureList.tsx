@@ -301,7 +301,8 @@ export function FailureList({ items, selected, onSelect, onMenu, showTime }: Lis
           tabIndex={0}
           class="listbox"
           aria-label="Requests"
-          aria-activedescendant={selectedAt >= 0 ? `item-${selectedAt}` : undefined}
+          // Only a row in the DOM: a selected row scrolled out of a long list's window is not there to name.
+          aria-activedescendant={selectedAt >= first && selectedAt < last ? `item-${selectedAt}` : undefined}
           data-testid="failures"
           data-total={items.length}
           data-from={first}
