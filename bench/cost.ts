@@ -209,6 +209,16 @@ export async function untilPainted(browser: Browser, session: string, fronts: re
   return attempts;
 }
 
+/** Waits until the floor's devtools page (its onRequestFinished listener) is loaded in the page's DevTools. */
+async function harListening(browser: Browser): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if ((await browser.cdp.targets()).some((t) => /^chrome-extension:\/\/[a-p]{32}\/devtools\.html$/.test(t.url))) return;
+    await sleep(300);
+  }
+  throw new Error("the floor's devtools page never loaded in DevTools");
+}
+
 /** Makes sure the page's DevTools window is painted, as the one a developer looks at is (untilPainted). */
 async function devtoolsPainted(browser: Browser, page: BarePage): Promise<void> {
   const session = await devtoolsOf(browser, page);
@@ -225,6 +235,7 @@ export async function prepareDevtools(
 ): Promise<void> {
   if (config.devtools === 'closed') return;
   await devtoolsRecording(browser, page, api);
+  if (config.extension === 'har') await harListening(browser);
   if (config.extension === 'lens') {
     await browser.evaluate(page, `fetch(${JSON.stringify(`${api}/cors?warm-details=${Date.now()}`)}).catch(() => null)`);
     await lensWatching(browser, page, api);
