@@ -139,8 +139,7 @@ const DEFAULTS = {
 
 /** Whether a request asked for an event stream (EventSource sends Accept: text/event-stream). */
 function isEventStream(tracked: Tracked): boolean {
-  const headers = tracked.hops[0]?.requestHeaders ?? [];
-  return headers.some((h) => h.name.toLowerCase() === 'accept' && h.value.includes('text/event-stream'));
+  return headerValue(tracked.hops[0]?.requestHeaders ?? [], 'accept')?.includes('text/event-stream') === true;
 }
 
 function pairingKey(e: RequestEventBase, url: string): string {
@@ -265,12 +264,13 @@ export class ExchangeTracker {
     const waiting = this.recentByKey.get(key) ?? [];
     const unanswered = waiting.findIndex((id) => !this.recent.get(id)?.tracked.hops.some((h) => h.response));
     // Else the newest event stream (it asked for text/event-stream) whose end was taken for a refusal.
-    let at = unanswered;
-    if (at < 0)
-      for (let i = waiting.length - 1; i >= 0 && at < 0; i--) {
-        const recent = this.recent.get(waiting[i] as string);
-        if (recent?.error === 'net::ERR_FAILED' && isEventStream(recent.tracked)) at = i;
-      }
+    const at =
+      unanswered >= 0
+        ? unanswered
+        : waiting.findLastIndex((id) => {
+            const recent = this.recent.get(id);
+            return recent?.error === 'net::ERR_FAILED' && isEventStream(recent.tracked);
+          });
     const requestId = at < 0 ? undefined : waiting.splice(at, 1)[0];
     if (waiting.length === 0) this.recentByKey.delete(key);
     const recent = requestId === undefined ? undefined : this.recent.get(requestId);
