@@ -55,8 +55,10 @@ async function rowsAt(top: number): Promise<{ rows: ListedRow[]; next: number | 
     url: r.getAttribute('data-url') ?? '',
     origin: r.getAttribute('data-origin') ?? '',
   }));
-  const end = whole() || range().to >= range().total || scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1;
-  return { rows, next: end ? null : scroller.scrollTop + scroller.clientHeight };
+  const next = scroller.scrollTop + scroller.clientHeight;
+  // The end, or a list that cannot scroll further (no height): what was read is all there is.
+  const end = whole() || range().to >= range().total || next >= scroller.scrollHeight - 1 || next <= top;
+  return { rows, next: end ? null : next };
 }
 
 /**
@@ -74,8 +76,7 @@ export async function listRows(panel: Page): Promise<ListedRow[]> {
     for (let top: number | null = 0; top !== null; ) {
       const step: Awaited<ReturnType<typeof rowsAt>> = await panel.evaluate(rowsAt, top);
       for (const row of step.rows) byIndex.set(row.index, row);
-      // A list that cannot scroll further (no height): what was read is all there is.
-      top = step.next !== null && step.next > top ? step.next : null;
+      top = step.next;
     }
     rows = [...byIndex.values()].sort((a, b) => a.index - b.index);
     if ((await total()) === before) break;
@@ -90,10 +91,7 @@ export async function listRows(panel: Page): Promise<ListedRow[]> {
 /** The first row matching a CSS selector, scrolled into the DOM if the list is long. */
 export async function showRow(panel: Page, selector: string): Promise<Locator> {
   const row = panel.locator(selector).first();
-  for (let top: number | null = 0; top !== null && (await row.count()) === 0; ) {
-    const next: number | null = (await panel.evaluate(rowsAt, top)).next;
-    top = next !== null && next > top ? next : null;
-  }
+  for (let top: number | null = 0; top !== null && (await row.count()) === 0; ) top = (await panel.evaluate(rowsAt, top)).next;
   return row;
 }
 
