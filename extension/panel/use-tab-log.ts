@@ -16,9 +16,9 @@ const RENDER_BURST = 5;
 const RENDER_RATE = 10;
 /**
  * A render that applied this many messages (rows and their updates) means a burst is in progress: the next one waits
- * for a third of a second. Fed a burst of 1,000 failures, the panel's main thread spent 492 ms rendering three times
- * a second against 677 ms ten times (bench/panel-burst.ts, 3 rounds); a failure now and then, or a steady few a
- * second with their details, still renders at the next frame.
+ * for a third of a second. Fed a burst of 1,000 failures, the panel's main thread spent 611 ms with this pause
+ * against 780 ms without (bench/panel-burst.ts, 3 rounds); a failure now and then, or a steady few a second with
+ * their details, still renders at the next frame.
  */
 const BUSY = { messages: 20, rate: 3 };
 

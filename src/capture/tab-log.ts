@@ -151,7 +151,10 @@ export class TabLog {
   private readonly removed = new Set<string>();
   /** New records waiting for the next record write; written together when it starts. */
   private readonly urgent = new Map<string, string>();
-  /** Deferred records (add's `defer`): their JSON and when they were added, until they are written or replaced. */
+  /**
+   * Deferred records (add's `defer`): their JSON and the requestDeferred round they wait for, until they are written
+   * or replaced.
+   */
   private readonly deferred = new Map<string, { readonly json: string; readonly round: number }>();
   private deferTimer: Promise<void> | null = null;
   private deferRound = 0;

@@ -15,8 +15,8 @@ export const ROW_HEIGHT = 20;
 /**
  * From how many items the list renders only those in view (and MARGIN either side). A burst fills a tab's log (500
  * records) within seconds; with every row in the DOM, each render styled and laid out all of them. Fed the messages of
- * a burst of 1,000 failures, the panel's main thread spent 706 ms windowing from 100 items against 1,477 ms from
- * 1,000 (style 19 against 192 ms, layout 102 against 237; bench/panel-burst.ts, 4 rounds).
+ * a burst of 1,000 failures, the panel's main thread spent 780 ms windowing from 100 items against 1,796 ms from
+ * 1,000 (style 23 against 225 ms, layout 118 against 272; bench/panel-burst.ts, 3 rounds).
  */
 const WINDOW_FROM = 100;
 /** Rows rendered beyond each edge of the view: enough for a frame of fast scrolling. */
