@@ -130,7 +130,7 @@ describe(`check agrees with Chromium ${corpus.chromium} on the conformance corpu
     expect(wireOf(scenario.id), 'wire header names').toEqual(chromiumWire(expected.exchange));
   });
 
-  // Skipped, each with its reason in its name (inexpressible()): fetch modes no-cors and same-origin, which the CLI
+  // Reason for these skips, each also in its name (inexpressible()): fetch modes no-cors and same-origin, which the CLI
   // does not check, and header values with control characters, which node's HTTP client refuses to send.
   test.skip.each(scenarios.filter((s) => inexpressible(s) !== null).map((s) => [s.id, inexpressible(s)] as const))('%s: %s', () => {});
 });
