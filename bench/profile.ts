@@ -12,6 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEFERRED_WRITE_MS } from '../src/capture/tab-log.ts';
 import { EXTENSION_DIR } from '../test-support/browser/browser.ts';
 import { startServers } from '../test-support/servers/cors-server.ts';
 import { BareBrowser, descendants, processCpuMs, sleep } from './bare.ts';
@@ -20,6 +21,8 @@ import { stats } from './lib.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const ROUNDS = Number(arg('rounds') ?? 3);
+/** Long enough for every deferred record write to have gone (tab-log: at most twice DEFERRED_WRITE_MS). */
+const WRITES_SETTLED_MS = 2 * DEFERRED_WRITE_MS + 500;
 const ORIGIN = (arg('origin') ?? 'localhost') as 'localhost' | 'ordinary';
 const TOP = Number(arg('top') ?? 25);
 const COMPARE = arg('compare');
@@ -133,8 +136,8 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
     const page = await browser.open(`${pageOrigin}/profile-${i}`);
     await prepareDevtools(browser, page, api, { devtools: DEVTOOLS, extension: lens ? 'lens' : 'listener' });
     await browser.evaluate(page, burstScript(api, 200, 50, `warm-${lens}-${i}`));
-    // The warm-up's writes done (a deferred one within 4 s), so that the burst's are counted alone.
-    await sleep(lens ? 4500 : 300);
+    // The warm-up's writes done (a deferred one within twice DEFERRED_WRITE_MS), so that the burst's are counted alone.
+    await sleep(lens ? WRITES_SETTLED_MS : 300);
     const sessions = new Map<string, string>();
     if (PROFILE_PAGE && !CPU_ONLY) sessions.set('page', page.session);
     for (const session of sessions.values()) {
@@ -167,8 +170,8 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
     const profiles = new Map<string, Profile>();
     for (const [name, session] of sessions)
       profiles.set(name, (await browser.cdp.send<{ profile: Profile }>('Profiler.stop', {}, session)).profile);
-    // Deferred record writes (a row waiting for DevTools' details) go within 4 s.
-    if (lens) await sleep(4500);
+    // Deferred record writes (a row waiting for DevTools' details) go within twice DEFERRED_WRITE_MS.
+    if (lens) await sleep(WRITES_SETTLED_MS);
     const writes = lens ? await browser.inWorker<{ sets: number; records: number; bytes: number }>('globalThis.benchWrites') : null;
     const stored = lens
       ? await browser.inWorker<{ records: number; bytes: number; requestHeaderBytes: number }>(
