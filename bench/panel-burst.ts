@@ -6,16 +6,24 @@
  * failure three times (its row, the page's word 50 ms later, DevTools' details 250 ms later), the log capped at 500
  * rows as the worker caps it. Prints the panel renderer's main-thread time from CDP Performance.getMetrics (tasks,
  * script, style, layout), median over the rounds, one build after the other in each round.
+ *
+ * `--profile[=N]`: also a CPU profile of the panel during the burst, and its N (default 20) heaviest functions by self
+ * and by total time, summed over the rounds (a profiled run is slower: read it for where, not how much). Names need
+ * an unminified build: `npx vite build --minify false --outDir DIR`, then `--build=DIR`.
  */
 import path from 'node:path';
 import { PANEL_PAGE } from '../extension/paths.ts';
 import { EXTENSION_DIR, launch } from '../test-support/browser/browser.ts';
+import { type Profile, selfTimes, totalTimes } from './cpu-profile.ts';
 import { stats } from './lib.ts';
 import { fakePort, recordTemplate } from './panel-render.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const ROUNDS = Number(arg('rounds') ?? 5);
 const COMPARE = arg('compare');
+const BUILD = arg('build');
+const PROFILE = process.argv.some((a) => a === '--profile' || a.startsWith('--profile='));
+const TOP = Number(arg('profile') ?? 20);
 const METRICS = ['TaskDuration', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration'] as const;
 
 /** The stand-in port and the burst it plays, installed before the panel's scripts run. */
@@ -74,7 +82,7 @@ function script(): string {
   })()`;
 }
 
-async function round(extensionDir: string): Promise<Record<string, number>> {
+async function round(extensionDir: string, profiles: Profile[]): Promise<Record<string, number>> {
   const lens = await launch({ extensionDir });
   try {
     const page = await lens.context.newPage();
@@ -87,11 +95,22 @@ async function round(extensionDir: string): Promise<Record<string, number>> {
     const read = async () =>
       Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value])) as Record<string, number>;
     await page.waitForFunction(() => typeof (window as unknown as { startBurst?: () => void }).startBurst === 'function');
+    if (PROFILE) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+      await cdp.send('Profiler.start');
+    }
     const before = await read();
     await page.evaluate(() => (window as unknown as { startBurst: () => void }).startBurst());
-    await page.waitForFunction(() => (window as unknown as { burstDone?: boolean }).burstDone === true, undefined, { timeout: 60_000 });
+    // Polled on a timer: Playwright's default polls on every animation frame, and each such frame (style, paint,
+    // commit) counted in the panel's time: about as much as the panel's own work.
+    await page.waitForFunction(() => (window as unknown as { burstDone?: boolean }).burstDone === true, undefined, {
+      timeout: 60_000,
+      polling: 250,
+    });
     await page.waitForTimeout(1000);
     const after = await read();
+    if (PROFILE) profiles.push((await cdp.send('Profiler.stop')).profile as Profile);
     const rows = await page.locator('[role="option"]').count();
     if (rows === 0) throw new Error('the panel listed nothing');
     return Object.fromEntries(METRICS.map((m) => [m, ((after[m] ?? 0) - (before[m] ?? 0)) * 1000]));
@@ -101,15 +120,16 @@ async function round(extensionDir: string): Promise<Record<string, number>> {
 }
 
 const builds = [
-  { label: 'this build', dir: EXTENSION_DIR },
+  { label: BUILD ? `this build (${BUILD})` : 'this build', dir: BUILD ? path.resolve(BUILD) : EXTENSION_DIR },
   ...(COMPARE ? [{ label: `compared (${COMPARE})`, dir: path.resolve(COMPARE) }] : []),
 ];
 const results = builds.map(() => [] as Record<string, number>[]);
+const profiles = builds.map(() => [] as Profile[]);
 for (let r = 0; r < ROUNDS; r++)
   for (let b = 0; b < builds.length; b++) {
     const at = (r + b) % builds.length;
     const build = builds[at];
-    if (build) results[at]?.push(await round(build.dir));
+    if (build) results[at]?.push(await round(build.dir, profiles[at] ?? []));
   }
 console.log(`the panel fed a burst of 1,000 failures (3 versions each) over 6 s, ${ROUNDS} rounds, main-thread ms (median, range)`);
 console.log(`| measure | ${builds.map((b) => b.label).join(' | ')} |`);
@@ -121,3 +141,18 @@ for (const m of METRICS) {
   });
   console.log(`| ${m} | ${cells.join(' | ')} |`);
 }
+
+if (PROFILE)
+  for (const [b, build] of builds.entries()) {
+    const self = new Map<string, number>();
+    const total = new Map<string, number>();
+    for (const p of profiles[b] ?? []) {
+      for (const [k, v] of selfTimes(p).rows) self.set(k, (self.get(k) ?? 0) + v);
+      for (const [k, v] of totalTimes(p)) total.set(k, (total.get(k) ?? 0) + v);
+    }
+    const top = (m: Map<string, number>) => [...m].sort((x, y) => y[1] - x[1]).slice(0, TOP);
+    console.log(`\n${build.label}: self time, ms over ${ROUNDS} rounds`);
+    for (const [k, v] of top(self)) console.log(`${v.toFixed(0).padStart(7)}  ${k}`);
+    console.log(`\n${build.label}: total time of the panel's own functions, ms over ${ROUNDS} rounds`);
+    for (const [k, v] of top(total)) console.log(`${v.toFixed(0).padStart(7)}  ${k}`);
+  }

@@ -1,7 +1,8 @@
 /**
  * `npx tsx bench/profile.ts`: where a failing burst's cost goes, for choosing the next lever (not a target: the
  * targets are in run.ts). One localhost burst like the cost bench's (2,000 fetches, half failing, 50 in flight, DevTools
- * closed), for CORS Lens and for the one-empty-listener floor, each in a fresh browser driven over bare CDP:
+ * closed), for CORS Lens and for the one-empty-listener floor (with DevTools open: and an empty onRequestFinished
+ * listener, the cost of reading DevTools' log), each in a fresh browser driven over bare CDP:
  * - the CPU time of each Chromium process during the burst, by kind (browser, network service, page, extension);
  * - for CORS Lens, a CPU profile of its service worker: busy time and the functions that spent it (self time).
  *
@@ -17,6 +18,7 @@ import { EXTENSION_DIR } from '../test-support/browser/browser.ts';
 import { startServers } from '../test-support/servers/cors-server.ts';
 import { BareBrowser, descendants, processCpuMs, sleep } from './bare.ts';
 import { burstScript, floorExtension, HOST_RULES, origins, prepareDevtools } from './cost.ts';
+import { type Profile, selfTimes, totalTimes } from './cpu-profile.ts';
 import { stats } from './lib.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -30,17 +32,6 @@ const DEVTOOLS = (arg('devtools') ?? 'closed') as 'closed' | 'open' | 'panel';
 const PROFILE_PAGE = process.argv.includes('--page');
 /** Only the CPU time of each process: no JS profiler, which slows what it samples several times over. */
 const CPU_ONLY = process.argv.includes('--cpu-only');
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
 
 /** CPU ms of each process of the browser, by kind, from /proc (the command line says what a process is). */
 function cpuByKind(root: number): Map<string, number> {
@@ -67,60 +58,6 @@ function kindOf(cmd: string[]): string {
   return type;
 }
 
-/** A script URL without the extension's origin. */
-const inExtension = (url: string) => url.replace(/^chrome-extension:\/\/[^/]+\//, '');
-
-/** Self time by function, ms, and the profile's busy time (every sample but idle ones). */
-function selfTimes(profile: Profile): { busy: number; rows: [string, number][] } {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const self = new Map<string, number>();
-  let busy = 0;
-  for (const [i, id] of profile.samples.entries()) {
-    const node = byId.get(id);
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-    if (!node) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    if (functionName === '(idle)') continue;
-    busy += ms;
-    // A native function is named with its nearest script caller: the profile names them oddly.
-    let caller = '';
-    for (let p = parent.get(id); !url && p !== undefined && !caller; p = parent.get(p)) {
-      const f = byId.get(p)?.callFrame;
-      if (f?.url) caller = ` <- ${f.functionName || '(anonymous)'} ${inExtension(f.url)}`;
-    }
-    const key = `${functionName || '(anonymous)'} ${inExtension(url)}:${lineNumber + 1}${caller}`;
-    self.set(key, (self.get(key) ?? 0) + ms);
-  }
-  return { busy, rows: [...self].sort((a, b) => b[1] - a[1]) };
-}
-
-/**
- * Total time by function of the extension's own code, ms: the samples with the function anywhere on their stack (each
- * counted once per function, however deep it recurses). With an unminified build (`npx vite build --minify false`),
- * this says which handler a burst's time goes to.
- */
-function totalTimes(profile: Profile): [string, number][] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const total = new Map<string, number>();
-  for (const [i, id] of profile.samples.entries()) {
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-    const seen = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const f = byId.get(at)?.callFrame;
-      if (!f?.url.startsWith('chrome-extension://')) continue;
-      const key = `${f.functionName || '(anonymous)'} ${inExtension(f.url)}:${f.lineNumber + 1}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      total.set(key, (total.get(key) ?? 0) + ms);
-    }
-  }
-  return [...total].sort((a, b) => b[1] - a[1]);
-}
-
 /** The extension's contexts to profile, by name: its worker, and with DevTools open its devtools page and panel. */
 function contextName(url: string, type: string): string | null {
   if (type === 'service_worker') return 'worker';
@@ -134,7 +71,10 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
   const browser = await BareBrowser.launch({ extensionDir, devtools: DEVTOOLS !== 'closed', extraArgs: [HOST_RULES] });
   try {
     const page = await browser.open(`${pageOrigin}/profile-${i}`);
-    await prepareDevtools(browser, page, api, { devtools: DEVTOOLS, extension: lens ? 'lens' : 'listener' });
+    await prepareDevtools(browser, page, api, {
+      devtools: DEVTOOLS,
+      extension: lens ? 'lens' : DEVTOOLS === 'closed' ? 'listener' : 'har',
+    });
     await browser.evaluate(page, burstScript(api, 200, 50, `warm-${lens}-${i}`));
     // The warm-up's writes done (a deferred one within twice DEFERRED_WRITE_MS), so that the burst's are counted alone.
     await sleep(lens ? WRITES_SETTLED_MS : 300);
@@ -187,7 +127,10 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
 async function main(): Promise<void> {
   const servers = await startServers();
   const configs = [
-    { label: 'one empty listener', dir: floorExtension(true), lens: false },
+    // With DevTools open, the floor reads DevTools' network log too (an empty onRequestFinished listener), as CORS Lens does.
+    DEVTOOLS === 'closed'
+      ? { label: 'one empty listener', dir: floorExtension(true), lens: false }
+      : { label: 'empty error and onRequestFinished listeners', dir: floorExtension(true, true), lens: false },
     { label: 'CORS Lens', dir: EXTENSION_DIR, lens: true },
     ...(COMPARE ? [{ label: `compared (${COMPARE})`, dir: path.resolve(COMPARE), lens: true }] : []),
   ];
