@@ -32,8 +32,13 @@ import { useTabLog } from './use-tab-log.ts';
 const stackSetting = stored<StackId | null>('cors-lens:stack', null, (v) => ((STACK_IDS as string[]).includes(v) ? (v as StackId) : null));
 const groupSetting = stored<boolean>('cors-lens:group', true, (v) => v === 'true');
 const splitSetting = stored<number>('cors-lens:split', 42, (v) => (Number(v) >= 15 && Number(v) <= 85 ? Number(v) : null));
-/** How long the log must stay unchanged before the filter index is built, ms. */
-const INDEX_QUIET_MS = 300;
+/**
+ * How long the log must stay unchanged before the filter index is built, ms. Longer than the pause between a burst's
+ * renders (a third of a second, use-tab-log's BUSY): at 300 ms, each of a burst's renders started the index again, and
+ * with the panel shown through a burst of 1,000 failures the index's slices were the panel's busiest function
+ * (bench/profile.ts --devtools=panel, unminified build).
+ */
+const INDEX_QUIET_MS = 1000;
 
 interface Imported {
   readonly name: string;
