@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { toRecord } from '../../src/capture/records.ts';
+import { recordDiagnosis, toRecord } from '../../src/capture/records.ts';
 import { captured, exchange, PAGE } from '../../test-support/exchange.ts';
 import { countsOf } from './counts.ts';
 import { FilterIndex, type FilterKey, type FilterTerm, parseFilter } from './filter.ts';
@@ -254,6 +254,14 @@ describe('rows', () => {
     expect(statusOf(r)).toBe(401);
     expect(codeOf(r)).toBe('PreflightInvalidStatus');
     expect(titleOf(r)).toContain('401');
+  });
+  test("a row without details has its full diagnosis's title, not the title of the exchange it holds", () => {
+    for (const extra of [{ uncaptured: true }, { uncaptured: true, notWatched: true as const }]) {
+      const r = preflightFail(`u${Object.keys(extra).length}`);
+      const bare = { ...r, ...extra };
+      expect(titleOf(bare)).toBe(recordDiagnosis(bare).title);
+      expect(titleOf(bare)).not.toBe(titleOf(r));
+    }
   });
 });
 

@@ -5,7 +5,7 @@
  */
 
 import type { Diagnosis, LogRecord, TabSummary } from '../../src/index.ts';
-import { diagnosisTitle, recordDiagnosis } from '../../src/index.ts';
+import { diagnosisTitle, recordDiagnosis, UNCAPTURED_TITLE } from '../../src/index.ts';
 import { type FilterFields, FilterIndex, type FilterTerm, LINES } from './filter.ts';
 
 /** Fields the capture may add to a record. All optional. */
@@ -55,8 +55,12 @@ export function detailsSourceOf(record: ShownRecord): string | null {
 export function titleOf(record: ShownRecord): string {
   let t = titles.get(record);
   if (t === undefined) {
-    // A record judged in Firefox is worded from Firefox's verdict (recordDiagnosis), not from Chromium's judgement.
-    t = detailsMissing(record) || record.firefox ? diagnosisOf(record).title : diagnosisTitle(record.exchange, record.judgement);
+    // A record judged in Firefox is worded from Firefox's verdict (recordDiagnosis), not from Chromium's judgement. A
+    // record without details has one title: a burst lists each failure first without them, and wording its whole
+    // diagnosis for the row cost the panel about a tenth of its time in one (bench/panel-burst.ts --profile).
+    if (record.firefox) t = diagnosisOf(record).title;
+    else if (detailsMissing(record)) t = UNCAPTURED_TITLE;
+    else t = diagnosisTitle(record.exchange, record.judgement);
     titles.set(record, t);
   }
   return t;

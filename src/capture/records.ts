@@ -279,6 +279,9 @@ function judgeAsStated(exchange: Exchange): Judgement {
 }
 
 /** The record's diagnosis, worded from its stored exchange and judgement. */
+/** The title of a CORS failure whose details were not captured (its exchange holds no headers to judge). */
+export const UNCAPTURED_TITLE = 'Blocked by CORS; the details were not captured';
+
 export function recordDiagnosis(record: FailureRecord): Diagnosis {
   if (record.firefox) return explainFirefox(record.exchange, record.judgement, record.firefox);
   const d = explain(record.exchange, record.judgement);
@@ -287,7 +290,7 @@ export function recordDiagnosis(record: FailureRecord): Diagnosis {
     ...d,
     result: 'fail',
     status: null,
-    title: 'Blocked by CORS; the details were not captured',
+    title: UNCAPTURED_TITLE,
     explanation: record.notWatched
       ? 'The browser blocked this cross-origin request (net::ERR_FAILED). While DevTools is closed on a tab, CORS Lens ' +
         'only counts its failures: seeing why takes the request and response headers, and watching those on every ' +
