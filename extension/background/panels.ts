@@ -8,6 +8,21 @@ import type { CaptureState, WorkerMessage } from '../protocol.ts';
 import type { PortLike } from './ports.ts';
 
 const BATCH_MS = 30;
+/**
+ * A batch of at least `changes` changes means a burst: the next batch waits `ms`, and a row updated meanwhile (its
+ * first version, the page's word 50 ms later, DevTools' details a quarter second later) goes once, in its latest
+ * version. The panel renders three times a second in a burst anyway (panel/use-tab-log's BUSY), so no row shows later
+ * for it; a failure now and then still goes after BATCH_MS.
+ */
+const BUSY = { changes: 20, ms: 300 };
+
+/** A tab's changes waiting for the next batch, and where each record's latest version is among them. */
+interface Pending {
+  readonly messages: WorkerMessage[];
+  readonly at: Map<string, number>;
+  /** Changes queued, versions replaced included (what tells a burst). */
+  changes: number;
+}
 
 interface Subscription {
   readonly tabId: number;
@@ -16,8 +31,10 @@ interface Subscription {
 
 export class PanelHub {
   private readonly subscribers = new Map<PortLike, Subscription>();
-  private readonly pending = new Map<number, WorkerMessage[]>();
+  private readonly pending = new Map<number, Pending>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Until when the next batch waits (after a burst's batch), by the worker's clock. */
+  private busyUntil = 0;
 
   /** Called when the set of tabs with a panel open as a page changes (they get detailed capture). */
   constructor(private readonly onPagePanelsChange: () => void) {}
@@ -71,20 +88,53 @@ export class PanelHub {
 
   private queue(tabId: number, message: WorkerMessage): void {
     if (!this.tabs().has(tabId)) return;
-    const list = this.pending.get(tabId) ?? [];
-    list.push(message);
-    this.pending.set(tabId, list);
-    this.flushTimer ??= setTimeout(() => this.flush(), BATCH_MS);
+    let pending = this.pending.get(tabId);
+    if (!pending) {
+      pending = { messages: [], at: new Map(), changes: 0 };
+      this.pending.set(tabId, pending);
+    }
+    pending.changes++;
+    coalesce(pending, message);
+    this.flushTimer ??= setTimeout(() => this.flush(), Math.max(BATCH_MS, this.busyUntil - Date.now()));
   }
 
   private flush(): void {
     this.flushTimer = null;
     for (const [port, { tabId }] of this.subscribers) {
-      const messages = this.pending.get(tabId);
-      if (messages) post(port, messages.length === 1 ? (messages[0] as WorkerMessage) : { type: 'batch', messages });
+      const pending = this.pending.get(tabId);
+      if (!pending) continue;
+      const { messages } = pending;
+      post(port, messages.length === 1 ? (messages[0] as WorkerMessage) : { type: 'batch', messages });
     }
+    const changes = Math.max(0, ...[...this.pending.values()].map((p) => p.changes));
+    this.busyUntil = changes >= BUSY.changes ? Date.now() + BUSY.ms : 0;
     this.pending.clear();
   }
+}
+
+/**
+ * Adds a change to a tab's batch. A record already in the batch is replaced where it stands (its row keeps its place),
+ * and the batch's last summary becomes the newest: the panel keeps the summary of a batch's last message. A reset or
+ * a retraction ends what the record's earlier versions can be merged with.
+ */
+function coalesce(pending: Pending, message: WorkerMessage): void {
+  const { messages, at } = pending;
+  if (message.type === 'reset') at.clear();
+  if (message.type === 'retracted') at.delete(message.id);
+  if (message.type !== 'record') {
+    messages.push(message);
+    return;
+  }
+  const i = at.get(message.record.id);
+  if (i === undefined) {
+    at.set(message.record.id, messages.length);
+    messages.push(message);
+    return;
+  }
+  messages[i] = message;
+  const last = messages.findLastIndex((m) => 'summary' in m);
+  const carrier = messages[last];
+  if (last > i && carrier && 'summary' in carrier) messages[last] = { ...carrier, summary: message.summary };
 }
 
 function post(port: PortLike, message: WorkerMessage): void {

@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { toRecord } from '../../src/capture/records.ts';
+import type { FailureRecord, TabSummary } from '../../src/index.ts';
+import { captured, exchange } from '../../test-support/exchange.ts';
+import type { WorkerMessage } from '../protocol.ts';
+import { PanelHub } from './panels.ts';
+import type { PortLike } from './ports.ts';
+
+const TAB = 7;
+const base = toRecord({ ...captured(exchange({})), recordId: 'base' }) as FailureRecord;
+const summary = (count: number, generation = 1): TabSummary =>
+  ({ tabId: TAB, documentId: null, pageUrl: '', count, lookalikes: 0, dropped: 0, preserve: false, generation }) as TabSummary;
+const record = (id: string, version: number): FailureRecord => ({ ...base, id, time: version });
+
+function port(): PortLike & { sent: WorkerMessage[] } {
+  const sent: WorkerMessage[] = [];
+  return {
+    name: 'panel',
+    sent,
+    postMessage: (m) => sent.push(m as WorkerMessage),
+    disconnect: () => {},
+    onMessage: { addListener: () => {} },
+    onDisconnect: { addListener: () => {} },
+  };
+}
+
+/** The messages of each post after the snapshot, flattened per post. */
+const posts = (p: { sent: WorkerMessage[] }) => p.sent.slice(1).map((m) => (m.type === 'batch' ? m.messages : [m]));
+const describeMessage = (m: WorkerMessage) =>
+  m.type === 'record' ? `${m.record.id}@${m.record.time}` : m.type === 'retracted' ? `-${m.id}` : m.type;
+
+describe('PanelHub batches', () => {
+  let hub: PanelHub;
+  let panel: ReturnType<typeof port>;
+  let n = 0;
+  const publish = (id: string, version: number) =>
+    hub.publish({ type: 'record', tabId: TAB, record: record(id, version), summary: summary(++n) });
+  beforeEach(() => {
+    vi.useFakeTimers();
+    n = 0;
+    hub = new PanelHub(() => {});
+    panel = port();
+    hub.subscribe(panel, TAB, false, { summary: summary(0), records: [] }, 'devtools');
+  });
+  afterEach(() => vi.useRealTimers());
+
+  test('a failure now and then goes after 30 ms, each version of it', async () => {
+    publish('a', 1);
+    await vi.advanceTimersByTimeAsync(30);
+    publish('a', 2);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(posts(panel).map((p) => p.map(describeMessage))).toEqual([['a@1'], ['a@2']]);
+  });
+
+  test("after a burst's batch the next waits 300 ms, and a record updated meanwhile goes once, where it first stood", async () => {
+    for (let i = 0; i < 20; i++) publish(`b${i}`, 1);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(posts(panel)).toHaveLength(1);
+    publish('x', 1);
+    publish('y', 1);
+    publish('x', 2);
+    publish('x', 3);
+    await vi.advanceTimersByTimeAsync(299);
+    expect(posts(panel)).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    const last = posts(panel)[1] ?? [];
+    expect(last.map(describeMessage)).toEqual(['x@3', 'y@1']);
+    // The batch's last message carries the newest summary: the panel keeps that one.
+    const final = last[last.length - 1];
+    expect(final && 'summary' in final ? final.summary.count : null).toBe(n);
+    // That batch was small: the next change goes after 30 ms again.
+    publish('z', 1);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(posts(panel)).toHaveLength(3);
+  });
+
+  test('a reset or a retraction between two versions keeps both: the later one is a new row', async () => {
+    for (let i = 0; i < 20; i++) publish(`b${i}`, 1);
+    await vi.advanceTimersByTimeAsync(30);
+    publish('x', 1);
+    hub.publish({ type: 'retracted', tabId: TAB, id: 'x', summary: summary(++n) });
+    publish('x', 2);
+    hub.publish({ type: 'reset', tabId: TAB, summary: summary(0, 2) });
+    publish('x', 3);
+    publish('x', 4);
+    await vi.advanceTimersByTimeAsync(300);
+    expect((posts(panel)[1] ?? []).map(describeMessage)).toEqual(['x@1', '-x', 'x@2', 'reset', 'x@4']);
+  });
+});
