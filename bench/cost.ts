@@ -17,7 +17,7 @@ import { type Stats, stats } from './lib.ts';
 export const ORDINARY = { page: 'shop.example', api: 'api.example' } as const;
 export const HOST_RULES = `--host-resolver-rules=MAP ${ORDINARY.page} 127.0.0.1, MAP ${ORDINARY.api} 127.0.0.1`;
 
-export type Extension = 'none' | 'noop' | 'listener' | 'har' | 'lens' | 'compare';
+export type Extension = 'none' | 'noop' | 'listener' | 'har' | 'har-panel' | 'lens' | 'compare';
 
 export interface Config {
   readonly id: string;
@@ -40,16 +40,24 @@ export interface Servers {
 /**
  * A do-nothing MV3 extension with CORS Lens's permissions; with `listener`, one empty onErrorOccurred like ours; with
  * `har`, also a devtools page with one empty chrome.devtools.network.onRequestFinished listener: what any design that
- * takes its details from DevTools' network log pays (DevTools then builds and sends every request's HAR entry).
+ * takes its details from DevTools' network log pays (DevTools then builds and sends every request's HAR entry); with
+ * `panel`, also an empty DevTools panel named like ours, to be shown: what DevTools pays to show any extension's panel
+ * (its frame in the DevTools window), so that the panel-shown row can tell that from what our panel does.
  */
-export function floorExtension(listener: boolean, har = false): string {
+export function floorExtension(listener: boolean, har = false, panel = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-floor-'));
   const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
   fs.writeFileSync(
     path.join(dir, 'manifest.json'),
     JSON.stringify({
       manifest_version: 3,
-      name: har ? 'empty listeners and onRequestFinished' : listener ? 'one empty listener' : 'do nothing',
+      name: panel
+        ? 'empty listeners and panel'
+        : har
+          ? 'empty listeners and onRequestFinished'
+          : listener
+            ? 'one empty listener'
+            : 'do nothing',
       version: '1',
       permissions: manifest.permissions,
       host_permissions: manifest.host_permissions,
@@ -64,8 +72,12 @@ export function floorExtension(listener: boolean, har = false): string {
   );
   if (har) {
     fs.writeFileSync(path.join(dir, 'devtools.html'), '<!doctype html><script src="devtools.js"></script>\n');
-    fs.writeFileSync(path.join(dir, 'devtools.js'), 'chrome.devtools.network.onRequestFinished.addListener(() => {});\n');
+    fs.writeFileSync(
+      path.join(dir, 'devtools.js'),
+      `chrome.devtools.network.onRequestFinished.addListener(() => {});\n${panel ? "chrome.devtools.panels.create('CORS', '', 'panel.html');\n" : ''}`,
+    );
   }
+  if (panel) fs.writeFileSync(path.join(dir, 'panel.html'), '<!doctype html><title>empty</title><p>An empty panel.</p>\n');
   return dir;
 }
 
@@ -152,15 +164,28 @@ async function lensWatching(browser: Browser, page: BarePage, api: string): Prom
   throw new Error('CORS Lens never got details from DevTools');
 }
 
-/** Shows the CORS panel in the page's DevTools. */
+/**
+ * Shows the panel named CORS (ours, or the floor's empty one) in the page's DevTools, and waits until its page is
+ * loaded: DevTools adds an extension's panel only once its devtools page ran, and showing it earlier does nothing.
+ */
 async function showPanel(browser: Browser): Promise<void> {
   const id = `chrome-extension://${browser.extensionId}CORS`;
-  for (const session of await browser.devtoolsSessions()) {
-    await browser.cdp.evaluate(
-      session,
-      `import('devtools://devtools/bundled/ui/legacy/legacy.js').then((m) => m.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(id)})).then(() => true, () => false)`,
+  const loaded = async () =>
+    (await browser.cdp.targets()).some(
+      (t) => t.url.startsWith(`chrome-extension://${browser.extensionId}/`) && t.url.endsWith('panel.html'),
     );
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    for (const session of await browser.devtoolsSessions()) {
+      await browser.cdp.evaluate(
+        session,
+        `import('devtools://devtools/bundled/ui/legacy/legacy.js').then((m) => m.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(id)})).then(() => true, () => false)`,
+      );
+    }
+    await sleep(300);
+    if (await loaded()) return;
   }
+  throw new Error('the CORS panel never loaded in DevTools');
 }
 
 /** Turns on detailed capture for a site, from an extension page (commands are only taken from those). */
@@ -235,7 +260,7 @@ export async function prepareDevtools(
 ): Promise<void> {
   if (config.devtools === 'closed') return;
   await devtoolsRecording(browser, page, api);
-  if (config.extension === 'har') await harListening(browser);
+  if (config.extension === 'har' || config.extension === 'har-panel') await harListening(browser);
   if (config.extension === 'lens') {
     await browser.evaluate(page, `fetch(${JSON.stringify(`${api}/cors?warm-details=${Date.now()}`)}).catch(() => null)`);
     await lensWatching(browser, page, api);

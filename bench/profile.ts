@@ -73,7 +73,7 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
     const page = await browser.open(`${pageOrigin}/profile-${i}`);
     await prepareDevtools(browser, page, api, {
       devtools: DEVTOOLS,
-      extension: lens ? 'lens' : DEVTOOLS === 'closed' ? 'listener' : 'har',
+      extension: lens ? 'lens' : DEVTOOLS === 'closed' ? 'listener' : DEVTOOLS === 'panel' ? 'har-panel' : 'har',
     });
     await browser.evaluate(page, burstScript(api, 200, 50, `warm-${lens}-${i}`));
     // The warm-up's writes done (a deferred one within twice DEFERRED_WRITE_MS), so that the burst's are counted alone.
@@ -127,10 +127,13 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
 async function main(): Promise<void> {
   const servers = await startServers();
   const configs = [
-    // With DevTools open, the floor reads DevTools' network log too (an empty onRequestFinished listener), as CORS Lens does.
+    // With DevTools open, the floor reads DevTools' network log too (an empty onRequestFinished listener), as CORS Lens
+    // does; with the panel shown, it shows an empty panel of its own.
     DEVTOOLS === 'closed'
       ? { label: 'one empty listener', dir: floorExtension(true), lens: false }
-      : { label: 'empty error and onRequestFinished listeners', dir: floorExtension(true, true), lens: false },
+      : DEVTOOLS === 'open'
+        ? { label: 'empty error and onRequestFinished listeners', dir: floorExtension(true, true), lens: false }
+        : { label: 'empty listeners, an empty panel shown', dir: floorExtension(true, true, true), lens: false },
     { label: 'CORS Lens', dir: EXTENSION_DIR, lens: true },
     ...(COMPARE ? [{ label: `compared (${COMPARE})`, dir: path.resolve(COMPARE), lens: true }] : []),
   ];
