@@ -4,8 +4,9 @@
  * - cost (cost.ts): a burst of 2,000 cross-site fetches (half failing) and 50 single fetches, in pages driven over a
  *   bare CDP socket, fresh profile per configuration and round, interleaved: no extension, a do-nothing extension
  *   with the same permissions, one empty onErrorOccurred (CORS Lens's floor: it keeps one such listener), CORS Lens;
- *   on an ordinary site and on localhost; with DevTools open (no extension, CORS Lens, its panel shown); with
- *   detailed capture turned on for the site. `--compare=DIR` adds another build (an earlier CORS Lens) as rows.
+ *   on an ordinary site and on localhost; with DevTools open (no extension, the floors of reading DevTools' log and
+ *   of showing an empty extension panel, CORS Lens, its panel shown); with detailed capture turned on for the site.
+ *   `--compare=DIR` adds another build (an earlier CORS Lens) as rows.
  * - failure to row (and to its details) in the CORS panel shown in real DevTools, p50 and p95;
  * - service-worker heap and chrome.storage.session bytes after 100,000 requests on a site with detailed capture on;
  * - panel render time for 10,000 rows and for one filter keystroke; core diagnoses per second; bundle sizes (gzip).

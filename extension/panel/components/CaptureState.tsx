@@ -13,7 +13,7 @@ import type { CaptureState as State } from '../../protocol.ts';
  * site is open, every request of the whole browser goes through listeners that read headers.
  */
 const COST =
-  'a burst of requests about 1.6x as long, single requests about 1.4x, on every tab of the browser, while a tab of this site is open';
+  'a burst of requests about 1.6x as long, single requests 1.4x-1.6x, on every tab of the browser, while a tab of this site is open';
 
 export function CaptureState({ tabId, capture, pageUrl }: { tabId: number; capture: State | null; pageUrl: string }) {
   const origin = pageUrl ? originOf(pageUrl) : 'null';
