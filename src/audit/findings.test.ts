@@ -187,6 +187,16 @@ describe('what one passing exchange proves', () => {
     });
     expect(passiveFindings(local)).toEqual([]);
   });
+  test("a preflight's answer counts even when the response itself allows '*'", () => {
+    const ex = exchange({
+      origin: 'http://app.example',
+      method: 'PUT',
+      preflight: { headers: { 'access-control-allow-origin': 'http://app.example', 'access-control-allow-methods': 'PUT' } },
+      response: { headers: { 'access-control-allow-origin': '*' } },
+      error: null,
+    });
+    expect(passiveFindings(ex).map((f) => `${f.kind}:${f.stage}`)).toEqual(['insecure-origin-allowed:preflight']);
+  });
   test("nothing for '*', a failed exchange or a same-origin one", () => {
     expect(passiveFindings(exchange({ response: { headers: { 'access-control-allow-origin': '*' } }, error: null }))).toEqual([]);
     expect(passiveFindings(exchange({ credentials: 'include', response: { headers: { 'access-control-allow-origin': PAGE } } }))).toEqual(

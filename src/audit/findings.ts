@@ -240,6 +240,10 @@ export function auditFindings(answers: readonly ProbeAnswer[]): AuditFinding[] {
  * with credentials allowed and no Vary: Origin. Nothing for a failed or same-origin exchange, nor for '*'.
  */
 export function passiveFindings(exchange: Exchange): AuditFinding[] {
+  // An answer that allows no origin, or '*', is never accepted (acceptance above: '*' fails with credentials, and
+  // without them is not counted), so it proves nothing. Most answers a page gets are such, and DevTools' log hands
+  // the devtools page every passing request: those skip the engine.
+  if (exchange.error !== null || !exchange.hops.some(namesAnOrigin)) return [];
   const verdict = evaluate(exchange, exchange.request.credentials.mode);
   const hop = exchange.hops[verdict.hop];
   if (verdict.status || !verdict.corsApplied || !hop?.response || exchange.error !== null) return [];
@@ -259,4 +263,13 @@ export function passiveFindings(exchange: Exchange): AuditFinding[] {
     }
   }
   return out.sort((x, y) => SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity]);
+}
+
+/** Whether a hop's answer (or its preflight's) allows an origin by name: an Access-Control-Allow-Origin other than '*'. */
+function namesAnOrigin(hop: Exchange['hops'][number]): boolean {
+  return [hop.preflight?.response, hop.response].some((response) => {
+    if (!response) return false;
+    const allowOrigin = networkHeaderValue(response.headers, 'access-control-allow-origin');
+    return allowOrigin !== null && allowOrigin !== '*';
+  });
 }
