@@ -105,9 +105,18 @@ export async function panelRows(panel: Page): Promise<PanelRow[]> {
  * Chromium's code, or as Unknown when the stop cost its details (never missing). Returns how many lack details.
  */
 export async function expectEveryFailureListed(panel: Page, verdicts: ReadonlyMap<string, BrowserVerdict>): Promise<number> {
-  const expected = [...verdicts.values()].filter((v) => v.outcome && !v.outcome.ok && v.outcome.corsError).length;
-  await expect.poll(async () => (await panelRows(panel)).length, { timeout: 30_000 }).toBe(expected);
-  const rows = await panelRows(panel);
+  const failed = [...verdicts].filter(([, v]) => v.outcome && !v.outcome.ok && v.outcome.corsError).map(([url]) => url);
+  const expected = failed.length;
+  let rows = await panelRows(panel);
+  for (const deadline = Date.now() + 30_000; rows.length !== expected && Date.now() < deadline; rows = await panelRows(panel))
+    await panel.waitForTimeout(250);
+  // Which failures are missing tells when they were lost (their URLs carry their place in the traffic).
+  const listed = new Set(rows.map((r) => r.url));
+  expect(
+    failed.filter((url) => !listed.has(url)),
+    `${rows.length} of ${expected} failures listed; not listed:`,
+  ).toEqual([]);
+  expect(rows.length, 'each failure listed once').toBe(expected);
   expect(new Set(rows.map((r) => r.url)).size).toBe(expected);
   const wrong = rows.filter((r) => {
     const v = verdicts.get(r.url)?.outcome;

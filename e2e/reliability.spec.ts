@@ -88,20 +88,22 @@ test('the worker stopped at random moments during traffic loses no failure', asy
     };
     await Promise.all(Array.from({ length: 10 }, lane));
   }, urls);
-  // Three stops at moments picked at random (seeded by the clock, printed for a rerun).
-  const seed = Date.now() % 1000;
+  // Three stops at moments picked at random: seeded by the clock, or by CORS_LENS_RANDOM_STOPS_SEED to rerun a seed
+  // that a failure printed.
+  const seed = Number(process.env.CORS_LENS_RANDOM_STOPS_SEED ?? Date.now() % 1000);
   const delays = [150 + ((seed * 7) % 400), 300 + ((seed * 13) % 500), 300 + ((seed * 17) % 500)];
   for (const d of delays) {
     await page.waitForTimeout(d);
     await lens.stopWorker();
   }
   await traffic;
+  console.log(`random stops: seed ${seed}, after ${delays.join(', ')} ms`);
   const verdicts = await oracle.settle(urls, 60_000);
   const failures = [...verdicts.values()].filter((v) => v.outcome && !v.outcome.ok && v.outcome.corsError);
   expect(failures.length).toBe(urls.length);
   const panel = await lens.openPanel(tabId);
   const withoutDetails = await expectEveryFailureListed(panel, verdicts);
-  console.log(`random stops after ${delays.join(', ')} ms: ${urls.length} failures, all listed, ${withoutDetails} without details`);
+  console.log(`random stops (seed ${seed}): ${urls.length} failures, all listed, ${withoutDetails} without details`);
   await panel.close();
   await page.close();
 });
