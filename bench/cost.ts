@@ -17,7 +17,22 @@ import { type Stats, stats } from './lib.ts';
 export const ORDINARY = { page: 'shop.example', api: 'api.example' } as const;
 export const HOST_RULES = `--host-resolver-rules=MAP ${ORDINARY.page} 127.0.0.1, MAP ${ORDINARY.api} 127.0.0.1`;
 
-export type Extension = 'none' | 'noop' | 'listener' | 'har' | 'har-panel' | 'lens' | 'compare';
+/** The extensions CORS Lens is measured against: each does nothing of ours, and pays one step more (floorExtension). */
+export type Floor = 'noop' | 'listener' | 'har' | 'har-panel';
+export type Extension = 'none' | Floor | 'lens' | 'compare';
+
+/** What each floor is, as the benches print it (and its manifest's name). */
+export const FLOOR_LABELS: Record<Floor, string> = {
+  noop: 'do nothing',
+  listener: 'one empty listener',
+  har: 'empty error and onRequestFinished listeners',
+  'har-panel': 'empty listeners, an empty panel shown',
+};
+
+/** The floor of CORS Lens with DevTools closed, open, or with its panel shown: what any design there pays. */
+export function floorFor(devtools: Config['devtools']): Floor {
+  return devtools === 'closed' ? 'listener' : devtools === 'open' ? 'har' : 'har-panel';
+}
 
 export interface Config {
   readonly id: string;
@@ -38,26 +53,24 @@ export interface Servers {
 }
 
 /**
- * A do-nothing MV3 extension with CORS Lens's permissions; with `listener`, one empty onErrorOccurred like ours; with
- * `har`, also a devtools page with one empty chrome.devtools.network.onRequestFinished listener: what any design that
- * takes its details from DevTools' network log pays (DevTools then builds and sends every request's HAR entry); with
- * `panel`, also an empty DevTools panel named like ours, to be shown: what DevTools pays to show any extension's panel
- * (its frame in the DevTools window), so that the panel-shown row can tell that from what our panel does.
+ * A floor extension: a do-nothing MV3 extension with CORS Lens's permissions; from `listener` on, one empty
+ * onErrorOccurred like ours; from `har` on, also a devtools page with one empty
+ * chrome.devtools.network.onRequestFinished listener: what any design that takes its details from DevTools' network
+ * log pays (DevTools then builds and sends every request's HAR entry); with `har-panel`, also an empty DevTools panel
+ * named like ours, to be shown: what DevTools pays to show any extension's panel (its frame in the DevTools window),
+ * so that the panel-shown row can tell that from what our panel does.
  */
-export function floorExtension(listener: boolean, har = false, panel = false): string {
+export function floorExtension(floor: Floor): string {
+  const listener = floor !== 'noop';
+  const har = floor === 'har' || floor === 'har-panel';
+  const panel = floor === 'har-panel';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-floor-'));
   const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
   fs.writeFileSync(
     path.join(dir, 'manifest.json'),
     JSON.stringify({
       manifest_version: 3,
-      name: panel
-        ? 'empty listeners and panel'
-        : har
-          ? 'empty listeners and onRequestFinished'
-          : listener
-            ? 'one empty listener'
-            : 'do nothing',
+      name: FLOOR_LABELS[floor],
       version: '1',
       permissions: manifest.permissions,
       host_permissions: manifest.host_permissions,

@@ -2,7 +2,8 @@
  * `npx tsx bench/profile.ts`: where a failing burst's cost goes, for choosing the next lever (not a target: the
  * targets are in run.ts). One localhost burst like the cost bench's (2,000 fetches, half failing, 50 in flight, DevTools
  * closed), for CORS Lens and for the one-empty-listener floor (with DevTools open: and an empty onRequestFinished
- * listener, the cost of reading DevTools' log), each in a fresh browser driven over bare CDP:
+ * listener, the cost of reading DevTools' log; with the panel shown: and an empty panel of its own, shown), each in a
+ * fresh browser driven over bare CDP:
  * - the CPU time of each Chromium process during the burst, by kind (browser, network service, page, extension);
  * - for CORS Lens, a CPU profile of its service worker: busy time and the functions that spent it (self time).
  *
@@ -17,7 +18,7 @@ import { DEFERRED_WRITE_MS } from '../src/capture/tab-log.ts';
 import { EXTENSION_DIR } from '../test-support/browser/browser.ts';
 import { startServers } from '../test-support/servers/cors-server.ts';
 import { BareBrowser, descendants, processCpuMs, sleep } from './bare.ts';
-import { burstScript, floorExtension, HOST_RULES, origins, prepareDevtools } from './cost.ts';
+import { burstScript, FLOOR_LABELS, floorExtension, floorFor, HOST_RULES, origins, prepareDevtools } from './cost.ts';
 import { type Profile, selfTimes, totalTimes } from './cpu-profile.ts';
 import { stats } from './lib.ts';
 
@@ -29,6 +30,8 @@ const ORIGIN = (arg('origin') ?? 'localhost') as 'localhost' | 'ordinary';
 const TOP = Number(arg('top') ?? 25);
 const COMPARE = arg('compare');
 const DEVTOOLS = (arg('devtools') ?? 'closed') as 'closed' | 'open' | 'panel';
+/** With DevTools open the floor reads DevTools' network log too, as CORS Lens does; with the panel shown, it shows one. */
+const FLOOR = floorFor(DEVTOOLS);
 const PROFILE_PAGE = process.argv.includes('--page');
 /** Only the CPU time of each process: no JS profiler, which slows what it samples several times over. */
 const CPU_ONLY = process.argv.includes('--cpu-only');
@@ -73,7 +76,7 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
     const page = await browser.open(`${pageOrigin}/profile-${i}`);
     await prepareDevtools(browser, page, api, {
       devtools: DEVTOOLS,
-      extension: lens ? 'lens' : DEVTOOLS === 'closed' ? 'listener' : DEVTOOLS === 'panel' ? 'har-panel' : 'har',
+      extension: lens ? 'lens' : FLOOR,
     });
     await browser.evaluate(page, burstScript(api, 200, 50, `warm-${lens}-${i}`));
     // The warm-up's writes done (a deferred one within twice DEFERRED_WRITE_MS), so that the burst's are counted alone.
@@ -127,13 +130,7 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
 async function main(): Promise<void> {
   const servers = await startServers();
   const configs = [
-    // With DevTools open, the floor reads DevTools' network log too (an empty onRequestFinished listener), as CORS Lens
-    // does; with the panel shown, it shows an empty panel of its own.
-    DEVTOOLS === 'closed'
-      ? { label: 'one empty listener', dir: floorExtension(true), lens: false }
-      : DEVTOOLS === 'open'
-        ? { label: 'empty error and onRequestFinished listeners', dir: floorExtension(true, true), lens: false }
-        : { label: 'empty listeners, an empty panel shown', dir: floorExtension(true, true, true), lens: false },
+    { label: FLOOR_LABELS[FLOOR], dir: floorExtension(FLOOR), lens: false },
     { label: 'CORS Lens', dir: EXTENSION_DIR, lens: true },
     ...(COMPARE ? [{ label: `compared (${COMPARE})`, dir: path.resolve(COMPARE), lens: true }] : []),
   ];

@@ -29,6 +29,7 @@ import {
   type Config,
   type CostResult,
   type Extension,
+  FLOOR_LABELS,
   floorExtension,
   HOST_RULES,
   measure,
@@ -185,10 +186,10 @@ async function cost(servers: { pagePort: number; apiPort: number }): Promise<voi
   console.log(`cost: ${CONFIGS.length} configurations x ${ROUNDS} rounds, fresh profile each (bare CDP)`);
   const dirs: Record<Extension, string | null> = {
     none: null,
-    noop: floorExtension(false),
-    listener: floorExtension(true),
-    har: floorExtension(true, true),
-    'har-panel': floorExtension(true, true, true),
+    noop: floorExtension('noop'),
+    listener: floorExtension('listener'),
+    har: floorExtension('har'),
+    'har-panel': floorExtension('har-panel'),
     lens: EXTENSION_DIR,
     compare: COMPARE ? path.resolve(COMPARE) : null,
   };
@@ -215,7 +216,7 @@ async function cost(servers: { pagePort: number; apiPort: number }): Promise<voi
   for (const c of CONFIGS) {
     if (!c.floor || !results.has(c.floor)) continue;
     const floorLabel =
-      results.get(c.floor)?.config.extension === 'listener' ? 'one empty listener' : (results.get(c.floor)?.config.label ?? c.floor);
+      results.get(c.floor)?.config.extension === 'listener' ? FLOOR_LABELS.listener : (results.get(c.floor)?.config.label ?? c.floor);
     const target = TARGETS[c.id];
     const burst = ratioStats(results, c.id, c.floor, 'burstMs');
     const single = ratioStats(results, c.id, c.floor, 'singleP50Ms');

@@ -4,18 +4,18 @@
  * profiler (bench/profile.ts) shows native work only as "(program)"; the trace names it: layout, message ports,
  * serialization, the network stack. Totals per event name are inclusive (nested events overlap), and tracing slows
  * everything down: read the rows against each other, not as costs. DIR: the build to load (default: dist);
- * --floor: the one-empty-listener extension instead.
+ * --floor: the floor extension of that DevTools mode instead (cost.ts floorFor, as bench/profile.ts measures against).
  */
 import { EXTENSION_DIR } from '../test-support/browser/browser.ts';
 import { startServers } from '../test-support/servers/cors-server.ts';
 import { BareBrowser, sleep } from './bare.ts';
-import { burstScript, floorExtension, HOST_RULES, origins, prepareDevtools } from './cost.ts';
+import { burstScript, floorExtension, floorFor, HOST_RULES, origins, prepareDevtools } from './cost.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const DEVTOOLS = (arg('devtools') ?? 'panel') as 'closed' | 'open' | 'panel';
 const TOP = Number(arg('top') ?? 20);
 const FLOOR = process.argv.includes('--floor');
-const DIR = FLOOR ? floorExtension(true) : (process.argv.slice(2).find((a) => !a.startsWith('--')) ?? EXTENSION_DIR);
+const DIR = FLOOR ? floorExtension(floorFor(DEVTOOLS)) : (process.argv.slice(2).find((a) => !a.startsWith('--')) ?? EXTENSION_DIR);
 const CATEGORIES = [
   'toplevel',
   'blink',
@@ -42,7 +42,7 @@ const { page: pageOrigin, api } = origins({ origin: 'localhost' }, servers);
 const browser = await BareBrowser.launch({ extensionDir: DIR, devtools: DEVTOOLS !== 'closed', extraArgs: [HOST_RULES] });
 try {
   const page = await browser.open(`${pageOrigin}/trace`);
-  await prepareDevtools(browser, page, api, { devtools: DEVTOOLS, extension: FLOOR ? 'listener' : 'lens' });
+  await prepareDevtools(browser, page, api, { devtools: DEVTOOLS, extension: FLOOR ? floorFor(DEVTOOLS) : 'lens' });
   await browser.evaluate(page, burstScript(api, 200, 50, 'warm'));
   await sleep(2000);
   const events: TraceEvent[] = [];
