@@ -246,7 +246,7 @@ export function passiveFindings(exchange: Exchange): AuditFinding[] {
   if (exchange.error !== null || !exchange.hops.some(namesAnOrigin)) return [];
   const verdict = evaluate(exchange, exchange.request.credentials.mode);
   const hop = exchange.hops[verdict.hop];
-  if (verdict.status || !verdict.corsApplied || !hop?.response || exchange.error !== null) return [];
+  if (verdict.status || !verdict.corsApplied || !hop?.response) return [];
   const answers: [AuditFinding['stage'], ResponseFacts][] = [];
   if (hop.preflight?.response) answers.push(['preflight', hop.preflight.response]);
   answers.push(['response', hop.response]);
