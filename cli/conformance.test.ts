@@ -130,7 +130,8 @@ describe(`check agrees with Chromium ${corpus.chromium} on the conformance corpu
     expect(wireOf(scenario.id), 'wire header names').toEqual(chromiumWire(expected.exchange));
   });
 
-  // Reason for these skips, each also in its name (inexpressible()): fetch modes no-cors and same-origin, which the CLI
-  // does not check, and header values with control characters, which node's HTTP client refuses to send.
+  // The CLI cannot make these requests: fetch modes no-cors and same-origin, which it does not check, and header values
+  // with control characters, which node's HTTP client refuses to send. Each is listed, with its reason in its name.
+  // Reason for this skip: the request cannot be made from a command line (inexpressible() says why, per scenario).
   test.skip.each(scenarios.filter((s) => inexpressible(s) !== null).map((s) => [s.id, inexpressible(s)] as const))('%s: %s', () => {});
 });
