@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ErrorEvent, RequestEventBase } from '../../src/capture/events.ts';
 import { type FailureRecord, parseRecordJson, toFirefoxRecord } from '../../src/capture/records.ts';
-import type { KeyValueStore } from '../../src/capture/tab-log.ts';
+import { type KeyValueStore, recordKey } from '../../src/capture/tab-log.ts';
 import { captured, exchange } from '../../test-support/exchange.ts';
 import { DEVTOOLS_PORT, type LoggedItem, PANEL_PORT, type WorkerMessage } from '../protocol.ts';
 import { BADGE_DELAY_MS } from './badge.ts';
@@ -550,6 +550,74 @@ describe('restart and workers', () => {
     const [r] = await rows(s);
     expect(r?.pageReported).toBe(true);
     expect(r?.uncaptured).toBe(true);
+  });
+
+  test('a report that makes a row alone is answered only once its row is stored', async () => {
+    const session = new MemoryStore();
+    const p = platform(session);
+    await session.set({ activity: p.clock - 2000 });
+    const s = new LensService(p);
+    await s.ready;
+    // From here, the store's writes complete only when the test lets them: a worker stopped before then lost them.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const write = session.set.bind(session);
+    session.set = async (items) => {
+      await gate;
+      await write(items);
+    };
+    const report = {
+      api: 'fetch',
+      url: API,
+      method: 'GET',
+      credentials: 'include',
+      mode: 'cors',
+      outcome: 'failed',
+      startedAt: p.clock - 1000,
+    };
+    let answer: unknown = null;
+    void s.onMessage({ channel: 'cors-lens', type: 'reports', payload: [report] }, contentScript()).then((a) => {
+      answer = a;
+    });
+    await settle();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(answer).toBeNull();
+    release();
+    await settle();
+    expect(answer).toEqual({ received: true });
+    expect([...session.data.keys()].filter((k) => k.startsWith(recordKey(TAB, '')))).toHaveLength(1);
+  });
+
+  test("a worker stopped in its blind spot before it stored what it took: its successor takes the predecessor's failures", async () => {
+    const session = new MemoryStore();
+    const p = platform(session);
+    const start = p.clock;
+    // Worker A was busy 2 s before worker B started.
+    await session.set({ activity: start - 2000 });
+    const b = new LensService(p);
+    await b.ready;
+    // B works a moment (its activity is stored), and is stopped before a relay's report of A's last failures reaches it.
+    p.clock = start + 300;
+    b.onError(errorEvent({ url: `${API}&b` }));
+    await rows(b);
+    p.clock = start + 600;
+    const c = new LensService(platform(session));
+    await c.ready;
+    // A failure that ended in A's last second: B was its last chance, and the relay sends it again to C.
+    const report = {
+      api: 'fetch',
+      url: API,
+      method: 'GET',
+      credentials: 'include',
+      mode: 'cors',
+      outcome: 'failed',
+      startedAt: start - 1500,
+      endedAt: start - 1000,
+    };
+    await c.onMessage({ channel: 'cors-lens', type: 'reports', payload: [report] }, contentScript());
+    expect((await rows(c)).map((r) => r.exchange.request.url)).toContain(API);
   });
 
   test('a tab that opens while the worker starts is not taken for one closed while it was stopped', async () => {

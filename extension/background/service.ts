@@ -88,6 +88,12 @@ export interface OwnCapture {
 const ARMED_KEY = 'armed';
 /** When the worker last handled a request event (written at most once a second). */
 const ACTIVITY_KEY = 'activity';
+/**
+ * The blind spot of a restart while it is open ({ since, until }, see tracker.openBlindSpot). A worker stopped in
+ * its own blind spot may not have stored every failure it took from the pages' reports; its successor then takes
+ * them from the same start, not from that worker's own activity (which began after those failures ended).
+ */
+const BLIND_KEY = 'blindSpot';
 const SETTINGS_KEY = 'detailOrigins';
 /** The browser stops an idle worker after 30 s without events; a worker stopped sooner was stopped mid-traffic. */
 const IDLE_STOP_MS = 30_000;
@@ -154,13 +160,18 @@ export class LensService {
   }
 
   private async restore(): Promise<void> {
-    const stored = await this.platform.session.get([ARMED_KEY, ACTIVITY_KEY]).catch(() => ({}) as Record<string, unknown>);
+    const stored = await this.platform.session.get([ARMED_KEY, ACTIVITY_KEY, BLIND_KEY]).catch(() => ({}) as Record<string, unknown>);
     // Stopped within 30 s of its last event: stopped mid-traffic, and the events handed to it while it stopped were
     // lost; the pages' failure reports fill them in for a while.
     const lastActivity = stored[ACTIVITY_KEY];
-    // The margin: a failure's report may be stamped a little before its event reached the worker.
-    if (typeof lastActivity === 'number' && this.startedAt - lastActivity < IDLE_STOP_MS)
-      this.tracker.openBlindSpot(this.platform.now(), lastActivity - ACTIVITY_MARGIN_MS);
+    if (typeof lastActivity === 'number' && this.startedAt - lastActivity < IDLE_STOP_MS) {
+      // The margin: a failure's report may be stamped a little before its event reached the worker.
+      let since = lastActivity - ACTIVITY_MARGIN_MS;
+      const inherited = stored[BLIND_KEY] as { since?: unknown; until?: unknown } | undefined;
+      if (typeof inherited?.since === 'number' && typeof inherited.until === 'number' && this.startedAt <= inherited.until)
+        since = Math.min(since, inherited.since);
+      this.openedBlindSpot(() => this.tracker.openBlindSpot(this.platform.now(), since));
+    }
     // Detailed capture resumes at once where it was on; the panels and devtools pages reconnect by themselves.
     const armed = stored[ARMED_KEY];
     if (Array.isArray(armed)) this.platform.detailCapture.apply(armed.filter((t): t is number => Number.isInteger(t)));
@@ -234,10 +245,8 @@ export class LensService {
   }
 
   private observe(event: RequestEvent): void {
-    const blind = this.tracker.blindSpotOpen(event.timeStamp);
-    this.recordCapture(this.tracker.handle(event));
-    // A request of the stopped predecessor showed up: the pages hold reports of what its stop lost.
-    if (!blind && this.tracker.blindSpotOpen(event.timeStamp)) this.askEveryTab();
+    // A request of the stopped predecessor may show up: the pages hold reports of what its stop lost.
+    if (this.openedBlindSpot(() => this.recordCapture(this.tracker.handle(event)), event.timeStamp)) this.askEveryTab();
     const now = this.platform.now();
     if (now - this.activityWritten >= 1000) {
       this.activityWritten = now;
@@ -458,6 +467,7 @@ export class LensService {
     if (!Array.isArray(payload) || !documentId || tabId === undefined || isExtensionPage(sender, this.platform.extensionOrigin)) return;
     const from: PageSender = { tabId, frameId: sender.frameId ?? 0, documentId, origin: origin ?? 'null' };
     await this.ready;
+    let stoodIn = false;
     for (const item of payload.slice(0, 200)) {
       const parsed = parseHint(item);
       if (!parsed) continue;
@@ -470,9 +480,15 @@ export class LensService {
         this.platform.ownCapture.report(from, report, this.platform.now());
         continue;
       }
-      if (report.outcome === 'failed' && (await this.pageFailure(from, report))) continue;
+      if (report.outcome === 'failed' && (await this.pageFailure(from, report))) {
+        stoodIn = true;
+        continue;
+      }
       this.recordCapture(this.tracker.hint(from, report, this.platform.now()));
     }
+    // The relay forgets what the worker received: a row made from a report alone is stored before it is received.
+    // A worker stopped before then leaves the report unanswered, and the relay sends it again to its successor.
+    if (stoodIn) await this.log.flush();
   }
 
   /** A failed call in a restart's blind spot, recorded from the page's report. Returns whether it was. */
@@ -482,6 +498,19 @@ export class LensService {
     if (await this.log.hasRequest(from.tabId, from.documentId, report.method, report.url)) return true;
     this.recordCapture(captured);
     return true;
+  }
+
+  /**
+   * Runs `step`; when it opened or widened a restart's blind spot, stores it (BLIND_KEY). Returns whether it opened
+   * one: the pages then hold reports of what the stop lost.
+   */
+  private openedBlindSpot(step: () => void, now = this.platform.now()): boolean {
+    const before = this.tracker.blindSpot(now);
+    step();
+    const after = this.tracker.blindSpot(now);
+    if (!after || (before && before.since === after.since && before.until === after.until)) return false;
+    void this.platform.session.set({ [BLIND_KEY]: after }).catch(() => undefined);
+    return !before;
   }
 
   /** Asks every tab's relays for their reports: a restart's blind spot is open (tracker.pageFailure). */

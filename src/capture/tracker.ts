@@ -455,14 +455,22 @@ export class ExchangeTracker {
    * worker is only stopped after 30 s without events). `since`: when the previous worker was last seen handling
    * events; failures that ended before it were its to see.
    */
+  openBlindSpot(now: number, since = this.options.startedAt - BLIND_MS): void {
+    this.blindSince = this.blindUntil > 0 ? Math.min(this.blindSince, since) : since;
+    this.blindUntil = Math.max(this.blindUntil, now + BLIND_MS);
+  }
+
   /** Whether page failure reports are taken now (a restart's blind spot is open). */
   blindSpotOpen(now: number): boolean {
     return now <= this.blindUntil;
   }
 
-  openBlindSpot(now: number, since = this.options.startedAt - BLIND_MS): void {
-    this.blindSince = this.blindUntil > 0 ? Math.min(this.blindSince, since) : since;
-    this.blindUntil = Math.max(this.blindUntil, now + BLIND_MS);
+  /**
+   * The open blind spot, or null: a successor started while it is open takes failures from `since` too, because
+   * this worker may be stopped before it has stored the ones it took.
+   */
+  blindSpot(now: number): { readonly since: number; readonly until: number } | null {
+    return this.blindSpotOpen(now) ? { since: this.blindSince, until: this.blindUntil } : null;
   }
 
   /**
