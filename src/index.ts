@@ -18,7 +18,15 @@ export { DetailOrigins } from './capture/arming.ts';
 export { type ErrorEvent, type PageHint, parseHint, type RequestEvent, type RequestEventBase, type SendEvent } from './capture/events.ts';
 export { HarAssembler, type HarEntry, type LoggedExchange } from './capture/har.ts';
 export { type FailureRecord, recordDiagnosis, toFirefoxRecord, toRecord, UNCAPTURED_TITLE } from './capture/records.ts';
-export { type KeyValueStore, sameRequestUrl, type TabChange, TabLog, type TabSnapshot, type TabSummary } from './capture/tab-log.ts';
+export {
+  type KeyValueStore,
+  STORED_KEY,
+  sameRequestUrl,
+  type TabChange,
+  TabLog,
+  type TabSnapshot,
+  type TabSummary,
+} from './capture/tab-log.ts';
 export { type Captured, ExchangeTracker, initiatorOf, type PageSender, sameUrl } from './capture/tracker.ts';
 export { leavesOrigin, redirectLocation } from './cors/engine.ts';
 export { CORS_NET_ERROR, diagnose, diagnosisTitle, explain, judge } from './diagnose.ts';

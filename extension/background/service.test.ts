@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { ErrorEvent, RequestEventBase } from '../../src/capture/events.ts';
 import { type FailureRecord, parseRecordJson, toFirefoxRecord } from '../../src/capture/records.ts';
-import { type KeyValueStore, recordKey } from '../../src/capture/tab-log.ts';
+import { type KeyValueStore, recordKey, STORED_KEY } from '../../src/capture/tab-log.ts';
 import { captured, exchange } from '../../test-support/exchange.ts';
 import { DEVTOOLS_PORT, type LoggedItem, PANEL_PORT, type WorkerMessage } from '../protocol.ts';
 import { BADGE_DELAY_MS } from './badge.ts';
@@ -578,7 +578,7 @@ describe('restart and workers', () => {
       startedAt: p.clock - 1000,
     };
     let answer: unknown = null;
-    void s.onMessage({ channel: 'cors-lens', type: 'reports', payload: [report] }, contentScript()).then((a) => {
+    void Promise.resolve(s.onMessage({ channel: 'cors-lens', type: 'reports', payload: [report] }, contentScript())).then((a) => {
       answer = a;
     });
     await settle();
@@ -618,6 +618,32 @@ describe('restart and workers', () => {
     };
     await c.onMessage({ channel: 'cors-lens', type: 'reports', payload: [report] }, contentScript());
     expect((await rows(c)).map((r) => r.exchange.request.url)).toContain(API);
+  });
+
+  test("a worker stopped with records it had not stored yet: its successor takes the pages' reports from its last record write", async () => {
+    const session = new MemoryStore();
+    const p = platform(session);
+    const start = p.clock;
+    // The predecessor was busy 1 s ago, but its last record write was 3 s ago: what it added since may be lost.
+    await session.set({ activity: start - 1000, [STORED_KEY]: start - 3000 });
+    const s = new LensService(p);
+    await s.ready;
+    const report = (id: number, endedAt: number) => ({
+      api: 'fetch',
+      url: `${API}&r=${id}`,
+      method: 'GET',
+      credentials: 'include',
+      mode: 'cors',
+      outcome: 'failed',
+      startedAt: endedAt - 100,
+      endedAt,
+    });
+    await s.onMessage(
+      { channel: 'cors-lens', type: 'reports', payload: [report(1, start - 2000), report(2, start - 4000)] },
+      contentScript(),
+    );
+    // Ended after the last write: taken; ended before it (and its margin): that write stored it, if it was a failure.
+    expect((await rows(s)).map((r) => r.exchange.request.url)).toEqual([`${API}&r=1`]);
   });
 
   test('a tab that opens while the worker starts is not taken for one closed while it was stopped', async () => {

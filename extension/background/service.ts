@@ -24,6 +24,7 @@ import {
   originOf,
   type PageSender,
   parseHint,
+  STORED_KEY,
   sameRequestUrl,
   TabLog,
   type TabSummary,
@@ -99,6 +100,11 @@ const SETTINGS_KEY = 'detailOrigins';
 const IDLE_STOP_MS = 30_000;
 /** How much earlier than the event reached the worker a page may stamp the failure it reports. */
 const ACTIVITY_MARGIN_MS = 500;
+/**
+ * How long before its last activity a stopped worker may have added records it had not stored yet (TabLog's
+ * STORED_KEY says since when it had not), at most: a record write waits a gap and may take a while under load.
+ */
+const UNSTORED_MAX_MS = 5000;
 /** How long an exchange from DevTools waits for the error event of its request before it makes the row itself. */
 const HOLD_MS = 1500;
 /** How far apart (ms) a row and DevTools' exchange of the same request may start. */
@@ -160,13 +166,20 @@ export class LensService {
   }
 
   private async restore(): Promise<void> {
-    const stored = await this.platform.session.get([ARMED_KEY, ACTIVITY_KEY, BLIND_KEY]).catch(() => ({}) as Record<string, unknown>);
+    const stored = await this.platform.session
+      .get([ARMED_KEY, ACTIVITY_KEY, BLIND_KEY, STORED_KEY])
+      .catch(() => ({}) as Record<string, unknown>);
     // Stopped within 30 s of its last event: stopped mid-traffic, and the events handed to it while it stopped were
     // lost; the pages' failure reports fill them in for a while.
     const lastActivity = stored[ACTIVITY_KEY];
     if (typeof lastActivity === 'number' && this.startedAt - lastActivity < IDLE_STOP_MS) {
-      // The margin: a failure's report may be stamped a little before its event reached the worker.
-      let since = lastActivity - ACTIVITY_MARGIN_MS;
+      // From the predecessor's last activity, or from its last record write if that came earlier: the records it
+      // added since may not be stored. The margin: a failure's report may be stamped a little before its event
+      // reached the worker.
+      const storedAt = stored[STORED_KEY];
+      const unstoredSince =
+        typeof storedAt === 'number' ? Math.max(Math.min(storedAt, lastActivity), lastActivity - UNSTORED_MAX_MS) : lastActivity;
+      let since = unstoredSince - ACTIVITY_MARGIN_MS;
       const inherited = stored[BLIND_KEY] as { since?: unknown; until?: unknown } | undefined;
       if (typeof inherited?.since === 'number' && typeof inherited.until === 'number' && this.startedAt <= inherited.until)
         since = Math.min(since, inherited.since);

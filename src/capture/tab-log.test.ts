@@ -6,7 +6,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { exchange } from '../../test-support/exchange.ts';
 import { judge } from '../diagnose.ts';
 import { type FailureRecord, fitRecord, parseRecordJson } from './records.ts';
-import { DEFERRED_WRITE_MS, type KeyValueStore, RECORD_PREFIX, RECORD_WRITE_GAP_MS, recordKey, TabLog } from './tab-log.ts';
+import { DEFERRED_WRITE_MS, type KeyValueStore, RECORD_PREFIX, RECORD_WRITE_GAP_MS, recordKey, STORED_KEY, TabLog } from './tab-log.ts';
 
 /** An in-memory store that, like storage.session, answers asynchronously, and records how writes overlapped. */
 class FakeStore implements KeyValueStore {
@@ -111,6 +111,32 @@ describe('TabLog', () => {
     expect(store.sets - setsBefore).toBeLessThan(25);
     const restored = new TabLog(store);
     expect((await restored.snapshot(1)).records).toHaveLength(50);
+  });
+
+  test('every record write says since when records may be missing from the store', async () => {
+    const store = new FakeStore();
+    const log = new TabLog(store, { delay: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    await log.navigate(1, 'DOC', 'http://page', 0);
+    const before = Date.now();
+    await log.add(record('a'));
+    await log.flush();
+    const first = store.data.get(STORED_KEY) as number;
+    expect(first).toBeGreaterThanOrEqual(before);
+    // A record whose write fails (a stopping worker's, or a full store) leaves the mark where it was.
+    const set = store.set.bind(store);
+    store.set = () => Promise.reject(new Error('stopped'));
+    await new Promise((r) => setTimeout(r, RECORD_WRITE_GAP_MS + 5));
+    await log.add(record('b'));
+    await log.flush().catch(() => undefined);
+    expect(store.data.get(STORED_KEY)).toBe(first);
+    expect(store.data.has(recordKey(1, 'b'))).toBe(false);
+    store.set = set;
+    await new Promise((r) => setTimeout(r, RECORD_WRITE_GAP_MS + 5));
+    await log.add(record('c'));
+    await log.flush();
+    expect(store.data.get(STORED_KEY) as number).toBeGreaterThan(first);
+    // Records the failed write held are written again, by the batched writer.
+    expect(store.data.has(recordKey(1, 'b'))).toBe(true);
   });
 
   test('a deferred record is listed at once, written only if nothing replaced it in time, and written by flush', async () => {

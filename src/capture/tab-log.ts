@@ -72,12 +72,15 @@ export interface TabLogOptions {
 
 /**
  * Least time between the starts of two record writes. A lone failure is written at once; during a burst the records
- * go together, one write per gap. Each write is a trip to the browser process, and without a gap a burst paid one
- * per record (measured: 803 writes for a burst of 1,000 failures, each completing before the next failure came).
- * A worker stopped abruptly in the middle of a burst can lose the last gap's records from its store; the page relays
- * hold their reports of failed calls for that case, and a restarted worker asks for them (docs/capture.md).
+ * go together, one write per gap. Each write is a trip to the browser process, and its cost is mostly per call, not
+ * per byte: without a gap a burst paid one per record (803 writes for a burst of 1,000 failures); with 25 ms, about
+ * 230 writes, whose handling cost the extension and browser processes about as much as everything else the worker
+ * did (docs/performance.md); with 250 ms, about 20, and the same burst cost as if nothing were written. A worker
+ * stopped abruptly in the middle of a burst can lose the records added since its last record write (STORED_KEY);
+ * the page relays hold their reports of failed calls for that case, and a restarted worker asks for them
+ * (docs/capture.md).
  */
-export const RECORD_WRITE_GAP_MS = 25;
+export const RECORD_WRITE_GAP_MS = 250;
 
 /**
  * How long a deferred record waits at least before it is written (TabLog.add's `defer`): a row without details while DevTools'
@@ -86,6 +89,12 @@ export const RECORD_WRITE_GAP_MS = 25;
  * log, sent again to the next worker, brings it back with its details (docs/capture.md).
  */
 export const DEFERRED_WRITE_MS = 2000;
+
+/**
+ * Key of a time (ms since the epoch) written with every record write: every record added before it is in the store,
+ * except deferred ones (add's `defer`). A worker stopped abruptly lost from its store only records added after it.
+ */
+export const STORED_KEY = 'storedAt';
 
 export const SUMMARY_PREFIX = 'tab:';
 export const RECORD_PREFIX = 'rec:';
@@ -584,15 +593,17 @@ export class TabLog {
 
   private writeUrgent(): void {
     if (this.urgent.size === 0) return;
-    const items = Object.fromEntries(this.urgent);
+    const keys = [...this.urgent.keys()];
+    const items: Record<string, unknown> = Object.fromEntries(this.urgent);
     this.urgent.clear();
     this.urgentStartedAt = Date.now();
+    items[STORED_KEY] = this.urgentStartedAt;
     this.urgentWriting = this.store
       .set(items)
       .catch(async () => {
         // Retried by the batched writer once the records are in memory.
         await this.ready;
-        for (const key of Object.keys(items)) this.dirty.add(key);
+        for (const key of keys) this.dirty.add(key);
         this.schedule();
       })
       .finally(() => {
