@@ -2,28 +2,58 @@
 
 import { memoized } from './memo.ts';
 
-/** The serialized origin of a URL, "null" when the URL's origin is opaque (data:, file:, about:...) or unparsable. */
-export const originOf = memoized((url: string): string => {
+/**
+ * The scheme and authority of an http(s) or ws(s) URL as written ("https://user@host:8443"), or null for any other
+ * URL. The WHATWG parser's authority ends at the first "/", "\\", "?" or "#" after "//" for these schemes, and parsing
+ * what follows never fails, so the URL's origin, scheme and validity are those of this prefix: a burst of failures to
+ * one API parses its authority once instead of every URL (the memo is by string, and each URL differs).
+ */
+function authorityOf(url: string): string | null {
+  if (!/^(?:https?|wss?):\/\/[^/\\?#]/.test(url)) return null;
+  const start = url.indexOf('//') + 2;
+  const rest = url.slice(start).search(/[/\\?#\t\n\r]/);
+  if (rest < 0) return url;
+  const end = start + rest;
+  // The parser drops tabs and line breaks before it parses; in an authority they may shift where it ends.
+  return '\t\n\r'.includes(url[end] as string) ? null : url.slice(0, end);
+}
+
+const parsedOrigin = (url: string): string => {
   try {
     return new URL(url).origin;
   } catch {
     return 'null';
   }
-});
+};
+const originOfAuthority = memoized((authority: string) => parsedOrigin(`${authority}/`));
+const originOfUrl = memoized(parsedOrigin);
+
+/** The serialized origin of a URL, "null" when the URL's origin is opaque (data:, file:, about:...) or unparsable. */
+export function originOf(url: string): string {
+  const authority = authorityOf(url);
+  return authority === null ? originOfUrl(url) : originOfAuthority(authority);
+}
 
 /** Whether two serialized origins are the same origin. Opaque origins are never the same as anything. */
 export function sameOrigin(a: string, b: string): boolean {
   return a !== 'null' && a === b;
 }
 
-/** The scheme of a URL without the colon, lower-cased; '' when unparsable. */
-export const schemeOf = memoized((url: string): string => {
+const parsedScheme = (url: string): string => {
   try {
     return new URL(url).protocol.slice(0, -1);
   } catch {
     return '';
   }
-});
+};
+const schemeOfAuthority = memoized((authority: string) => parsedScheme(`${authority}/`));
+const schemeOfUrl = memoized(parsedScheme);
+
+/** The scheme of a URL without the colon, lower-cased; '' when unparsable. */
+export function schemeOf(url: string): string {
+  const authority = authorityOf(url);
+  return authority === null ? schemeOfUrl(url) : schemeOfAuthority(authority);
+}
 
 /** Whether a URL carries a user name or password (https://user:pass@host/). */
 export function hasUserinfo(url: string): boolean {

@@ -126,8 +126,8 @@ function words(name: string): string[] {
     .filter((w) => w !== '');
 }
 
-/** Whether a query parameter (or form field) of this name carries a secret. */
-export function isSecretName(name: string): boolean {
+/** Whether a query parameter (or form field) of this name carries a secret (remembered: a site's names repeat). */
+export const isSecretName = memoized((name: string): boolean => {
   let decoded = name;
   try {
     decoded = decodeURIComponent(name.replace(/\+/g, ' '));
@@ -136,7 +136,7 @@ export function isSecretName(name: string): boolean {
   }
   const w = words(decoded);
   return w.some((x) => SECRET_WORDS.has(x)) || /apikey|accesstoken|authtoken|secret|passw/.test(w.join(''));
-}
+});
 
 /**
  * Whether a value looks like a credential whatever its name: a JSON Web Token, a well-known key prefix, a long
