@@ -149,6 +149,11 @@ function logged(id: string, over: Partial<LoggedItem> = {}): LoggedItem {
   };
 }
 
+/** A page relay's report that a call of its frame failed, as the worker receives it. */
+function failedReport(over: Record<string, unknown> = {}) {
+  return { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors', outcome: 'failed', ...over };
+}
+
 async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
   await vi.advanceTimersByTimeAsync(0);
@@ -285,7 +290,7 @@ describe('rows and details', () => {
       {
         channel: 'cors-lens',
         type: 'reports',
-        payload: [{ api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors', outcome: 'failed', startedAt: 1 }],
+        payload: [failedReport({ startedAt: 1 })],
       },
       contentScript(),
     );
@@ -305,7 +310,7 @@ describe('rows and details', () => {
 });
 
 describe("the pages' reports, held until asked", () => {
-  const includeReport = { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors', outcome: 'failed', startedAt: 1 };
+  const includeReport = failedReport({ startedAt: 1 });
 
   test("a snapshot asks the tab's relays first, and shows the page's word on how it asked", async () => {
     const p = platform();
@@ -541,9 +546,7 @@ describe('restart and workers', () => {
       {
         channel: 'cors-lens',
         type: 'reports',
-        payload: [
-          { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors', outcome: 'failed', startedAt: p.clock - 1000 },
-        ],
+        payload: [failedReport({ startedAt: p.clock - 1000 })],
       },
       contentScript(),
     );
@@ -568,15 +571,7 @@ describe('restart and workers', () => {
       await gate;
       await write(items);
     };
-    const report = {
-      api: 'fetch',
-      url: API,
-      method: 'GET',
-      credentials: 'include',
-      mode: 'cors',
-      outcome: 'failed',
-      startedAt: p.clock - 1000,
-    };
+    const report = failedReport({ startedAt: p.clock - 1000 });
     let answer: unknown = null;
     void Promise.resolve(s.onMessage({ channel: 'cors-lens', type: 'reports', payload: [report] }, contentScript())).then((a) => {
       answer = a;
@@ -606,16 +601,7 @@ describe('restart and workers', () => {
     const c = new LensService(platform(session));
     await c.ready;
     // A failure that ended in A's last second: B was its last chance, and the relay sends it again to C.
-    const report = {
-      api: 'fetch',
-      url: API,
-      method: 'GET',
-      credentials: 'include',
-      mode: 'cors',
-      outcome: 'failed',
-      startedAt: start - 1500,
-      endedAt: start - 1000,
-    };
+    const report = failedReport({ startedAt: start - 1500, endedAt: start - 1000 });
     await c.onMessage({ channel: 'cors-lens', type: 'reports', payload: [report] }, contentScript());
     expect((await rows(c)).map((r) => r.exchange.request.url)).toContain(API);
   });
@@ -628,16 +614,7 @@ describe('restart and workers', () => {
     await session.set({ activity: start - 1000, [STORED_KEY]: start - 3000 });
     const s = new LensService(p);
     await s.ready;
-    const report = (id: number, endedAt: number) => ({
-      api: 'fetch',
-      url: `${API}&r=${id}`,
-      method: 'GET',
-      credentials: 'include',
-      mode: 'cors',
-      outcome: 'failed',
-      startedAt: endedAt - 100,
-      endedAt,
-    });
+    const report = (id: number, endedAt: number) => failedReport({ url: `${API}&r=${id}`, startedAt: endedAt - 100, endedAt });
     await s.onMessage(
       { channel: 'cors-lens', type: 'reports', payload: [report(1, start - 2000), report(2, start - 4000)] },
       contentScript(),
@@ -676,9 +653,7 @@ describe('restart and workers', () => {
       {
         channel: 'cors-lens',
         type: 'reports',
-        payload: [
-          { api: 'fetch', url: API, method: 'GET', credentials: 'include', mode: 'cors', outcome: 'failed', startedAt: p.clock - 1000 },
-        ],
+        payload: [failedReport({ startedAt: p.clock - 1000 })],
       },
       contentScript(),
     );
