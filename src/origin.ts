@@ -9,29 +9,26 @@ import { memoized } from './memo.ts';
  * one API parses its authority once instead of every URL (the memo is by string, and each URL differs).
  */
 function authorityOf(url: string): string | null {
-  if (!/^(?:https?|wss?):\/\/[^/\\?#]/.test(url)) return null;
-  const start = url.indexOf('//') + 2;
-  const rest = url.slice(start).search(/[/\\?#\t\n\r]/);
-  if (rest < 0) return url;
-  const end = start + rest;
+  const authority = /^(?:https?|wss?):\/\/[^/\\?#\t\n\r]+/.exec(url)?.[0];
+  if (authority === undefined) return null;
   // The parser drops tabs and line breaks before it parses; in an authority they may shift where it ends.
-  return '\t\n\r'.includes(url[end] as string) ? null : url.slice(0, end);
+  const next = url[authority.length];
+  return next === '\t' || next === '\n' || next === '\r' ? null : authority;
 }
 
-const parsedOrigin = (url: string): string => {
+/** The origin and scheme of a URL, or of the scheme and authority alone (the same, see authorityOf). */
+const parts = memoized((url: string): { readonly origin: string; readonly scheme: string } => {
   try {
-    return new URL(url).origin;
+    const u = new URL(url);
+    return { origin: u.origin, scheme: u.protocol.slice(0, -1) };
   } catch {
-    return 'null';
+    return { origin: 'null', scheme: '' };
   }
-};
-const originOfAuthority = memoized((authority: string) => parsedOrigin(`${authority}/`));
-const originOfUrl = memoized(parsedOrigin);
+});
 
 /** The serialized origin of a URL, "null" when the URL's origin is opaque (data:, file:, about:...) or unparsable. */
 export function originOf(url: string): string {
-  const authority = authorityOf(url);
-  return authority === null ? originOfUrl(url) : originOfAuthority(authority);
+  return parts(authorityOf(url) ?? url).origin;
 }
 
 /** Whether two serialized origins are the same origin. Opaque origins are never the same as anything. */
@@ -39,20 +36,9 @@ export function sameOrigin(a: string, b: string): boolean {
   return a !== 'null' && a === b;
 }
 
-const parsedScheme = (url: string): string => {
-  try {
-    return new URL(url).protocol.slice(0, -1);
-  } catch {
-    return '';
-  }
-};
-const schemeOfAuthority = memoized((authority: string) => parsedScheme(`${authority}/`));
-const schemeOfUrl = memoized(parsedScheme);
-
 /** The scheme of a URL without the colon, lower-cased; '' when unparsable. */
 export function schemeOf(url: string): string {
-  const authority = authorityOf(url);
-  return authority === null ? schemeOfUrl(url) : schemeOfAuthority(authority);
+  return parts(authorityOf(url) ?? url).scheme;
 }
 
 /** Whether a URL carries a user name or password (https://user:pass@host/). */
