@@ -183,7 +183,10 @@ export class LensService {
       const inherited = stored[BLIND_KEY] as { since?: unknown; until?: unknown } | undefined;
       if (typeof inherited?.since === 'number' && typeof inherited.until === 'number' && this.startedAt <= inherited.until)
         since = Math.min(since, inherited.since);
-      this.openedBlindSpot(() => this.tracker.openBlindSpot(this.platform.now(), since));
+      const now = this.platform.now();
+      const before = this.tracker.blindSpot(now);
+      this.tracker.openBlindSpot(now, since);
+      this.storeBlindSpot(before, now);
     }
     // Detailed capture resumes at once where it was on; the panels and devtools pages reconnect by themselves.
     const armed = stored[ARMED_KEY];
@@ -258,8 +261,10 @@ export class LensService {
   }
 
   private observe(event: RequestEvent): void {
-    // A request of the stopped predecessor may show up: the pages hold reports of what its stop lost.
-    if (this.openedBlindSpot(() => this.recordCapture(this.tracker.handle(event)), event.timeStamp)) this.askEveryTab();
+    const before = this.tracker.blindSpot(event.timeStamp);
+    this.recordCapture(this.tracker.handle(event));
+    // A request of the stopped predecessor showed up: the pages hold reports of what its stop lost.
+    if (this.storeBlindSpot(before, event.timeStamp) && !before) this.askEveryTab();
     const now = this.platform.now();
     if (now - this.activityWritten >= 1000) {
       this.activityWritten = now;
@@ -513,17 +518,12 @@ export class LensService {
     return true;
   }
 
-  /**
-   * Runs `step`; when it opened or widened a restart's blind spot, stores it (BLIND_KEY). Returns whether it opened
-   * one: the pages then hold reports of what the stop lost.
-   */
-  private openedBlindSpot(step: () => void, now = this.platform.now()): boolean {
-    const before = this.tracker.blindSpot(now);
-    step();
+  /** Stores the restart's blind spot (BLIND_KEY) if it is not `before` any more. Returns whether it stored it. */
+  private storeBlindSpot(before: ReturnType<ExchangeTracker['blindSpot']>, now: number): boolean {
     const after = this.tracker.blindSpot(now);
     if (!after || (before && before.since === after.since && before.until === after.until)) return false;
     void this.platform.session.set({ [BLIND_KEY]: after }).catch(() => undefined);
-    return !before;
+    return true;
   }
 
   /** Asks every tab's relays for their reports: a restart's blind spot is open (tracker.pageFailure). */
