@@ -196,18 +196,21 @@ describe('real parsers accept every snippet', () => {
     }
   });
 
+  // Reason for this skip: python3 is not installed here (.ci/run installs it).
   test.skipIf(!has(PYTHON, ['--version']))('Python (ast)', () => {
     const sources = ['django', 'flask', 'fastapi'].flatMap((id) => samples(id as StackId, 100).map((f) => f.code));
     const script = 'import ast, json, sys\nfor s in json.load(sys.stdin): ast.parse(s)\nprint("parsed")';
     expect(execFileSync(PYTHON, ['-c', script], { input: JSON.stringify(sources) }).toString()).toContain('parsed');
   });
 
+  // Reason for this skip: ruby is not installed here (.ci/run installs it).
   test.skipIf(!has('ruby', ['--version']))('Ruby (its compiler)', () => {
     const sources = samples('rails', 100).map((f) => f.code);
     const script = 'require "json"\nJSON.parse($stdin.read).each { |s| RubyVM::InstructionSequence.compile(s) }\nputs "parsed"';
     expect(execFileSync('ruby', ['-e', script], { input: JSON.stringify(sources) }).toString()).toContain('parsed');
   });
 
+  // Reason for this skip: Go is not installed here (.ci/run installs golang-go).
   test.skipIf(!has('gofmt', ['-l', os.devNull]) && !has('go', ['version']))('Go (gofmt)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-gofmt-'));
     try {
@@ -230,6 +233,7 @@ const VALIDATORS = [
 describe('the servers accept the merged configuration', () => {
   for (const v of VALIDATORS) {
     const [command, ...args] = v.tool;
+    // Reason for this skip: this server is not installed here (.ci/run installs nginx, apache2 and caddy).
     test.skipIf(!has(command, args))(
       `${v.id}: validator on hostile paths, methods and header names`,
       async () => {
