@@ -162,8 +162,8 @@ export function processTreeCpuMs(root: number): number {
   return descendants(root).reduce((total, pid) => total + processCpuMs(pid), 0);
 }
 
-/** CPU time (user and system, ms) one process has used so far; 0 once it ended. */
-export function processCpuMs(pid: number): number {
+/** CPU time (user and system, ms) one process (or thread: `PID/task/TID`) has used so far; 0 once it ended. */
+export function processCpuMs(pid: number | string): number {
   const tick = 1000 / 100; // USER_HZ on Linux
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

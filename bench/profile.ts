@@ -12,15 +12,15 @@
  * the devtools page and the panel are profiled too), --page (the page is profiled too, for both: its scripts and the
  * extension's content scripts in it), --cpu-only (no JS profiler: only the CPU time of each process, as a user pays it).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { DEFERRED_WRITE_MS } from '../src/capture/tab-log.ts';
 import { EXTENSION_DIR } from '../test-support/browser/browser.ts';
 import { startServers } from '../test-support/servers/cors-server.ts';
-import { BareBrowser, descendants, processCpuMs, sleep } from './bare.ts';
+import { BareBrowser, sleep } from './bare.ts';
 import { burstScript, FLOOR_LABELS, floorExtension, floorFor, HOST_RULES, origins, prepareDevtools } from './cost.ts';
 import { type Profile, selfTimes, totalTimes } from './cpu-profile.ts';
 import { stats } from './lib.ts';
+import { cpuByKind, devtoolsRenderers } from './processes.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const ROUNDS = Number(arg('rounds') ?? 3);
@@ -35,31 +35,6 @@ const FLOOR = floorFor(DEVTOOLS);
 const PROFILE_PAGE = process.argv.includes('--page');
 /** Only the CPU time of each process: no JS profiler, which slows what it samples several times over. */
 const CPU_ONLY = process.argv.includes('--cpu-only');
-
-/** CPU ms of each process of the browser, by kind, from /proc (the command line says what a process is). */
-function cpuByKind(root: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const pid of descendants(root)) {
-    let cmdline: string;
-    try {
-      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      continue; // Gone.
-    }
-    // Chromium rewrites a child's command line as one string: split on spaces as well.
-    const kind = kindOf(cmdline.split(/[\0 ]/));
-    out.set(kind, (out.get(kind) ?? 0) + processCpuMs(pid));
-  }
-  return out;
-}
-
-function kindOf(cmd: string[]): string {
-  const type = cmd.find((a) => a.startsWith('--type='))?.slice(7);
-  if (!type) return 'browser';
-  if (type === 'renderer') return cmd.includes('--extension-process') ? 'extension' : 'page';
-  if (type === 'utility') return cmd.find((a) => a.startsWith('--utility-sub-type='))?.slice(19) ?? 'utility';
-  return type;
-}
 
 /** The extension's contexts to profile, by name: its worker, and with DevTools open its devtools page and panel. */
 function contextName(url: string, type: string): string | null {
@@ -105,10 +80,11 @@ async function round(extensionDir: string, lens: boolean, servers: { pagePort: n
         `(() => { const s = chrome.storage.session; const set = s.set.bind(s); globalThis.benchWrites = { sets: 0, records: 0, bytes: 0 }; s.set = (items, ...rest) => { benchWrites.sets++; for (const [k, v] of Object.entries(items)) if (k.startsWith('rec:')) { benchWrites.records++; benchWrites.bytes += typeof v === 'string' ? v.length : JSON.stringify(v).length; } return set(items, ...rest); }; return true; })()`,
       );
     const pid = browser.pid;
-    const before = cpuByKind(pid);
+    const named = DEVTOOLS === 'closed' ? new Map<number, string>() : await devtoolsRenderers(browser);
+    const before = cpuByKind(pid, named);
     const burstMs = await browser.evaluate<number>(page, burstScript(api, 2000, 50, `p-${lens}-${i}`));
     await sleep(500);
-    const after = cpuByKind(pid);
+    const after = cpuByKind(pid, named);
     const cpu = new Map([...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)]));
     const profiles = new Map<string, Profile>();
     for (const [name, session] of sessions)

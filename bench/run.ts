@@ -7,11 +7,13 @@
  *   on an ordinary site and on localhost; with DevTools open (no extension, the floors of reading DevTools' log and
  *   of showing an empty extension panel, CORS Lens, its panel shown); with detailed capture turned on for the site.
  *   `--compare=DIR` adds another build (an earlier CORS Lens) as rows.
+ * - paired (paired.ts): the target rows again, CORS Lens and its baseline in two browsers launched once, taking
+ *   turns (`--pairs=N`, default 10): ratios this noisy machine can resolve;
  * - failure to row (and to its details) in the CORS panel shown in real DevTools, p50 and p95;
  * - service-worker heap and chrome.storage.session bytes after 100,000 requests on a site with detailed capture on;
  * - panel render time for 10,000 rows and for one filter keystroke; core diagnoses per second; bundle sizes (gzip).
  *
- * Options: --rounds=N (default 5), --only=cost,latency,soak,panel,core,size, --requests=N for the soak,
+ * Options: --rounds=N (default 5), --only=cost,paired,latency,soak,panel,core,size, --pairs=N, --requests=N for the soak,
  * --configs=id,... to measure only some cost configurations.
  * Results also go to bench/results/<date>.json.
  */
@@ -35,14 +37,18 @@ import {
   measure,
   origins,
   ratioStats,
+  type Servers,
   untilPainted,
 } from './cost.ts';
 import { importGraph, type Stats, sizes, stats } from './lib.ts';
+import { type PairedOptions, pairedRun } from './paired.ts';
 import { panelRender } from './panel-render.ts';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const ROUNDS = Number(arg('rounds') ?? 5);
-const ONLY = new Set((arg('only') ?? 'cost,latency,soak,panel,core,size').split(','));
+const ONLY = new Set((arg('only') ?? 'cost,paired,latency,soak,panel,core,size').split(','));
+/** Pairs per paired measurement (paired.ts). */
+const PAIRS = Number(arg('pairs') ?? 10);
 const SOAK_REQUESTS = Number(arg('requests') ?? 100_000);
 const COMPARE = arg('compare');
 /** --configs=id,id: only these cost configurations (the ids of CONFIGS), for a quick look at a few rows. */
@@ -250,6 +256,59 @@ async function cost(servers: { pagePort: number; apiPort: number }): Promise<voi
   }
 }
 
+/**
+ * The target rows again, each measured in two browsers launched once that take turns (paired.ts): the two sides of a
+ * ratio seconds apart instead of half a minute, which the cost rows above cannot resolve on a noisy machine.
+ */
+async function paired(servers: Servers): Promise<void> {
+  const runs: { label: string; options: Omit<PairedOptions, 'servers' | 'pairs'>; target: { burst?: number; single?: number } }[] = [
+    {
+      label: 'ordinary site, CORS Lens',
+      options: { origin: 'ordinary', devtools: 'closed', against: 'floor' },
+      target: TARGETS.lens ?? {},
+    },
+    {
+      label: 'localhost, CORS Lens',
+      options: { origin: 'localhost', devtools: 'closed', against: 'floor' },
+      target: TARGETS['lens-local'] ?? {},
+    },
+    {
+      label: 'DevTools open, CORS panel shown',
+      options: { origin: 'localhost', devtools: 'panel', against: 'none' },
+      target: TARGETS['dt-panel'] ?? {},
+    },
+    { label: 'DevTools open, CORS panel shown', options: { origin: 'localhost', devtools: 'panel', against: 'floor' }, target: {} },
+  ];
+  const results: Record<string, unknown>[] = [];
+  for (const run of runs) {
+    console.log(`paired: ${run.label}, ${PAIRS} pairs, against ${run.options.against}`);
+    const r = await pairedRun({ ...run.options, pairs: PAIRS, servers }, console.log);
+    results.push({ ...run.options, baseline: r.baseline, burst: r.burst, cpu: r.cpu, single: r.single, medians: r.medians, raw: r.raw });
+    const against = r.baseline === 'DevTools alone' ? 'DevTools open, no extension' : r.baseline;
+    const { burst, single } = run.target;
+    row(
+      `paired, ${run.label}: burst vs ${against}`,
+      fmtRatio(r.burst),
+      burst ? `<= ${burst.toFixed(2)}x` : '',
+      burst ? r.burst.median <= burst : null,
+    );
+    row(
+      `paired, ${run.label}: single fetch p50 vs ${against}`,
+      fmtRatio(r.single),
+      single ? `<= ${single.toFixed(2)}x` : '',
+      single ? r.single.median <= single : null,
+    );
+    row(`paired, ${run.label}: browser CPU in the burst vs ${against}`, fmtRatio(r.cpu));
+    const extension = r.medians.lens.cpuByKind.extension ?? 0;
+    const baseExtension = r.medians.base.cpuByKind.extension ?? 0;
+    row(
+      `paired, ${run.label}: the extension's process, CPU per burst (vs ${against})`,
+      `${extension.toFixed(0)} ms (${baseExtension.toFixed(0)} ms)`,
+    );
+  }
+  raw.paired = results;
+}
+
 /** Failure to row, and to its details, in the CORS panel shown in real DevTools. */
 async function latency(servers: { pagePort: number; apiPort: number }): Promise<void> {
   console.log('failure to row: 100 sequential failures, the CORS panel shown in DevTools');
@@ -396,9 +455,10 @@ async function main(): Promise<void> {
     chromium = CHROMIUM_PATH;
   }
   console.log(`CORS Lens benchmark: ${chromium}; ${machine}; ${ROUNDS} rounds; ${new Date().toISOString()}`);
-  const needServers = ['cost', 'latency', 'soak'].some((s) => ONLY.has(s));
+  const needServers = ['cost', 'paired', 'latency', 'soak'].some((s) => ONLY.has(s));
   const servers = needServers ? await startServers() : null;
   if (servers && ONLY.has('cost')) await cost(servers);
+  if (servers && ONLY.has('paired')) await paired(servers);
   if (servers && ONLY.has('latency')) await latency(servers);
   if (servers && ONLY.has('soak')) await soak(servers);
   await servers?.close();
