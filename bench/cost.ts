@@ -106,8 +106,11 @@ export interface Measured {
   readonly singleP50Ms: number;
 }
 
-/** The burst: `total` fetches, every other one failing CORS (no Access-Control-Allow-Origin), `inFlight` at a time. */
-export function burstScript(api: string, total: number, inFlight: number, tag: string): string {
+/**
+ * The burst: `total` fetches, every other one failing CORS (no Access-Control-Allow-Origin), `inFlight` at a time;
+ * with `failing` false, all of them pass.
+ */
+export function burstScript(api: string, total: number, inFlight: number, tag: string, failing = true): string {
   return `(async () => {
     const api = ${JSON.stringify(api)}, total = ${total}, inFlight = ${inFlight}, tag = ${JSON.stringify(tag)};
     const star = encodeURIComponent(JSON.stringify({ 'access-control-allow-origin': '*' }));
@@ -116,7 +119,7 @@ export function burstScript(api: string, total: number, inFlight: number, tag: s
     const lane = async () => {
       while (next < total) {
         const i = next++;
-        await fetch(api + '/cors?b=' + tag + '-' + i + (i % 2 ? '&h=' + star : '')).then((r) => r.text(), () => null);
+        await fetch(api + '/cors?b=' + tag + '-' + i + (i % 2 || ${!failing} ? '&h=' + star : '')).then((r) => r.text(), () => null);
       }
     };
     await Promise.all(Array.from({ length: inFlight }, lane));

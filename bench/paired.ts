@@ -11,14 +11,16 @@
  * printed: each side's CPU time in a burst by kind of process (bench/processes.ts), medians.
  * Options: --pairs=N (default 12), --origin=localhost|ordinary, --devtools=closed|open|panel (DevTools open on both
  * tabs; its floor is then the one run.ts uses there), --against=floor|none (with DevTools open, `none` measures
- * against DevTools with no extension), --compare=DIR (another build against CORS Lens instead of the floor).
+ * against DevTools with no extension), --compare=DIR (another build against CORS Lens instead of the floor),
+ * --passing (nothing fails: the bursts' fetches all pass, as on a page that works).
  * `npm run bench` runs it too (run.ts, section `paired`), for its target rows.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DETAILS_WANTED_MS } from '../extension/protocol.ts';
 import { EXTENSION_DIR } from '../test-support/browser/browser.ts';
 import { startServers } from '../test-support/servers/cors-server.ts';
-import { BareBrowser, type BarePage } from './bare.ts';
+import { BareBrowser, type BarePage, sleep } from './bare.ts';
 import {
   burstScript,
   FLOOR_LABELS,
@@ -42,6 +44,11 @@ export interface PairedOptions {
   readonly against: 'floor' | 'none';
   /** Another build of CORS Lens as the baseline, instead. */
   readonly compare?: string;
+  /**
+   * Nothing fails: every fetch of the bursts passes, and the turns start once the failures of the set-up are more
+   * than DETAILS_WANTED_MS old (the devtools page reads DevTools' log for that long after one): a page that works.
+   */
+  readonly passing?: boolean;
   readonly servers: Servers;
 }
 
@@ -84,7 +91,7 @@ async function open(o: PairedOptions, extensionDir: string | null, lens: boolean
     // With no extension there is no panel to show: DevTools stays on its own first panel, as in run.ts's row.
     const devtools = extensionDir === null && o.devtools === 'panel' ? 'open' : o.devtools;
     await prepareDevtools(browser, page, api, { devtools, extension: lens ? 'lens' : extensionDir ? floorFor(o.devtools) : 'none' });
-    await browser.evaluate(page, burstScript(api, 200, 50, `warm-${lens}`));
+    await browser.evaluate(page, burstScript(api, 200, 50, `warm-${lens}`, !o.passing));
     const named = o.devtools === 'closed' ? new Map<number, string>() : await devtoolsRenderers(browser);
     return { browser, page, bursts: [], cpu: [], singles: [], kinds: [], named };
   } catch (e) {
@@ -93,11 +100,11 @@ async function open(o: PairedOptions, extensionDir: string | null, lens: boolean
   }
 }
 
-async function turn(side: Side, api: string, tag: string): Promise<void> {
+async function turn(side: Side, api: string, tag: string, failing: boolean): Promise<void> {
   await untilQuiet(side.browser);
   const cpu0 = side.browser.cpuMs();
   const kinds0 = cpuByKind(side.browser.pid, side.named);
-  side.bursts.push(await side.browser.evaluate<number>(side.page, burstScript(api, 2000, 50, tag)));
+  side.bursts.push(await side.browser.evaluate<number>(side.page, burstScript(api, 2000, 50, tag, failing)));
   side.cpu.push(side.browser.cpuMs() - cpu0);
   side.kinds.push(new Map([...cpuByKind(side.browser.pid, side.named)].map(([k, v]) => [k, v - (kinds0.get(k) ?? 0)])));
   await untilQuiet(side.browser);
@@ -128,9 +135,10 @@ export async function pairedRun(o: PairedOptions, log: (line: string) => void = 
     sides.push(await open(o, baseline.dir, baseline.lens));
     sides.push(await open(o, EXTENSION_DIR, true));
     const [base, lens] = sides as [Side, Side];
+    if (o.passing && o.devtools !== 'closed') await sleep(DETAILS_WANTED_MS + 2_000);
     for (let i = 0; i < o.pairs; i++) {
       const order = i % 2 === 0 ? [base, lens] : [lens, base];
-      for (const side of order) await turn(side, api, `${side === lens ? 'l' : 'b'}-${i}`);
+      for (const side of order) await turn(side, api, `${side === lens ? 'l' : 'b'}-${i}`, !o.passing);
       log(
         `  pair ${i + 1}: burst ${base.bursts[i]?.toFixed(0)} / ${lens.bursts[i]?.toFixed(0)} ms, single p50 ${base.singles[i]?.toFixed(2)} / ${lens.singles[i]?.toFixed(2)} ms`,
       );
@@ -161,13 +169,14 @@ async function main(): Promise<void> {
       devtools: (arg('devtools') ?? 'closed') as PairedOptions['devtools'],
       against: (arg('against') ?? 'floor') as PairedOptions['against'],
       compare: arg('compare'),
+      passing: process.argv.includes('--passing'),
       servers,
     };
     const r = await pairedRun(options, console.log);
     const fmt = (s: Stats) => `${s.median.toFixed(2)}x (${s.min.toFixed(2)}-${s.max.toFixed(2)})`;
     const { lens, base } = r.medians;
     console.log(
-      `\nCORS Lens against ${r.baseline}, ${options.origin}, DevTools ${options.devtools}, ${options.pairs} pairs (median of per-pair ratios, range)`,
+      `\nCORS Lens against ${r.baseline}, ${options.origin}, DevTools ${options.devtools}${options.passing ? ', nothing failing' : ''}, ${options.pairs} pairs (median of per-pair ratios, range)`,
     );
     console.log('| measure | ratio | medians, CORS Lens / baseline |');
     console.log('| --- | --- | --- |');

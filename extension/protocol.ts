@@ -122,3 +122,12 @@ export interface LoggedItem extends LoggedExchange {
 export type DevtoolsMessage =
   | { readonly type: 'inspect'; readonly tabId: number }
   | { readonly type: 'logged'; readonly items: readonly LoggedItem[] };
+
+/**
+ * Worker to devtools page, over DEVTOOLS_PORT: read DevTools' log for the next `forMs` (a failure on the tab is listed
+ * without its details; the devtools page reads the log only while someone needs it: network-log.ts).
+ */
+export type WorkerToDevtools = { readonly type: 'wanted'; readonly forMs: number };
+
+/** How long the worker asks a devtools page to read DevTools' log after a failure without details, ms. */
+export const DETAILS_WANTED_MS = 30_000;

@@ -9,7 +9,7 @@ import type { ErrorEvent, RequestEventBase } from '../../src/capture/events.ts';
 import { type FailureRecord, parseRecordJson, toFirefoxRecord } from '../../src/capture/records.ts';
 import { type KeyValueStore, recordKey, STORED_KEY } from '../../src/capture/tab-log.ts';
 import { captured, exchange } from '../../test-support/exchange.ts';
-import { DEVTOOLS_PORT, type LoggedItem, PANEL_PORT, type WorkerMessage } from '../protocol.ts';
+import { DETAILS_WANTED_MS, DEVTOOLS_PORT, type LoggedItem, PANEL_PORT, type WorkerMessage } from '../protocol.ts';
 import { BADGE_DELAY_MS } from './badge.ts';
 import type { PortLike, SenderLike } from './ports.ts';
 import { type FrameRef, LensService, type WorkerPlatform } from './service.ts';
@@ -179,6 +179,35 @@ afterEach(() => {
 });
 
 describe('rows and details', () => {
+  test("a failure without details on a tab DevTools is open on asks its devtools page to read DevTools' log, at most every few seconds", async () => {
+    const p = platform();
+    const s = new LensService(p);
+    const port = devtoolsPort(s);
+    const other = devtoolsPort(s, TAB + 1);
+    await settle();
+    const wanted = (q: FakePort) => (q.sent as unknown[]).filter((m) => (m as { type?: string }).type === 'wanted');
+    expect(wanted(port)).toEqual([]);
+    s.onError(errorEvent());
+    await rows(s);
+    expect(wanted(port)).toEqual([{ type: 'wanted', forMs: DETAILS_WANTED_MS }]);
+    expect(wanted(other)).toEqual([]);
+    // Failures going on: asked again only once the last ask is a few seconds old.
+    p.clock += 1_000;
+    s.onError(errorEvent());
+    await rows(s);
+    expect(wanted(port)).toHaveLength(1);
+    p.clock += 5_000;
+    s.onError(errorEvent());
+    await rows(s);
+    expect(wanted(port)).toHaveLength(2);
+    // A devtools page that connects now (DevTools reopened) is asked at the next failure, however recent the last ask.
+    const reopened = devtoolsPort(s);
+    await settle();
+    s.onError(errorEvent());
+    await rows(s);
+    expect(wanted(reopened)).toHaveLength(1);
+  });
+
   test('an error with DevTools closed is a row without details, counted on the badge', async () => {
     const p = platform();
     const s = new LensService(p);

@@ -33,6 +33,7 @@ import {
 import {
   type CaptureState,
   type Commands,
+  DETAILS_WANTED_MS,
   DEVTOOLS_PORT,
   type DevtoolsMessage,
   dispatch,
@@ -40,6 +41,7 @@ import {
   type LoggedItem,
   PANEL_PORT,
   type PanelMessage,
+  type WorkerToDevtools,
 } from '../protocol.ts';
 import { Badge } from './badge.ts';
 import { PanelHub } from './panels.ts';
@@ -113,6 +115,12 @@ const JOIN_WINDOW_MS = 60_000;
 const MAX_HELD = 200;
 /** While a panel shows a tab, how often its failures' frames are asked for the page's reports at most. */
 const REPORTS_PULL_MS = 200;
+/**
+ * After a failure without details on a tab DevTools is open on, its devtools page is asked to read DevTools' log for
+ * DETAILS_WANTED_MS (it reads it only while asked, or while the CORS panel is shown: network-log.ts); asked again at
+ * most every WANTED_REPEAT_MS while failures go on.
+ */
+const WANTED_REPEAT_MS = 5_000;
 
 interface Held {
   readonly item: LoggedItem;
@@ -134,6 +142,8 @@ export class LensService {
   private armed: number[] = [];
   /** The capture state open panels were last told, per tab. */
   private readonly toldStates = new Map<number, CaptureState>();
+  /** When each tab's devtools pages were last asked to read DevTools' log (wantDetails). */
+  private readonly wantedAt = new Map<number, number>();
   private readonly held = new Map<number, Held[]>();
   /** Rows an exchange from DevTools was joined with, until the joined record is in the log (identical requests). */
   private readonly joining = new Set<string>();
@@ -343,6 +353,7 @@ export class LensService {
     // store only if they do not (tab-log's DEFERRED_WRITE_MS), not twice. Not a shared or service worker's request
     // (frame -1): DevTools' log of the tab has no details for it, and nothing would send it again after a restart.
     const defer = record.uncaptured && record.frameId >= 0 && this.captureState(record.tabId) === 'devtools';
+    if (defer) this.wantDetails(record.tabId);
     void this.log.add(record, { defer }).then(() => {
       this.joining.delete(record.id);
       const amended = this.amendAfterJoin.get(record.id);
@@ -353,6 +364,21 @@ export class LensService {
       const late = record.uncaptured ? this.takeHeld(record) : null;
       if (late) this.add(this.joined(record, late));
     });
+  }
+
+  /** Asks the tab's devtools pages to read DevTools' log for a while: a failure there waits for its details. */
+  private wantDetails(tabId: number): void {
+    const now = this.platform.now();
+    if (now - (this.wantedAt.get(tabId) ?? Number.NEGATIVE_INFINITY) < WANTED_REPEAT_MS) return;
+    this.wantedAt.set(tabId, now);
+    const wanted: WorkerToDevtools = { type: 'wanted', forMs: DETAILS_WANTED_MS };
+    for (const port of this.devtools.get(tabId) ?? []) {
+      try {
+        port.postMessage(wanted);
+      } catch {
+        // Disconnected: its onDisconnect forgets it.
+      }
+    }
   }
 
   /** A stored record judged again with the credentials mode the page stated. */
@@ -588,6 +614,8 @@ export class LensService {
         const set = this.devtools.get(tabId) ?? new Set();
         set.add(port);
         this.devtools.set(tabId, set);
+        // A new devtools page reads nothing yet: the next failure asks it, however recently the tab's others were.
+        this.wantedAt.delete(tabId);
         if (set.size === 1) this.applyArming();
       } else if (m?.type === 'logged' && tabId !== null && Array.isArray(m.items) && !this.platform.ownCapture) {
         // (A browser's own capture sees every detail already: DevTools' log would only list its requests twice.)

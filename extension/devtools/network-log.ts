@@ -1,9 +1,15 @@
 /**
  * DevTools' network log as a detail source. While DevTools is open on a tab it records every request of the tab
- * anyway; this reads each finished entry (chrome.devtools.network.onRequestFinished), keeps what CORS needs
+ * anyway; this reads finished entries (chrome.devtools.network.onRequestFinished), keeps what CORS needs
  * (src/capture/har.ts assembles preflights, redirects and the request into an exchange), and sends each failed
  * request's exchange to the worker, which joins it with the browser's error event for the same request. No
- * `extraHeaders` webRequest listener is needed while DevTools is open, and the page pays nothing for it.
+ * `extraHeaders` webRequest listener is needed while DevTools is open.
+ *
+ * The log is read only while it is wanted (LogReader): while the CORS panel is shown, and for a while after the worker
+ * asks (a failure on the tab, listed without its details yet). Reading it is not free: for each request of the tab,
+ * DevTools builds a HAR entry and posts it to this page, which cost a page with DevTools open about a third more
+ * latency per request whether anything failed or not (docs/performance.md). When reading starts, the entries that
+ * ended since it last stopped are taken from the whole log once (getHAR): the failure that woke it among them.
  *
  * The worker can stop at any time: the port then closes, and the last minute's exchanges are sent again on the new
  * one (the worker ignores the ones it already has), so a restart loses nothing seen here.
@@ -12,12 +18,14 @@
 import type { HeaderList } from '../../src/index.ts';
 import { HarAssembler, type HarEntry, keptUrl, type LoggedExchange, passiveFindings, redactExchange } from '../../src/index.ts';
 import { browser, type Runtime } from '../platform/index.ts';
-import { DEVTOOLS_PORT, type DevtoolsMessage, type LoggedItem } from '../protocol.ts';
+import { DEVTOOLS_PORT, type DevtoolsMessage, type LoggedItem, type WorkerToDevtools } from '../protocol.ts';
 import type { WakeUp } from './clock.worker.ts';
 
 /** A HAR entry as chrome.devtools.network delivers it (Chromium's own fields start with `_`). */
-interface RawEntry {
+export interface RawEntry {
   startedDateTime?: string;
+  /** Total time of the request, ms (-1 or absent while it runs). */
+  time?: number;
   _resourceType?: string;
   _initiator?: { type?: string; url?: string } | null;
   request?: { method?: string; url?: string; headers?: { name: string; value: string }[] };
@@ -125,12 +133,149 @@ function unthrottledClock(): (ms: number, callback: () => void) => void {
   };
 }
 
+/** Where LogReader reads entries: DevTools' network log (chrome.devtools.network), or a test's stand-in. */
+export interface LogSource {
+  listen(listener: (raw: RawEntry) => void): void;
+  unlisten(listener: (raw: RawEntry) => void): void;
+  /** Every entry of the log now (getHAR). */
+  entries(): Promise<readonly RawEntry[]>;
+}
+
+/** How far before the last time the log was read a catch-up looks, ms: entries still being handed over then. */
+const CATCH_UP_MARGIN_MS = 2_000;
+/** Entries remembered as taken, by key (a catch-up and the listener can both see an entry ending around that time). */
+const MAX_SEEN = 5_000;
+
+/** When an entry ended, ms since the epoch (its start while it has no total time). */
+function endedAt(raw: RawEntry): number {
+  return (Date.parse(raw.startedDateTime ?? '') || 0) + Math.max(0, raw.time ?? 0);
+}
+
 /**
- * Starts listening to DevTools' network log of the tab at once; `start` then tells the worker that the tab's details
- * come from here, and sends what was seen until then. Call it once DevTools has taken the subscription (devtools.ts):
- * before that, a request that finishes is in nobody's log, and the worker would wait for its details in vain.
+ * The entries a catch-up takes: those that make up a failure's exchange (the failed request, its preflight, the
+ * redirects before it), once they ended. Not the requests that passed: one still receiving its body looks ended in the
+ * log, with a total time that grows until it ends, and comes to the listener when it does (the warnings a passing
+ * answer can prove are read while the log is read, not from a catch-up).
  */
-export function watchNetworkLog(tabId: number): { start: () => void } {
+function caughtUp(raw: RawEntry): boolean {
+  const status = raw.response?.status ?? 0;
+  return Boolean(raw.response?._error) || (raw._resourceType === 'preflight' && status > 0) || (status >= 300 && status < 400);
+}
+
+/**
+ * What tells one entry from another: identical requests made at once start in the same millisecond, but their total
+ * times (fractions of a millisecond) differ.
+ */
+const entryKey = (raw: RawEntry) =>
+  `${raw.startedDateTime ?? ''} ${raw.time ?? ''} ${raw._resourceType ?? ''} ${raw.request?.method ?? ''} ${raw.request?.url ?? ''}`;
+
+/** Entries taken one way, by key, to be matched one for one with those the other way hands over too. */
+class Tally {
+  private readonly counts = new Map<string, number>();
+
+  add(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    if (this.counts.size > MAX_SEEN) this.counts.delete(this.counts.keys().next().value as string);
+  }
+
+  /** Takes one of this key off the tally; false when there is none. */
+  match(key: string): boolean {
+    const n = this.counts.get(key) ?? 0;
+    if (n === 0) return false;
+    if (n === 1) this.counts.delete(key);
+    else this.counts.set(key, n - 1);
+    return true;
+  }
+}
+
+/**
+ * Reads DevTools' log while it is wanted: while the CORS panel is shown, and until `want`'s time runs out. Each entry
+ * goes to `take` once, whether it came to the listener, from a catch-up (when reading starts: the failures' entries
+ * that ended since reading last stopped, or since this page started), or from both (an entry that ended as reading
+ * started): each way's entries are matched with the other's one for one, by key.
+ */
+export class LogReader {
+  private listening = false;
+  private panelShown = false;
+  private wantedUntil = 0;
+  private readUntil: number;
+  private checking = false;
+  /** Entries the listener took, and the catch-ups: an entry both see is taken by the first. */
+  private readonly byListener = new Tally();
+  private readonly byCatchUp = new Tally();
+
+  constructor(
+    private readonly source: LogSource,
+    private readonly take: (raw: RawEntry) => void,
+    private readonly after: (ms: number, callback: () => void) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.readUntil = now();
+  }
+
+  /** The worker wants the tab's details for the next `forMs` (a failure without them). */
+  want(forMs: number): void {
+    this.wantedUntil = Math.max(this.wantedUntil, this.now() + forMs);
+    this.update();
+  }
+
+  /** The CORS panel was shown or hidden: while it is shown, every entry is read (its warnings of passing requests too). */
+  shown(on: boolean): void {
+    this.panelShown = on;
+    this.update();
+  }
+
+  get reading(): boolean {
+    return this.listening;
+  }
+
+  private readonly onEntry = (raw: RawEntry) => {
+    const key = entryKey(raw);
+    if (this.byCatchUp.match(key)) return;
+    this.byListener.add(key);
+    this.take(raw);
+  };
+
+  private readonly onCaughtUp = (raw: RawEntry) => {
+    const key = entryKey(raw);
+    if (this.byListener.match(key)) return;
+    this.byCatchUp.add(key);
+    this.take(raw);
+  };
+
+  private update(): void {
+    const wanted = this.panelShown || this.now() < this.wantedUntil;
+    if (wanted && !this.listening) {
+      this.listening = true;
+      // Listening first: an entry that ends from now on comes to the listener, one that ended before is in the log.
+      this.source.listen(this.onEntry);
+      const since = this.readUntil - CATCH_UP_MARGIN_MS;
+      this.source.entries().then(
+        (entries) => {
+          for (const raw of entries) if (caughtUp(raw) && endedAt(raw) >= since) this.onCaughtUp(raw);
+        },
+        () => undefined,
+      );
+    } else if (!wanted && this.listening) {
+      this.listening = false;
+      this.source.unlisten(this.onEntry);
+      this.readUntil = this.now();
+    }
+    if (this.listening && !this.panelShown && !this.checking) {
+      this.checking = true;
+      this.after(Math.max(0, this.wantedUntil - this.now()) + 10, () => {
+        this.checking = false;
+        this.update();
+      });
+    }
+  }
+}
+
+/**
+ * Watches DevTools' network log of the tab; `start` tells the worker that the tab's details come from here (and sends
+ * what was seen until then), `shown` says whether the CORS panel is shown. The log is read as LogReader decides.
+ */
+export function watchNetworkLog(tabId: number): { start: () => void; shown: (on: boolean) => void } {
   const assembler = new HarAssembler({ settleMs: SETTLE_MS });
   const instance = Math.random().toString(36).slice(2, 10);
   let counter = 0;
@@ -146,20 +291,6 @@ export function watchNetworkLog(tabId: number): { start: () => void } {
     } catch {
       // The port closed under us: onDisconnect reconnects and sends again.
     }
-  };
-
-  const connect = () => {
-    const opened = browser.runtime.connect({ name: DEVTOOLS_PORT });
-    port = opened;
-    opened.onDisconnect.addListener(() => {
-      if (port !== opened) return;
-      port = null;
-      after(100, connect);
-    });
-    post({ type: 'inspect', tabId });
-    const now = Date.now();
-    recent = recent.filter((r) => now - r.at < RESEND_MS);
-    if (recent.length > 0) post({ type: 'logged', items: recent.map((r) => r.item) });
   };
 
   const drain = () => {
@@ -191,7 +322,35 @@ export function watchNetworkLog(tabId: number): { start: () => void } {
     scheduleDrain();
   };
 
-  browser.devtools.network.onRequestFinished.addListener(take as (request: unknown) => void);
+  const { network } = browser.devtools;
+  const reader = new LogReader(
+    {
+      listen: (listener) => network.onRequestFinished.addListener(listener as (request: unknown) => void),
+      unlisten: (listener) => network.onRequestFinished.removeListener(listener as (request: unknown) => void),
+      entries: async () => ((await network.getHAR()) as { entries?: RawEntry[] }).entries ?? [],
+    },
+    take,
+    after,
+  );
+
+  const connect = () => {
+    const opened = browser.runtime.connect({ name: DEVTOOLS_PORT });
+    port = opened;
+    opened.onDisconnect.addListener(() => {
+      if (port !== opened) return;
+      port = null;
+      after(100, connect);
+    });
+    opened.onMessage.addListener((message: unknown) => {
+      const m = message as WorkerToDevtools;
+      if (m?.type === 'wanted' && typeof m.forMs === 'number') reader.want(Math.min(m.forMs, 10 * 60_000));
+    });
+    post({ type: 'inspect', tabId });
+    const now = Date.now();
+    recent = recent.filter((r) => now - r.at < RESEND_MS);
+    if (recent.length > 0) post({ type: 'logged', items: recent.map((r) => r.item) });
+  };
+
   let started = false;
   return {
     start: () => {
@@ -199,5 +358,6 @@ export function watchNetworkLog(tabId: number): { start: () => void } {
       started = true;
       connect();
     },
+    shown: (on) => reader.shown(on),
   };
 }
