@@ -10,8 +10,8 @@
  * Workloads: the cost bench's burst (2,000 fetches, half failing, 50 in flight) and its 50 single fetches (p50). Also
  * printed: each side's CPU time in a burst by kind of process (bench/processes.ts), medians.
  * Options: --pairs=N (default 12), --origin=localhost|ordinary, --devtools=closed|open|panel (DevTools open on both
- * tabs; its floor is then the one run.ts uses there), --against=floor|none (with DevTools open, `none` measures
- * against DevTools with no extension), --compare=DIR (another build against CORS Lens instead of the floor),
+ * tabs; its floor is then the one run.ts uses there), --against=floor|listener|none (`listener`: one empty error
+ * listener however DevTools is; `none`: no extension, DevTools alone when it is open), --compare=DIR (another build against CORS Lens instead of the floor),
  * --passing (nothing fails: the bursts' fetches all pass, as on a page that works).
  * `npm run bench` runs it too (run.ts, section `paired`), for its target rows.
  */
@@ -40,8 +40,11 @@ export interface PairedOptions {
   readonly pairs: number;
   readonly origin: 'localhost' | 'ordinary';
   readonly devtools: 'closed' | 'open' | 'panel';
-  /** floor: the floor run.ts uses with DevTools so; none: no extension (DevTools alone when it is open). */
-  readonly against: 'floor' | 'none';
+  /**
+   * floor: the floor run.ts uses with DevTools so; listener: one empty error listener whatever DevTools does (CORS
+   * Lens's floor where DevTools' log is not read); none: no extension (DevTools alone when it is open).
+   */
+  readonly against: 'floor' | 'listener' | 'none';
   /** Another build of CORS Lens as the baseline, instead. */
   readonly compare?: string;
   /**
@@ -90,7 +93,8 @@ async function open(o: PairedOptions, extensionDir: string | null, lens: boolean
     const page = await browser.open(`${pageOrigin}/paired-${lens ? 'lens' : 'other'}`);
     // With no extension there is no panel to show: DevTools stays on its own first panel, as in run.ts's row.
     const devtools = extensionDir === null && o.devtools === 'panel' ? 'open' : o.devtools;
-    await prepareDevtools(browser, page, api, { devtools, extension: lens ? 'lens' : extensionDir ? floorFor(o.devtools) : 'none' });
+    const floor = o.against === 'listener' ? 'listener' : floorFor(o.devtools);
+    await prepareDevtools(browser, page, api, { devtools, extension: lens ? 'lens' : extensionDir ? floor : 'none' });
     await browser.evaluate(page, burstScript(api, 200, 50, `warm-${lens}`, !o.passing));
     const named = o.devtools === 'closed' ? new Map<number, string>() : await devtoolsRenderers(browser);
     return { browser, page, bursts: [], cpu: [], singles: [], kinds: [], named };
@@ -123,7 +127,7 @@ function medians(side: Side): Medians {
 /** CORS Lens and its baseline, in two browsers launched once, taking turns `pairs` times. */
 export async function pairedRun(o: PairedOptions, log: (line: string) => void = () => undefined): Promise<PairedResult> {
   const { api } = origins(o, o.servers);
-  const floor = floorFor(o.devtools);
+  const floor = o.against === 'listener' ? 'listener' : floorFor(o.devtools);
   const baseline = o.compare
     ? { label: `compared (${o.compare})`, dir: path.resolve(o.compare), lens: true }
     : o.against === 'none'

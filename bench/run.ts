@@ -8,7 +8,8 @@
  *   of showing an empty extension panel, CORS Lens, its panel shown); with detailed capture turned on for the site.
  *   `--compare=DIR` adds another build (an earlier CORS Lens) as rows.
  * - paired (paired.ts): the target rows again, CORS Lens and its baseline in two browsers launched once, taking
- *   turns (`--pairs=N`, default 10): ratios this noisy machine can resolve;
+ *   turns (`--pairs=N`, default 8): ratios this noisy machine can resolve; also DevTools open on a page where
+ *   nothing fails (CORS Lens reads DevTools' log only after a failure or while its panel is shown);
  * - failure to row (and to its details) in the CORS panel shown in real DevTools, p50 and p95;
  * - service-worker heap and chrome.storage.session bytes after 100,000 requests on a site with detailed capture on;
  * - panel render time for 10,000 rows and for one filter keystroke; core diagnoses per second; bundle sizes (gzip).
@@ -48,7 +49,7 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const ROUNDS = Number(arg('rounds') ?? 5);
 const ONLY = new Set((arg('only') ?? 'cost,paired,latency,soak,panel,core,size').split(','));
 /** Pairs per paired measurement (paired.ts). */
-const PAIRS = Number(arg('pairs') ?? 10);
+const PAIRS = Number(arg('pairs') ?? 8);
 const SOAK_REQUESTS = Number(arg('requests') ?? 100_000);
 const COMPARE = arg('compare');
 /** --configs=id,id: only these cost configurations (the ids of CONFIGS), for a quick look at a few rows. */
@@ -271,6 +272,16 @@ async function paired(servers: Servers): Promise<void> {
       label: 'localhost, CORS Lens',
       options: { origin: 'localhost', devtools: 'closed', against: 'floor' },
       target: TARGETS['lens-local'] ?? {},
+    },
+    {
+      label: 'DevTools open (CORS panel not shown), nothing failing',
+      options: { origin: 'localhost', devtools: 'open', against: 'none', passing: true },
+      target: {},
+    },
+    {
+      label: 'DevTools open (CORS panel not shown), nothing failing',
+      options: { origin: 'localhost', devtools: 'open', against: 'listener', passing: true },
+      target: {},
     },
     {
       label: 'DevTools open, CORS panel shown',
