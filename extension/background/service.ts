@@ -294,6 +294,7 @@ export class LensService {
     void this.log.remove(tabId);
     this.tabOrigins.delete(tabId);
     this.held.delete(tabId);
+    this.wantedAt.delete(tabId);
     this.applyArming();
   }
 
