@@ -23,6 +23,7 @@ import { startServers } from '../test-support/servers/cors-server.ts';
 import { BareBrowser, type BarePage, sleep } from './bare.ts';
 import {
   burstScript,
+  type Extension,
   FLOOR_LABELS,
   floorExtension,
   floorFor,
@@ -86,16 +87,30 @@ interface Side extends SideRuns {
   readonly named: Map<number, string>;
 }
 
-async function open(o: PairedOptions, extensionDir: string | null, lens: boolean): Promise<Side> {
+/** One side: a build of CORS Lens, or a floor extension, or none, from `dir`. */
+interface Contender {
+  readonly label: string;
+  readonly dir: string | null;
+  readonly extension: Extension;
+}
+
+/** What CORS Lens is measured against. */
+function baselineOf(o: PairedOptions): Contender {
+  if (o.compare) return { label: `compared (${o.compare})`, dir: path.resolve(o.compare), extension: 'lens' };
+  if (o.against === 'none') return { label: o.devtools === 'closed' ? 'no extension' : 'DevTools alone', dir: null, extension: 'none' };
+  const floor = o.against === 'listener' ? 'listener' : floorFor(o.devtools);
+  return { label: FLOOR_LABELS[floor], dir: floorExtension(floor), extension: floor };
+}
+
+async function open(o: PairedOptions, { dir, extension }: Contender): Promise<Side> {
   const { page: pageOrigin, api } = origins(o, o.servers);
-  const browser = await BareBrowser.launch({ extensionDir, devtools: o.devtools !== 'closed', extraArgs: [HOST_RULES] });
+  const browser = await BareBrowser.launch({ extensionDir: dir, devtools: o.devtools !== 'closed', extraArgs: [HOST_RULES] });
   try {
-    const page = await browser.open(`${pageOrigin}/paired-${lens ? 'lens' : 'other'}`);
+    const page = await browser.open(`${pageOrigin}/paired-${extension}`);
     // With no extension there is no panel to show: DevTools stays on its own first panel, as in run.ts's row.
-    const devtools = extensionDir === null && o.devtools === 'panel' ? 'open' : o.devtools;
-    const floor = o.against === 'listener' ? 'listener' : floorFor(o.devtools);
-    await prepareDevtools(browser, page, api, { devtools, extension: lens ? 'lens' : extensionDir ? floor : 'none' });
-    await browser.evaluate(page, burstScript(api, 200, 50, `warm-${lens}`, !o.passing));
+    const devtools = extension === 'none' && o.devtools === 'panel' ? 'open' : o.devtools;
+    await prepareDevtools(browser, page, api, { devtools, extension });
+    await browser.evaluate(page, burstScript(api, 200, 50, `warm-${extension}`, !o.passing));
     const named = o.devtools === 'closed' ? new Map<number, string>() : await devtoolsRenderers(browser);
     return { browser, page, bursts: [], cpu: [], singles: [], kinds: [], named };
   } catch (e) {
@@ -127,17 +142,12 @@ function medians(side: Side): Medians {
 /** CORS Lens and its baseline, in two browsers launched once, taking turns `pairs` times. */
 export async function pairedRun(o: PairedOptions, log: (line: string) => void = () => undefined): Promise<PairedResult> {
   const { api } = origins(o, o.servers);
-  const floor = o.against === 'listener' ? 'listener' : floorFor(o.devtools);
-  const baseline = o.compare
-    ? { label: `compared (${o.compare})`, dir: path.resolve(o.compare), lens: true }
-    : o.against === 'none'
-      ? { label: o.devtools === 'closed' ? 'no extension' : 'DevTools alone', dir: null, lens: false }
-      : { label: FLOOR_LABELS[floor], dir: floorExtension(floor), lens: false };
+  const baseline = baselineOf(o);
   const sides: Side[] = [];
   try {
     // Launched one after the other: each warms up alone.
-    sides.push(await open(o, baseline.dir, baseline.lens));
-    sides.push(await open(o, EXTENSION_DIR, true));
+    sides.push(await open(o, baseline));
+    sides.push(await open(o, { label: 'CORS Lens', dir: EXTENSION_DIR, extension: 'lens' }));
     const [base, lens] = sides as [Side, Side];
     if (o.passing && o.devtools !== 'closed') await sleep(DETAILS_WANTED_MS + 2_000);
     for (let i = 0; i < o.pairs; i++) {
