@@ -18,13 +18,14 @@ export const ORDINARY = { page: 'shop.example', api: 'api.example' } as const;
 export const HOST_RULES = `--host-resolver-rules=MAP ${ORDINARY.page} 127.0.0.1, MAP ${ORDINARY.api} 127.0.0.1`;
 
 /** The extensions CORS Lens is measured against: each does nothing of ours, and pays one step more (floorExtension). */
-export type Floor = 'noop' | 'listener' | 'har' | 'har-panel';
+export type Floor = 'noop' | 'listener' | 'panel' | 'har' | 'har-panel';
 export type Extension = 'none' | Floor | 'lens' | 'compare';
 
 /** What each floor is, as the benches print it (and its manifest's name). */
 export const FLOOR_LABELS: Record<Floor, string> = {
   noop: 'do nothing',
   listener: 'one empty listener',
+  panel: "one empty listener, an empty panel shown (DevTools' log not read)",
   har: 'empty error and onRequestFinished listeners',
   'har-panel': 'empty listeners, an empty panel shown',
 };
@@ -58,12 +59,13 @@ export interface Servers {
  * chrome.devtools.network.onRequestFinished listener: what any design that takes its details from DevTools' network
  * log pays (DevTools then builds and sends every request's HAR entry); with `har-panel`, also an empty DevTools panel
  * named like ours, to be shown: what DevTools pays to show any extension's panel (its frame in the DevTools window),
- * so that the panel-shown row can tell that from what our panel does.
+ * so that the panel-shown row can tell that from what our panel does. `panel` is `listener` and the empty panel,
+ * without the onRequestFinished listener: what showing an extension's panel costs by itself.
  */
 export function floorExtension(floor: Floor): string {
   const listener = floor !== 'noop';
   const har = floor === 'har' || floor === 'har-panel';
-  const panel = floor === 'har-panel';
+  const panel = floor === 'panel' || floor === 'har-panel';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-floor-'));
   const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
   fs.writeFileSync(
@@ -75,7 +77,7 @@ export function floorExtension(floor: Floor): string {
       permissions: manifest.permissions,
       host_permissions: manifest.host_permissions,
       background: { service_worker: 'sw.js' },
-      ...(har ? { devtools_page: 'devtools.html' } : {}),
+      ...(har || panel ? { devtools_page: 'devtools.html' } : {}),
     }),
   );
   const types = ['xmlhttprequest', 'font', 'script', 'stylesheet', 'image', 'media', 'other'];
@@ -83,11 +85,11 @@ export function floorExtension(floor: Floor): string {
     path.join(dir, 'sw.js'),
     listener ? `chrome.webRequest.onErrorOccurred.addListener(() => {}, { urls: ['<all_urls>'], types: ${JSON.stringify(types)} });\n` : '',
   );
-  if (har) {
+  if (har || panel) {
     fs.writeFileSync(path.join(dir, 'devtools.html'), '<!doctype html><script src="devtools.js"></script>\n');
     fs.writeFileSync(
       path.join(dir, 'devtools.js'),
-      `chrome.devtools.network.onRequestFinished.addListener(() => {});\n${panel ? "chrome.devtools.panels.create('CORS', '', 'panel.html');\n" : ''}`,
+      `${har ? 'chrome.devtools.network.onRequestFinished.addListener(() => {});\n' : ''}${panel ? "chrome.devtools.panels.create('CORS', '', 'panel.html');\n" : ''}`,
     );
   }
   if (panel) fs.writeFileSync(path.join(dir, 'panel.html'), '<!doctype html><title>empty</title><p>An empty panel.</p>\n');
@@ -250,7 +252,7 @@ export async function untilPainted(browser: Browser, session: string, fronts: re
   return attempts;
 }
 
-/** Waits until the floor's devtools page (its onRequestFinished listener) is loaded in the page's DevTools. */
+/** Waits until the floor's devtools page (its onRequestFinished listener, its panel) is loaded in the page's DevTools. */
 async function harListening(browser: Browser): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -276,7 +278,7 @@ export async function prepareDevtools(
 ): Promise<void> {
   if (config.devtools === 'closed') return;
   await devtoolsRecording(browser, page, api);
-  if (config.extension === 'har' || config.extension === 'har-panel') await harListening(browser);
+  if (config.extension === 'har' || config.extension === 'har-panel' || config.extension === 'panel') await harListening(browser);
   if (config.extension === 'lens') {
     await browser.evaluate(page, `fetch(${JSON.stringify(`${api}/cors?warm-details=${Date.now()}`)}).catch(() => null)`);
     await lensWatching(browser, page, api);

@@ -12,7 +12,8 @@
  * Options: --pairs=N (default 12), --origin=localhost|ordinary, --devtools=closed|open|panel (DevTools open on both
  * tabs; its floor is then the one run.ts uses there), --against=floor|listener|none (`listener`: one empty error
  * listener however DevTools is; `none`: no extension, DevTools alone when it is open), --compare=DIR (another build against CORS Lens instead of the floor),
- * --passing (nothing fails: the bursts' fetches all pass, as on a page that works).
+ * --passing (nothing fails: the bursts' fetches all pass, as on a page that works), --subject=FLOOR (a floor of
+ * cost.ts measured instead of CORS Lens: what a part of any design costs by itself, e.g. `panel` against `none`).
  * `npm run bench` runs it too (run.ts, section `paired`), for its target rows.
  */
 import path from 'node:path';
@@ -25,6 +26,7 @@ import {
   burstScript,
   type Extension,
   FLOOR_LABELS,
+  type Floor,
   floorExtension,
   floorFor,
   HOST_RULES,
@@ -48,6 +50,8 @@ export interface PairedOptions {
   readonly against: 'floor' | 'listener' | 'none';
   /** Another build of CORS Lens as the baseline, instead. */
   readonly compare?: string;
+  /** A floor measured instead of CORS Lens (what a part of any design costs by itself). */
+  readonly subject?: Floor;
   /**
    * Nothing fails: every fetch of the bursts passes, and the turns start once the failures of the set-up are more
    * than DETAILS_WANTED_MS old (the devtools page reads DevTools' log for that long after one): a page that works.
@@ -58,7 +62,8 @@ export interface PairedOptions {
 
 export interface PairedResult {
   readonly baseline: string;
-  /** Per-pair ratios, CORS Lens over the baseline. */
+  readonly subject: string;
+  /** Per-pair ratios, the subject (CORS Lens) over the baseline. */
   readonly burst: Stats;
   readonly cpu: Stats;
   readonly single: Stats;
@@ -100,6 +105,12 @@ function baselineOf(o: PairedOptions): Contender {
   if (o.against === 'none') return { label: o.devtools === 'closed' ? 'no extension' : 'DevTools alone', dir: null, extension: 'none' };
   const floor = o.against === 'listener' ? 'listener' : floorFor(o.devtools);
   return { label: FLOOR_LABELS[floor], dir: floorExtension(floor), extension: floor };
+}
+
+/** What is measured: CORS Lens, or a floor. */
+function subjectOf(o: PairedOptions): Contender {
+  if (o.subject) return { label: FLOOR_LABELS[o.subject], dir: floorExtension(o.subject), extension: o.subject };
+  return { label: 'CORS Lens', dir: EXTENSION_DIR, extension: 'lens' };
 }
 
 async function open(o: PairedOptions, { dir, extension }: Contender): Promise<Side> {
@@ -147,7 +158,7 @@ export async function pairedRun(o: PairedOptions, log: (line: string) => void = 
   try {
     // Launched one after the other: each warms up alone.
     sides.push(await open(o, baseline));
-    sides.push(await open(o, { label: 'CORS Lens', dir: EXTENSION_DIR, extension: 'lens' }));
+    sides.push(await open(o, subjectOf(o)));
     const [base, lens] = sides as [Side, Side];
     if (o.passing && o.devtools !== 'closed') await sleep(DETAILS_WANTED_MS + 2_000);
     for (let i = 0; i < o.pairs; i++) {
@@ -162,6 +173,7 @@ export async function pairedRun(o: PairedOptions, log: (line: string) => void = 
     const runs = (side: Side): SideRuns => ({ bursts: side.bursts, cpu: side.cpu, singles: side.singles });
     return {
       baseline: baseline.label,
+      subject: subjectOf(o).label,
       burst: ratio('bursts'),
       cpu: ratio('cpu'),
       single: ratio('singles'),
@@ -183,6 +195,7 @@ async function main(): Promise<void> {
       devtools: (arg('devtools') ?? 'closed') as PairedOptions['devtools'],
       against: (arg('against') ?? 'floor') as PairedOptions['against'],
       compare: arg('compare'),
+      subject: arg('subject') as Floor | undefined,
       passing: process.argv.includes('--passing'),
       servers,
     };
@@ -190,9 +203,9 @@ async function main(): Promise<void> {
     const fmt = (s: Stats) => `${s.median.toFixed(2)}x (${s.min.toFixed(2)}-${s.max.toFixed(2)})`;
     const { lens, base } = r.medians;
     console.log(
-      `\nCORS Lens against ${r.baseline}, ${options.origin}, DevTools ${options.devtools}${options.passing ? ', nothing failing' : ''}, ${options.pairs} pairs (median of per-pair ratios, range)`,
+      `\n${r.subject} against ${r.baseline}, ${options.origin}, DevTools ${options.devtools}${options.passing ? ', nothing failing' : ''}, ${options.pairs} pairs (median of per-pair ratios, range)`,
     );
-    console.log('| measure | ratio | medians, CORS Lens / baseline |');
+    console.log(`| measure | ratio | medians, ${r.subject} / baseline |`);
     console.log('| --- | --- | --- |');
     console.log(`| burst | ${fmt(r.burst)} | ${lens.burstMs.toFixed(0)} / ${base.burstMs.toFixed(0)} ms |`);
     console.log(

@@ -9,7 +9,9 @@
  *   `--compare=DIR` adds another build (an earlier CORS Lens) as rows.
  * - paired (paired.ts): the target rows again, CORS Lens and its baseline in two browsers launched once, taking
  *   turns (`--pairs=N`, default 8): ratios this noisy machine can resolve; also DevTools open on a page where
- *   nothing fails (CORS Lens reads DevTools' log only after a failure or while its panel is shown);
+ *   nothing fails (CORS Lens reads DevTools' log only after a failure or while its panel is shown); and the floors
+ *   of the panel-shown target against DevTools alone (an empty extension panel shown, with and without DevTools' log
+ *   read);
  * - failure to row (and to its details) in the CORS panel shown in real DevTools, p50 and p95;
  * - service-worker heap and chrome.storage.session bytes after 100,000 requests on a site with detailed capture on;
  * - panel render time for 10,000 rows and for one filter keystroke; core diagnoses per second; bundle sizes (gzip).
@@ -196,6 +198,7 @@ async function cost(servers: { pagePort: number; apiPort: number }): Promise<voi
     noop: floorExtension('noop'),
     listener: floorExtension('listener'),
     har: floorExtension('har'),
+    panel: floorExtension('panel'),
     'har-panel': floorExtension('har-panel'),
     lens: EXTENSION_DIR,
     compare: COMPARE ? path.resolve(COMPARE) : null,
@@ -289,6 +292,17 @@ async function paired(servers: Servers): Promise<void> {
       target: TARGETS['dt-panel'] ?? {},
     },
     { label: 'DevTools open, CORS panel shown', options: { origin: 'localhost', devtools: 'panel', against: 'floor' }, target: {} },
+    // The panel-shown target's floors: what showing any extension's panel costs, and with DevTools' log read.
+    {
+      label: `DevTools open, ${FLOOR_LABELS.panel}`,
+      options: { origin: 'localhost', devtools: 'panel', against: 'none', subject: 'panel' },
+      target: {},
+    },
+    {
+      label: `DevTools open, ${FLOOR_LABELS['har-panel']}`,
+      options: { origin: 'localhost', devtools: 'panel', against: 'none', subject: 'har-panel' },
+      target: {},
+    },
   ];
   const results: Record<string, unknown>[] = [];
   for (const run of runs) {
