@@ -212,6 +212,38 @@ describe('TabLog', () => {
     expect([...store.data.keys()].filter((k) => k.startsWith('rec:')).sort()).toEqual(['rec:1:41', 'rec:1:42', 'rec:1:43']);
   });
 
+  test('hasDetails answers what the log holds, whichever way a record left it or changed (the worker skips the exchanges it says are taken)', async () => {
+    const store = new FakeStore();
+    const log = new TabLog(store, { maxRecordsPerTab: 40 });
+    await log.navigate(1, 'DOC', 'http://page', 0);
+    const held = () => ['A', 'B', 'C', 'D', 'E'].filter((d) => log.hasDetails(1, d));
+    await log.add(record('1', 1, { detailsId: 'A' }));
+    await log.add(record('2', 1, { detailsId: 'B' }));
+    await log.add(record('3', 1, { detailsId: 'C' }));
+    expect(held()).toEqual(['A', 'B', 'C']);
+    expect(log.hasDetails(2, 'A')).toBe(false);
+    // Replaced by a version that says something else, made from other details.
+    await log.add(record('2', 1, { detailsId: 'D', type: 'script' }));
+    expect(held()).toEqual(['A', 'C', 'D']);
+    // Taken back.
+    await log.retract(1, '1');
+    expect(held()).toEqual(['C', 'D']);
+    // Pushed out by the cap (the oldest go first).
+    for (let i = 0; i < 40; i++) await log.add(record(`x${i}`));
+    expect(held()).toEqual([]);
+    await log.add(record('4', 1, { detailsId: 'E' }));
+    expect(held()).toEqual(['E']);
+    await log.flush();
+    // Read back by a restarted worker.
+    expect(new TabLog(store).hasDetails(1, 'E')).toBe(false);
+    const restored = new TabLog(store);
+    await restored.ready;
+    expect(restored.hasDetails(1, 'E')).toBe(true);
+    // Cleared.
+    await log.clear(1, 1000);
+    expect(held()).toEqual([]);
+  });
+
   test('a record is serialized once: the JSON fitRecord measured is the JSON stored', async () => {
     const store = new FakeStore();
     const log = new TabLog(store);

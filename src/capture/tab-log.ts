@@ -129,6 +129,11 @@ interface TabState {
   /** In order of arrival (after a restart: of request start time). */
   entries: Entry[];
   byId: Map<string, number>;
+  /**
+   * How many entries hold each DevTools exchange's details (detailsId): asked for every exchange the devtools page
+   * sends, a burst's thousand, so not a scan of the log each time.
+   */
+  byDetails: Map<string, number>;
   /** Estimated storage bytes of the entries. */
   bytes: number;
 }
@@ -215,6 +220,7 @@ export class TabLog {
           summary: { ...emptySummary(value.tabId), ...value, count: 0, lookalikes: 0, warnings: 0 },
           entries: [],
           byId: new Map(),
+          byDetails: new Map(),
           bytes: 0,
         });
       } else if (key.startsWith(RECORD_PREFIX)) {
@@ -242,7 +248,7 @@ export class TabLog {
   private state(tabId: number): TabState {
     let state = this.tabs.get(tabId);
     if (!state) {
-      state = { summary: emptySummary(tabId), entries: [], byId: new Map(), bytes: 0 };
+      state = { summary: emptySummary(tabId), entries: [], byId: new Map(), byDetails: new Map(), bytes: 0 };
       this.tabs.set(tabId, state);
     }
     return state;
@@ -323,9 +329,10 @@ export class TabLog {
       return;
     }
     // One row per request: a row from DevTools' log alone never doubles the request's own row with the same details.
-    const twin = record.detailsId
-      ? state.entries.find((e) => e.record.detailsId === record.detailsId && e.record.id !== record.id)
-      : undefined;
+    const twin =
+      record.detailsId && state.byDetails.has(record.detailsId)
+        ? state.entries.find((e) => e.record.detailsId === record.detailsId && e.record.id !== record.id)
+        : undefined;
     if (twin && isLogOnly(record)) {
       this.forget(key);
       this.schedule();
@@ -380,7 +387,7 @@ export class TabLog {
 
   /** Whether the tab's log holds a record made from this DevTools exchange (call after `ready`). */
   hasDetails(tabId: number, detailsId: string): boolean {
-    return (this.tabs.get(tabId)?.entries ?? []).some((e) => e.record.detailsId === detailsId);
+    return this.tabs.get(tabId)?.byDetails.has(detailsId) ?? false;
   }
 
   /**
@@ -420,12 +427,15 @@ export class TabLog {
     if (at !== undefined) {
       const previous = state.entries[at] as Entry;
       state.entries[at] = entry;
+      countDetails(state, previous.record, -1);
+      countDetails(state, entry.record, 1);
       state.bytes += entry.bytes - previous.bytes;
       state.summary = counted(counted(state.summary, previous.record, -1), entry.record, 1);
       return;
     }
     state.byId.set(entry.record.id, state.entries.length);
     state.entries.push(entry);
+    countDetails(state, entry.record, 1);
     state.bytes += entry.bytes;
     state.summary = counted(state.summary, entry.record, 1);
   }
@@ -484,6 +494,7 @@ export class TabLog {
     state.bytes = 0;
     state.entries = [];
     state.byId.clear();
+    state.byDetails.clear();
     state.summary = { ...state.summary, count: 0, lookalikes: 0, warnings: 0, dropped: 0, generation: state.summary.generation + 1, since };
   }
 
@@ -675,9 +686,22 @@ export class TabLog {
   }
 }
 
+/** Indexes the entries again (after some were taken out). */
 function reindex(state: TabState): void {
   state.byId.clear();
-  for (const [i, e] of state.entries.entries()) state.byId.set(e.record.id, i);
+  state.byDetails.clear();
+  for (const [i, e] of state.entries.entries()) {
+    state.byId.set(e.record.id, i);
+    countDetails(state, e.record, 1);
+  }
+}
+
+function countDetails(state: TabState, record: FailureRecord, delta: 1 | -1): void {
+  const id = record.detailsId;
+  if (id === undefined) return;
+  const n = (state.byDetails.get(id) ?? 0) + delta;
+  if (n > 0) state.byDetails.set(id, n);
+  else state.byDetails.delete(id);
 }
 
 /** Whether two records of the same request say the same thing (then the second is not written). */
