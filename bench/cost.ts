@@ -30,6 +30,24 @@ export const FLOOR_LABELS: Record<Floor, string> = {
   'har-panel': 'empty listeners, an empty panel shown',
 };
 
+/**
+ * What each floor has: the empty error listener in a worker, the empty onRequestFinished listener (DevTools' log
+ * read) and the empty panel, both in a devtools page.
+ */
+const FLOOR_PARTS: Record<Floor, { readonly listener: boolean; readonly har: boolean; readonly panel: boolean }> = {
+  noop: { listener: false, har: false, panel: false },
+  listener: { listener: true, har: false, panel: false },
+  panel: { listener: true, har: false, panel: true },
+  har: { listener: true, har: true, panel: false },
+  'har-panel': { listener: true, har: true, panel: true },
+};
+
+/** Whether an extension measured has a floor's devtools page (its log listener or its panel). */
+function hasFloorDevtoolsPage(extension: Extension): boolean {
+  const parts = (FLOOR_PARTS as Partial<Record<Extension, (typeof FLOOR_PARTS)[Floor]>>)[extension];
+  return parts !== undefined && (parts.har || parts.panel);
+}
+
 /** The floor of CORS Lens with DevTools closed, open, or with its panel shown: what any design there pays. */
 export function floorFor(devtools: Config['devtools']): Floor {
   return devtools === 'closed' ? 'listener' : devtools === 'open' ? 'har' : 'har-panel';
@@ -63,9 +81,7 @@ export interface Servers {
  * without the onRequestFinished listener: what showing an extension's panel costs by itself.
  */
 export function floorExtension(floor: Floor): string {
-  const listener = floor !== 'noop';
-  const har = floor === 'har' || floor === 'har-panel';
-  const panel = floor === 'panel' || floor === 'har-panel';
+  const { listener, har, panel } = FLOOR_PARTS[floor];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-floor-'));
   const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
   fs.writeFileSync(
@@ -77,7 +93,7 @@ export function floorExtension(floor: Floor): string {
       permissions: manifest.permissions,
       host_permissions: manifest.host_permissions,
       background: { service_worker: 'sw.js' },
-      ...(har || panel ? { devtools_page: 'devtools.html' } : {}),
+      ...(hasFloorDevtoolsPage(floor) ? { devtools_page: 'devtools.html' } : {}),
     }),
   );
   const types = ['xmlhttprequest', 'font', 'script', 'stylesheet', 'image', 'media', 'other'];
@@ -85,7 +101,7 @@ export function floorExtension(floor: Floor): string {
     path.join(dir, 'sw.js'),
     listener ? `chrome.webRequest.onErrorOccurred.addListener(() => {}, { urls: ['<all_urls>'], types: ${JSON.stringify(types)} });\n` : '',
   );
-  if (har || panel) {
+  if (hasFloorDevtoolsPage(floor)) {
     fs.writeFileSync(path.join(dir, 'devtools.html'), '<!doctype html><script src="devtools.js"></script>\n');
     fs.writeFileSync(
       path.join(dir, 'devtools.js'),
@@ -278,7 +294,7 @@ export async function prepareDevtools(
 ): Promise<void> {
   if (config.devtools === 'closed') return;
   await devtoolsRecording(browser, page, api);
-  if (config.extension === 'har' || config.extension === 'har-panel' || config.extension === 'panel') await harListening(browser);
+  if (hasFloorDevtoolsPage(config.extension)) await harListening(browser);
   if (config.extension === 'lens') {
     await browser.evaluate(page, `fetch(${JSON.stringify(`${api}/cors?warm-details=${Date.now()}`)}).catch(() => null)`);
     await lensWatching(browser, page, api);
