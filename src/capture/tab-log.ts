@@ -138,6 +138,10 @@ interface TabState {
   bytes: number;
 }
 
+function newState(summary: TabSummary): TabState {
+  return { summary, entries: [], byId: new Map(), byDetails: new Map(), bytes: 0 };
+}
+
 function emptySummary(tabId: number): TabSummary {
   return { tabId, documentId: null, pageUrl: '', count: 0, lookalikes: 0, dropped: 0, preserve: false, generation: 0 };
 }
@@ -216,13 +220,7 @@ export class TabLog {
     const records: [string, FailureRecord, number][] = [];
     for (const [key, value] of Object.entries(all)) {
       if (key.startsWith(SUMMARY_PREFIX) && isSummary(value)) {
-        this.tabs.set(value.tabId, {
-          summary: { ...emptySummary(value.tabId), ...value, count: 0, lookalikes: 0, warnings: 0 },
-          entries: [],
-          byId: new Map(),
-          byDetails: new Map(),
-          bytes: 0,
-        });
+        this.tabs.set(value.tabId, newState({ ...emptySummary(value.tabId), ...value, count: 0, lookalikes: 0, warnings: 0 }));
       } else if (key.startsWith(RECORD_PREFIX)) {
         const record = parseStored(value);
         if (record) records.push([key, record, typeof value === 'string' ? value.length : JSON.stringify(value).length]);
@@ -248,7 +246,7 @@ export class TabLog {
   private state(tabId: number): TabState {
     let state = this.tabs.get(tabId);
     if (!state) {
-      state = { summary: emptySummary(tabId), entries: [], byId: new Map(), byDetails: new Map(), bytes: 0 };
+      state = newState(emptySummary(tabId));
       this.tabs.set(tabId, state);
     }
     return state;
