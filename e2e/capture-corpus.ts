@@ -321,8 +321,7 @@ export async function corpus(lens: Lens, servers: CorsServers, source: DetailSou
     )
     .toEqual(failureUrls);
   // A row's details follow its error by a moment (DevTools' log on a busy machine, by seconds): wait for every row
-  // that can have them.
-  // (Named, so that a failure says which scenarios still wait.)
+  // that can have them (named, so that a failure says which scenarios still wait).
   const waitingForDetails = (rows: Awaited<ReturnType<typeof rowsOf>>) =>
     SCENARIOS.filter(
       (s, i) => !s.noDetails?.includes(source) && rows.some((r) => r.url.includes(`id=${tags[i]}-`) && r.corsError === 'Unknown'),

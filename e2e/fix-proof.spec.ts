@@ -188,9 +188,10 @@ for (const driver of DRIVERS) {
     try {
       version = await driver.versions();
     } catch (error) {
+      // A missing server fails the test unless its stack is named in CORS_LENS_FIX_PROOF_SKIP; CI installs every
+      // server (.ci/run) and names none, so CI never skips.
       const skip = SKIP.has(driver.stack) || SKIP.has('all');
       if (skip) skipped.push(`${driver.stack} (${(error as Error).message.split('\n')[0]})`);
-      // Otherwise (not named) a missing server fails the test; CI installs every server (.ci/run), so CI never skips.
       // Reason for this skip: the server cannot start here and the developer named its stack in CORS_LENS_FIX_PROOF_SKIP.
       test.skip(skip, `${(error as Error).message}: skipped by CORS_LENS_FIX_PROOF_SKIP`);
       throw error;
