@@ -10,7 +10,7 @@ const TAB = 7;
 const base = toRecord({ ...captured(exchange({})), recordId: 'base' }) as FailureRecord;
 const summary = (count: number, generation = 1): TabSummary =>
   ({ tabId: TAB, documentId: null, pageUrl: '', count, lookalikes: 0, dropped: 0, preserve: false, generation }) as TabSummary;
-const record = (id: string, version: number): FailureRecord => ({ ...base, id, time: version });
+const record = (id: string, version: number, uncaptured = false): FailureRecord => ({ ...base, id, time: version, uncaptured });
 
 function port(): PortLike & { sent: WorkerMessage[] } {
   const sent: WorkerMessage[] = [];
@@ -33,8 +33,8 @@ describe('PanelHub batches', () => {
   let hub: PanelHub;
   let panel: ReturnType<typeof port>;
   let n = 0;
-  const publish = (id: string, version: number) =>
-    hub.publish({ type: 'record', tabId: TAB, record: record(id, version), summary: summary(++n) });
+  const publish = (id: string, version: number, uncaptured = false) =>
+    hub.publish({ type: 'record', tabId: TAB, record: record(id, version, uncaptured), summary: summary(++n) });
   beforeEach(() => {
     vi.useFakeTimers();
     n = 0;
@@ -85,5 +85,49 @@ describe('PanelHub batches', () => {
     publish('x', 4);
     await vi.advanceTimersByTimeAsync(300);
     expect((posts(panel)[1] ?? []).map(describeMessage)).toEqual(['x@1', '-x', 'x@2', 'reset', 'x@4']);
+  });
+
+  test("in a burst, a row without details waits up to 500 ms for DevTools' details, and the rows after it with it", async () => {
+    for (let i = 0; i < 20; i++) publish(`b${i}`, 1);
+    publish('u', 1, true);
+    publish('v', 1, true);
+    publish('c', 1);
+    await vi.advanceTimersByTimeAsync(30);
+    // The burst's batch stops at the first row whose details are on their way.
+    expect((posts(panel)[0] ?? []).map(describeMessage)).toEqual(Array.from({ length: 20 }, (_, i) => `b${i}@1`));
+    // u's details come: it goes with them, once, in its place; v still waits, and c (after it) with it.
+    publish('u', 2);
+    await vi.advanceTimersByTimeAsync(300);
+    expect((posts(panel)[1] ?? []).map(describeMessage)).toEqual(['u@2']);
+    const shown = posts(panel)[1]?.at(-1);
+    expect(shown && 'summary' in shown ? shown.summary.count : null).toBe(24);
+    // v's details never come: it goes without them once it waited 500 ms, and c follows it.
+    await vi.advanceTimersByTimeAsync(300);
+    expect((posts(panel)[2] ?? []).map(describeMessage)).toEqual(['v@1', 'c@1']);
+    const last = posts(panel)[2]?.at(-1);
+    expect(last && 'summary' in last ? last.summary.count : null).toBe(n);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(posts(panel)).toHaveLength(3);
+  });
+
+  test('a failure now and then, or a tab whose details do not come from DevTools, is not held', async () => {
+    publish('u', 1, true);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(posts(panel).map((p) => p.map(describeMessage))).toEqual([['u@1']]);
+    hub.capture(TAB, 'counting');
+    for (let i = 0; i < 20; i++) publish(`w${i}`, 1, true);
+    await vi.advanceTimersByTimeAsync(30);
+    expect((posts(panel)[1] ?? []).map(describeMessage)).toEqual(['capture', ...Array.from({ length: 20 }, (_, i) => `w${i}@1`)]);
+  });
+
+  test('a reset after a held row keeps its place: the row is not brought back after it', async () => {
+    for (let i = 0; i < 20; i++) publish(`b${i}`, 1);
+    publish('u', 1, true);
+    hub.publish({ type: 'reset', tabId: TAB, summary: summary(0, 2) });
+    publish('c', 1);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(posts(panel)[0]).toHaveLength(20);
+    await vi.advanceTimersByTimeAsync(600);
+    expect((posts(panel)[1] ?? []).map(describeMessage)).toEqual(['u@1', 'reset', 'c@1']);
   });
 });

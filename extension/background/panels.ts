@@ -15,6 +15,13 @@ const BATCH_MS = 30;
  * for it; a failure now and then still goes after BATCH_MS.
  */
 const BUSY = { changes: 20, ms: 300 };
+/**
+ * In a burst, a row listed without details on a tab whose details come from DevTools' log (they follow within about a
+ * third of a second: devtools/network-log.ts sends them at most every quarter second) waits up to this long for them,
+ * and the rows after it with it (the panel lists rows in the order they come). So the panel gets and renders most of a
+ * burst's failures once, with their details, instead of twice. A failure now and then is not held: it goes at once.
+ */
+const DETAILS_HOLD_MS = 500;
 
 /** A tab's changes waiting for the next batch, and where each record's latest version is among them. */
 interface Pending {
@@ -22,6 +29,8 @@ interface Pending {
   readonly at: Map<string, number>;
   /** Changes queued, versions replaced included (what tells a burst). */
   changes: number;
+  /** When each record among them was first queued (a row held for its details waits from then). */
+  readonly since: Map<string, number>;
 }
 
 interface Subscription {
@@ -32,6 +41,8 @@ interface Subscription {
 export class PanelHub {
   private readonly subscribers = new Map<PortLike, Subscription>();
   private readonly pending = new Map<number, Pending>();
+  /** The capture state each subscribed tab's panels were last told: with 'devtools', details follow a row without them. */
+  private readonly states = new Map<number, CaptureState>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Until when the next batch waits (after a burst's batch), by the worker's clock. */
   private busyUntil = 0;
@@ -43,6 +54,7 @@ export class PanelHub {
   subscribe(port: PortLike, tabId: number, asPage: boolean, snapshot: TabSnapshot, capture: CaptureState): void {
     const before = this.subscribers.get(port);
     this.subscribers.set(port, { tabId, asPage });
+    this.states.set(tabId, capture);
     post(port, { type: 'snapshot', snapshot, capture });
     if (asPage || before?.asPage) this.onPagePanelsChange();
   }
@@ -50,6 +62,7 @@ export class PanelHub {
   unsubscribe(port: PortLike): void {
     const gone = this.subscribers.get(port);
     this.subscribers.delete(port);
+    if (gone && !this.tabs().has(gone.tabId)) this.states.delete(gone.tabId);
     if (gone?.asPage) this.onPagePanelsChange();
   }
 
@@ -83,6 +96,7 @@ export class PanelHub {
 
   /** Tells the tab's panels how much is being captured now. */
   capture(tabId: number, capture: CaptureState): void {
+    this.states.set(tabId, capture);
     this.queue(tabId, { type: 'capture', capture });
   }
 
@@ -90,26 +104,68 @@ export class PanelHub {
     if (!this.tabs().has(tabId)) return;
     let pending = this.pending.get(tabId);
     if (!pending) {
-      pending = { messages: [], at: new Map(), changes: 0 };
+      pending = emptyPending();
       this.pending.set(tabId, pending);
     }
     pending.changes++;
+    if (message.type === 'record' && !pending.since.has(message.record.id)) pending.since.set(message.record.id, Date.now());
     coalesce(pending, message);
+    this.schedule();
+  }
+
+  private schedule(): void {
     this.flushTimer ??= setTimeout(() => this.flush(), Math.max(BATCH_MS, this.busyUntil - Date.now()));
   }
 
   private flush(): void {
     this.flushTimer = null;
-    for (const [port, { tabId }] of this.subscribers) {
-      const pending = this.pending.get(tabId);
-      if (!pending) continue;
-      const { messages } = pending;
-      post(port, messages.length === 1 ? (messages[0] as WorkerMessage) : { type: 'batch', messages });
-    }
+    const now = Date.now();
     const changes = Math.max(0, ...[...this.pending.values()].map((p) => p.changes));
-    this.busyUntil = changes >= BUSY.changes ? Date.now() + BUSY.ms : 0;
+    const busy = this.busyUntil > 0 || changes >= BUSY.changes;
+    const held = new Map<number, Pending>();
+    const due = new Map<number, readonly WorkerMessage[]>();
+    for (const [tabId, pending] of this.pending) {
+      // In a burst, the batch stops at the first row whose details are on their way: it and what follows wait.
+      const cut = busy ? pending.messages.findIndex((m) => this.waitsForDetails(tabId, m, pending, now)) : -1;
+      if (cut < 0) {
+        due.set(tabId, pending.messages);
+        continue;
+      }
+      if (cut > 0) due.set(tabId, pending.messages.slice(0, cut));
+      held.set(tabId, rest(pending, cut));
+    }
+    for (const [port, { tabId }] of this.subscribers) {
+      const messages = due.get(tabId);
+      if (messages) post(port, messages.length === 1 ? (messages[0] as WorkerMessage) : { type: 'batch', messages });
+    }
+    this.busyUntil = changes >= BUSY.changes || held.size > 0 ? now + BUSY.ms : 0;
     this.pending.clear();
+    for (const [tabId, pending] of held) this.pending.set(tabId, pending);
+    if (held.size > 0) this.schedule();
   }
+
+  /** A row without details, on a tab whose details come from DevTools' log, queued less than DETAILS_HOLD_MS ago. */
+  private waitsForDetails(tabId: number, message: WorkerMessage, pending: Pending, now: number): boolean {
+    if (message.type !== 'record' || !message.record.uncaptured || message.record.frameId < 0) return false;
+    if (this.states.get(tabId) !== 'devtools') return false;
+    return now - (pending.since.get(message.record.id) ?? now) < DETAILS_HOLD_MS;
+  }
+}
+
+const emptyPending = (): Pending => ({ messages: [], at: new Map(), changes: 0, since: new Map() });
+
+/** The messages of a batch from `from` on, as a batch of their own: where each record stands, and since when it waits. */
+function rest(pending: Pending, from: number): Pending {
+  const next = emptyPending();
+  for (const message of pending.messages.slice(from)) {
+    next.changes++;
+    if (message.type === 'record') {
+      const since = pending.since.get(message.record.id);
+      if (since !== undefined && !next.since.has(message.record.id)) next.since.set(message.record.id, since);
+    }
+    coalesce(next, message);
+  }
+  return next;
 }
 
 /**
