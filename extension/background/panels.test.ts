@@ -110,14 +110,36 @@ describe('PanelHub batches', () => {
     expect(posts(panel)).toHaveLength(3);
   });
 
-  test('a failure now and then, or a tab whose details do not come from DevTools, is not held', async () => {
+  test("a failure now and then, a tab not in a burst, a tab whose details do not come from DevTools, a worker's request: not held", async () => {
     publish('u', 1, true);
     await vi.advanceTimersByTimeAsync(30);
     expect(posts(panel).map((p) => p.map(describeMessage))).toEqual([['u@1']]);
-    hub.capture(TAB, 'counting');
-    for (let i = 0; i < 20; i++) publish(`w${i}`, 1, true);
+    // A burst on another tab, whose details come from webRequest: its rows go at once.
+    const other = port();
+    hub.subscribe(other, 8, false, { summary: summary(0), records: [] }, 'counting');
+    for (let i = 0; i < 21; i++) hub.publish({ type: 'record', tabId: 8, record: record(`w${i}`, 1, true), summary: summary(i) });
+    // Meanwhile one row without details here: this tab is not in a burst.
+    publish('q', 1, true);
     await vi.advanceTimersByTimeAsync(30);
-    expect((posts(panel)[1] ?? []).map(describeMessage)).toEqual(['capture', ...Array.from({ length: 20 }, (_, i) => `w${i}@1`)]);
+    expect(posts(other)[0]).toHaveLength(21);
+    expect((posts(panel)[1] ?? []).map(describeMessage)).toEqual(['q@1']);
+    // A burst here of rows from a shared or service worker (frame -1): DevTools' log of the tab has no details for them.
+    await vi.advanceTimersByTimeAsync(1000);
+    for (let i = 0; i < 20; i++)
+      hub.publish({ type: 'record', tabId: TAB, record: { ...record(`s${i}`, 1, true), frameId: -1 }, summary: summary(++n) });
+    await vi.advanceTimersByTimeAsync(30);
+    expect(posts(panel)[2]).toHaveLength(20);
+  });
+
+  test("a change of the tab's capture state is not held behind a row: the rows before it go with it", async () => {
+    hub.capture(TAB, 'counting');
+    await vi.advanceTimersByTimeAsync(30);
+    // DevTools opens on the tab in a burst: the row queued before has no details coming, and the panel must know at once.
+    for (let i = 0; i < 20; i++) publish(`b${i}`, 1);
+    publish('u', 1, true);
+    hub.capture(TAB, 'devtools');
+    await vi.advanceTimersByTimeAsync(30);
+    expect((posts(panel)[1] ?? []).map(describeMessage).slice(-2)).toEqual(['u@1', 'capture']);
   });
 
   test('a reset after a held row keeps its place: the row is not brought back after it', async () => {

@@ -16,10 +16,12 @@ const BATCH_MS = 30;
  */
 const BUSY = { changes: 20, ms: 300 };
 /**
- * In a burst, a row listed without details on a tab whose details come from DevTools' log (they follow within about a
- * third of a second: devtools/network-log.ts sends them at most every quarter second) waits up to this long for them,
- * and the rows after it with it (the panel lists rows in the order they come). So the panel gets and renders most of a
- * burst's failures once, with their details, instead of twice. A failure now and then is not held: it goes at once.
+ * In a burst on a tab whose details come from DevTools' log (they follow within about a third of a second:
+ * devtools/network-log.ts sends them at most every quarter second), a row listed without details waits for them, and
+ * the rows after it with it (the panel lists rows in the order they come): it goes once it has them, or with the first
+ * batch after it waited this long (batches are BUSY.ms apart in a burst, so at most 0.8 s). So the panel gets and
+ * renders most of a burst's failures once, with their details, instead of twice. A failure now and then, on a tab not
+ * in a burst, is not held: it goes at once; nor is a row queued with a change of the tab's capture state.
  */
 const DETAILS_HOLD_MS = 500;
 
@@ -46,6 +48,8 @@ export class PanelHub {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Until when the next batch waits (after a burst's batch), by the worker's clock. */
   private busyUntil = 0;
+  /** Tabs whose last batch was a burst's, or held rows: their rows without details wait for them (DETAILS_HOLD_MS). */
+  private readonly bursting = new Set<number>();
 
   /** Called when the set of tabs with a panel open as a page changes (they get detailed capture). */
   constructor(private readonly onPagePanelsChange: () => void) {}
@@ -54,6 +58,7 @@ export class PanelHub {
   subscribe(port: PortLike, tabId: number, asPage: boolean, snapshot: TabSnapshot, capture: CaptureState): void {
     const before = this.subscribers.get(port);
     this.subscribers.set(port, { tabId, asPage });
+    if (before) this.forgetUnwatched(before.tabId);
     this.states.set(tabId, capture);
     post(port, { type: 'snapshot', snapshot, capture });
     if (asPage || before?.asPage) this.onPagePanelsChange();
@@ -62,8 +67,14 @@ export class PanelHub {
   unsubscribe(port: PortLike): void {
     const gone = this.subscribers.get(port);
     this.subscribers.delete(port);
-    if (gone && !this.tabs().has(gone.tabId)) this.states.delete(gone.tabId);
+    if (gone) this.forgetUnwatched(gone.tabId);
     if (gone?.asPage) this.onPagePanelsChange();
+  }
+
+  private forgetUnwatched(tabId: number): void {
+    if (this.tabs().has(tabId)) return;
+    this.states.delete(tabId);
+    this.bursting.delete(tabId);
   }
 
   /** Tabs with a panel open as a page. */
@@ -96,6 +107,7 @@ export class PanelHub {
 
   /** Tells the tab's panels how much is being captured now. */
   capture(tabId: number, capture: CaptureState): void {
+    if (!this.tabs().has(tabId)) return;
     this.states.set(tabId, capture);
     this.queue(tabId, { type: 'capture', capture });
   }
@@ -121,12 +133,13 @@ export class PanelHub {
     this.flushTimer = null;
     const now = Date.now();
     const changes = Math.max(0, ...[...this.pending.values()].map((p) => p.changes));
-    const busy = this.busyUntil > 0 || changes >= BUSY.changes;
     const held = new Map<number, Pending>();
     const due = new Map<number, readonly WorkerMessage[]>();
     for (const [tabId, pending] of this.pending) {
       // In a burst, the batch stops at the first row whose details are on their way: it and what follows wait.
-      const cut = busy ? pending.messages.findIndex((m) => this.waitsForDetails(tabId, m, pending, now)) : -1;
+      const bursting = this.bursting.has(tabId) || pending.changes >= BUSY.changes;
+      const steady = !pending.messages.some((m) => m.type === 'capture');
+      const cut = bursting && steady ? pending.messages.findIndex((m) => this.waitsForDetails(tabId, m, pending, now)) : -1;
       if (cut < 0) {
         due.set(tabId, pending.messages);
         continue;
@@ -139,6 +152,8 @@ export class PanelHub {
       if (messages) post(port, messages.length === 1 ? (messages[0] as WorkerMessage) : { type: 'batch', messages });
     }
     this.busyUntil = changes >= BUSY.changes || held.size > 0 ? now + BUSY.ms : 0;
+    this.bursting.clear();
+    for (const [tabId, pending] of this.pending) if (pending.changes >= BUSY.changes || held.has(tabId)) this.bursting.add(tabId);
     this.pending.clear();
     for (const [tabId, pending] of held) this.pending.set(tabId, pending);
     if (held.size > 0) this.schedule();
