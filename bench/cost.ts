@@ -18,13 +18,14 @@ export const ORDINARY = { page: 'shop.example', api: 'api.example' } as const;
 export const HOST_RULES = `--host-resolver-rules=MAP ${ORDINARY.page} 127.0.0.1, MAP ${ORDINARY.api} 127.0.0.1`;
 
 /** The extensions CORS Lens is measured against: each does nothing of ours, and pays one step more (floorExtension). */
-export type Floor = 'noop' | 'listener' | 'panel' | 'har' | 'har-panel';
+export type Floor = 'noop' | 'listener' | 'hook' | 'panel' | 'har' | 'har-panel';
 export type Extension = 'none' | Floor | 'lens' | 'compare';
 
 /** What each floor is, as the benches print it (and its manifest's name). */
 export const FLOOR_LABELS: Record<Floor, string> = {
   noop: 'do nothing',
   listener: 'one empty listener',
+  hook: "one empty listener and CORS Lens's page hook and relay",
   panel: "one empty listener, an empty panel shown (DevTools' log not read)",
   har: 'empty error and onRequestFinished listeners',
   'har-panel': 'empty listeners, an empty panel shown',
@@ -32,11 +33,13 @@ export const FLOOR_LABELS: Record<Floor, string> = {
 
 /**
  * What each floor has: the empty error listener in a worker, the empty onRequestFinished listener (DevTools' log
- * read) and the empty panel, both in a devtools page.
+ * read) and the empty panel, both in a devtools page; `hook`, CORS Lens's own page hook and relay (its content
+ * scripts, from the build), which nobody asks for their reports: what they cost the page by themselves.
  */
-const FLOOR_PARTS: Record<Floor, { readonly listener: boolean; readonly har: boolean; readonly panel: boolean }> = {
+const FLOOR_PARTS: Record<Floor, { readonly listener: boolean; readonly har: boolean; readonly panel: boolean; readonly hook?: true }> = {
   noop: { listener: false, har: false, panel: false },
   listener: { listener: true, har: false, panel: false },
+  hook: { listener: true, har: false, panel: false, hook: true },
   panel: { listener: true, har: false, panel: true },
   har: { listener: true, har: true, panel: false },
   'har-panel': { listener: true, har: true, panel: true },
@@ -81,7 +84,7 @@ export interface Servers {
  * without the onRequestFinished listener: what showing an extension's panel costs by itself.
  */
 export function floorExtension(floor: Floor): string {
-  const { listener, har, panel } = FLOOR_PARTS[floor];
+  const { listener, har, panel, hook } = FLOOR_PARTS[floor];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-floor-'));
   const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
   fs.writeFileSync(
@@ -94,8 +97,15 @@ export function floorExtension(floor: Floor): string {
       host_permissions: manifest.host_permissions,
       background: { service_worker: 'sw.js' },
       ...(hasFloorDevtoolsPage(floor) ? { devtools_page: 'devtools.html' } : {}),
+      ...(hook ? { content_scripts: manifest.content_scripts } : {}),
     }),
   );
+  if (hook)
+    for (const { js } of manifest.content_scripts as { js: string[] }[])
+      for (const file of js) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.copyFileSync(path.join(EXTENSION_DIR, file), path.join(dir, file));
+      }
   const types = ['xmlhttprequest', 'font', 'script', 'stylesheet', 'image', 'media', 'other'];
   fs.writeFileSync(
     path.join(dir, 'sw.js'),

@@ -13,7 +13,8 @@
  * tabs; its floor is then the one run.ts uses there), --against=floor|listener|none (`listener`: one empty error
  * listener however DevTools is; `none`: no extension, DevTools alone when it is open), --compare=DIR (another build against CORS Lens instead of the floor),
  * --passing (nothing fails: the bursts' fetches all pass, as on a page that works), --subject=FLOOR (a floor of
- * cost.ts measured instead of CORS Lens: what a part of any design costs by itself, e.g. `panel` against `none`).
+ * cost.ts measured instead of CORS Lens: what a part of any design costs by itself, e.g. `panel` against `none`, or
+ * CORS Lens's own page hook, `hook` against `listener`).
  * `npm run bench` runs it too (run.ts, section `paired`), for its target rows.
  */
 import path from 'node:path';

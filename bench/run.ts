@@ -197,6 +197,7 @@ async function cost(servers: { pagePort: number; apiPort: number }): Promise<voi
     none: null,
     noop: floorExtension('noop'),
     listener: floorExtension('listener'),
+    hook: floorExtension('hook'),
     har: floorExtension('har'),
     panel: floorExtension('panel'),
     'har-panel': floorExtension('har-panel'),
