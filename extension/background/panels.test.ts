@@ -131,6 +131,16 @@ describe('PanelHub batches', () => {
     expect(posts(panel)[2]).toHaveLength(20);
   });
 
+  test('the capture state goes to the panels only when it differs from what they were last told', async () => {
+    hub.capture(TAB, 'devtools');
+    await vi.advanceTimersByTimeAsync(30);
+    expect(posts(panel)).toEqual([]);
+    hub.capture(TAB, 'counting');
+    hub.capture(TAB, 'counting');
+    await vi.advanceTimersByTimeAsync(30);
+    expect(posts(panel).map((p) => p.map(describeMessage))).toEqual([['capture']]);
+  });
+
   test("a change of the tab's capture state is not held behind a row: the rows before it go with it", async () => {
     hub.capture(TAB, 'counting');
     await vi.advanceTimersByTimeAsync(30);

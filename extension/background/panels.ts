@@ -43,7 +43,10 @@ interface Subscription {
 export class PanelHub {
   private readonly subscribers = new Map<PortLike, Subscription>();
   private readonly pending = new Map<number, Pending>();
-  /** The capture state each subscribed tab's panels were last told: with 'devtools', details follow a row without them. */
+  /**
+   * The capture state each subscribed tab's panels were last told (in their snapshot, then by `capture`): with
+   * 'devtools', details follow a row without them.
+   */
   private readonly states = new Map<number, CaptureState>();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Until when the next batch waits (after a burst's batch), by the worker's clock. */
@@ -105,9 +108,9 @@ export class PanelHub {
     }
   }
 
-  /** Tells the tab's panels how much is being captured now. */
+  /** Tells the tab's panels how much is being captured now, if that is not what they were last told. */
   capture(tabId: number, capture: CaptureState): void {
-    if (!this.tabs().has(tabId)) return;
+    if (!this.tabs().has(tabId) || this.states.get(tabId) === capture) return;
     this.states.set(tabId, capture);
     this.queue(tabId, { type: 'capture', capture });
   }
@@ -175,8 +178,9 @@ function rest(pending: Pending, from: number): Pending {
   for (const message of pending.messages.slice(from)) {
     next.changes++;
     if (message.type === 'record') {
+      // The same in each place a record stands: since it was first queued.
       const since = pending.since.get(message.record.id);
-      if (since !== undefined && !next.since.has(message.record.id)) next.since.set(message.record.id, since);
+      if (since !== undefined) next.since.set(message.record.id, since);
     }
     coalesce(next, message);
   }

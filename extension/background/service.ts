@@ -140,8 +140,6 @@ export class LensService {
   private readonly tabOrigins = new Map<number, string>();
   /** The tabs whose detailed capture is on, as last applied. */
   private armed: number[] = [];
-  /** The capture state open panels were last told, per tab. */
-  private readonly toldStates = new Map<number, CaptureState>();
   /** When each tab's devtools pages were last asked to read DevTools' log (wantDetails). */
   private readonly wantedAt = new Map<number, number>();
   private readonly held = new Map<number, Held[]>();
@@ -238,12 +236,8 @@ export class LensService {
       this.platform.detailCapture.apply(armed);
       void this.platform.session.set({ [ARMED_KEY]: armed }).catch(() => undefined);
     }
-    // Open panels say how much is captured on their tab: tell them when that changed.
-    for (const tabId of this.panels.tabs()) {
-      const state = this.captureState(tabId);
-      if (this.toldStates.get(tabId) !== state) this.panels.capture(tabId, state);
-      this.toldStates.set(tabId, state);
-    }
+    // Open panels say how much is captured on their tab: tell them when that changed (the hub knows what they were told).
+    for (const tabId of this.panels.tabs()) this.panels.capture(tabId, this.captureState(tabId));
   }
 
   // ---- Browser events -----------------------------------------------------------------------------------------------
@@ -597,7 +591,6 @@ export class LensService {
       if (m?.type !== 'subscribe' || !Number.isInteger(m.tabId)) return;
       await this.ready;
       await this.log.ready;
-      this.toldStates.set(m.tabId, this.captureState(m.tabId));
       // A panel opened as a page arms its tab; it is then told the new state like every open panel.
       this.panels.subscribe(port, m.tabId, m.asPage === true, this.log.snapshotNow(m.tabId), this.captureState(m.tabId));
       // What the page said of its failures while nobody looked: applied to the rows as it comes.
