@@ -21,131 +21,179 @@ describe('LogReader: DevTools log read only while wanted', () => {
     response: { status: error ? 0 : 200, headers: [], _error: error },
   });
 
-  function setup() {
+  /** A reader on a stand-in log whose reads take `readMs` of the fake clock. */
+  function setup(readMs = 0) {
     let now = T0;
     const log: RawEntry[] = [];
-    const listeners = new Set<(raw: RawEntry) => void>();
-    const calls = { listen: 0, unlisten: 0, entries: 0 };
+    const reads: number[] = [];
     const timers: { at: number; callback: () => void }[] = [];
     const taken: string[] = [];
     const reader = new LogReader(
       {
-        listen: (l) => {
-          calls.listen++;
-          listeners.add(l);
-        },
-        unlisten: (l) => {
-          calls.unlisten++;
-          listeners.delete(l);
-        },
         entries: async () => {
-          calls.entries++;
-          return [...log];
+          reads.push(now);
+          now += readMs;
+          return log.map((raw) => ({ ...raw }));
         },
       },
       (raw) => taken.push(raw.request?.url ?? ''),
       (ms, callback) => timers.push({ at: now + ms, callback }),
       () => now,
     );
-    /** A request ends now: in DevTools' log, and to the listener if one is added. */
-    const finish = (raw: RawEntry) => {
-      log.push(raw);
-      for (const l of listeners) l(raw);
+    const flush = async () => {
+      for (let i = 0; i < 5; i++) await Promise.resolve();
     };
-    const advance = (ms: number) => {
-      now += ms;
-      for (const t of timers.splice(0).sort((a, b) => a.at - b.at)) {
-        if (t.at <= now) t.callback();
-        else timers.push(t);
+    /** Moves the clock on `ms`, firing the timers due (and the reads they start) in order. */
+    const advance = async (ms: number) => {
+      const end = now + ms;
+      for (;;) {
+        timers.sort((a, b) => a.at - b.at);
+        const due = timers[0];
+        if (!due || due.at > end) break;
+        timers.shift();
+        now = Math.max(now, due.at);
+        due.callback();
+        await flush();
       }
+      now = Math.max(now, end);
     };
-    return { reader, finish, advance, calls, taken, listeners, at: () => now };
+    return { reader, log, advance, reads, taken, at: () => now };
   }
 
-  test('nothing is read until the worker asks; asked, the entries that ended since it started are taken once', async () => {
-    const { reader, finish, advance, calls, taken } = setup();
-    finish(entry('http://api.example/before-start', T0 - 60_000, 10));
-    advance(5_000);
+  test('nothing is read until the worker asks; asked, a read soon takes the failures that ended since the page started, once', async () => {
+    const { reader, log, advance, reads, taken } = setup();
+    log.push(entry('http://api.example/before-start', T0 - 60_000, 10));
+    await advance(5_000);
     // A failed request and the preflight that went before it: the exchange the worker needs.
-    finish({ ...entry('http://api.example/failed', T0 + 4_980, 5, null), _resourceType: 'preflight' });
-    finish(entry('http://api.example/failed', T0 + 4_990, 10));
-    // Passed (or still receiving its body): not a failure's, and it would come to the listener when it ends.
-    finish(entry('http://api.example/passed', T0 + 4_995, 3, null));
-    expect(calls).toEqual({ listen: 0, unlisten: 0, entries: 0 });
-    expect(taken).toEqual([]);
+    log.push({ ...entry('http://api.example/failed', T0 + 4_980, 5, null), _resourceType: 'preflight' });
+    log.push(entry('http://api.example/failed', T0 + 4_990, 10));
+    // Passed (or still receiving its body): not a failure's, and the panel is not shown.
+    log.push(entry('http://api.example/passed', T0 + 4_995, 3, null));
+    // Still in flight: no outcome yet.
+    log.push(entry('http://api.example/in-flight', T0 + 4_996, 0, null));
+    (log.at(-1) as RawEntry).response = { status: 0, headers: [], _error: null };
+    await advance(10_000);
+    expect(reads).toEqual([]);
 
     reader.want(30_000);
     expect(reader.reading).toBe(true);
-    expect(calls.listen).toBe(1);
-    await Promise.resolve();
-    await Promise.resolve();
+    await advance(100);
+    expect(reads).toHaveLength(1);
     expect(taken).toEqual(['http://api.example/failed', 'http://api.example/failed']);
-    // The same entry handed to the listener too (it ended while the catch-up ran) is not taken twice.
-    finish(entry('http://api.example/failed', T0 + 4_990, 10));
-    finish(entry('http://api.example/next', T0 + 5_100, 10));
-    expect(taken).toEqual(['http://api.example/failed', 'http://api.example/failed', 'http://api.example/next']);
+    // The request in flight fails: the next read takes it, and nothing twice.
+    log[4] = entry('http://api.example/in-flight', T0 + 4_996, 10_200);
+    await advance(1_000);
+    expect(taken).toEqual(['http://api.example/failed', 'http://api.example/failed', 'http://api.example/in-flight']);
   });
 
-  test('reading stops when the time asked for runs out, and the next catch-up takes what ended meanwhile, not before', async () => {
-    const { reader, finish, advance, calls, taken } = setup();
+  test('reads come every half second while they find something, less often while they do not, and stop when the time runs out', async () => {
+    const { reader, log, advance, reads, at } = setup();
+    const gaps = () => reads.slice(1).map((t, i) => t - (reads[i] as number));
+    // Each read finds a new failure.
+    log.push(entry('http://api.example/first', at() - 5, 5));
+    reader.want(20_000);
+    await advance(100);
+    for (let i = 0; i < 3; i++) {
+      log.push(entry(`http://api.example/f${i}`, at() - 5, 5));
+      await advance(500);
+    }
+    expect(gaps().slice(0, 3)).toEqual([500, 500, 500]);
+    // Then nothing new: the next read half a second later finds nothing, and the gaps grow to 1 s, 2 s, 4 s, 4 s...
+    await advance(12_000);
+    expect(gaps().slice(3)).toEqual([500, 1_000, 2_000, 4_000, 4_000]);
+    // The worker asks again: a read at once, and the half-second pace.
     reader.want(1_000);
-    await Promise.resolve();
-    advance(999);
-    expect(reader.reading).toBe(true);
-    advance(20);
+    const before = reads.length;
+    await advance(100);
+    expect(reads).toHaveLength(before + 1);
+    await advance(30_000);
     expect(reader.reading).toBe(false);
-    expect(calls.unlisten).toBe(1);
-    finish(entry('http://api.example/unread', T0 + 1_100, 5));
-    advance(10_000);
-    // Ended long before reading stopped: taken by no catch-up.
-    finish(entry('http://api.example/old', T0 - 10_000, 5));
-    expect(taken).toEqual([]);
-    finish(entry('http://api.example/failed-later', T0 + 11_000, 5));
-    reader.want(1_000);
-    await Promise.resolve();
-    await Promise.resolve();
-    expect(taken).toEqual(['http://api.example/unread', 'http://api.example/failed-later']);
-    expect(calls).toMatchObject({ listen: 2, entries: 2 });
+    const stopped = reads.length;
+    await advance(60_000);
+    expect(reads).toHaveLength(stopped);
   });
 
-  test('while the CORS panel is shown the log is read whatever the time; hidden, it stops once the time runs out', () => {
-    const { reader, advance, calls } = setup();
+  test('a read that takes long spaces the next ones out: reads take at most a quarter of the time', async () => {
+    const { reader, log, advance, reads, at } = setup(400);
     reader.shown(true);
+    for (let i = 0; i < 4; i++) {
+      log.push(entry(`http://api.example/f${i}`, at() - 5, 5));
+      await advance(1_600);
+    }
+    const gaps = reads.slice(1).map((t, i) => t - (reads[i] as number));
+    // 400 ms to read, then 1,600 ms from its start before the next.
+    expect(gaps.every((g) => g >= 1_600)).toBe(true);
+  });
+
+  test('after a pause the first read takes what ended during it, not what ended long before', async () => {
+    const { reader, log, advance, taken } = setup();
+    reader.want(1_000);
+    await advance(2_000);
+    expect(reader.reading).toBe(false);
+    log.push(entry('http://api.example/during-the-pause', T0 + 5_000, 5));
+    // Listed late, long after it ended: before the last read, beyond the look-back.
+    log.unshift(entry('http://api.example/long-before', T0 - 30_000, 5));
+    await advance(60_000);
+    reader.want(1_000);
+    await advance(100);
+    expect(taken).toEqual(['http://api.example/during-the-pause']);
+  });
+
+  test('while the CORS panel is shown the log is read whatever the time, and passing requests are taken once they ended', async () => {
+    const { reader, log, advance, taken, at } = setup();
+    reader.shown(true);
+    await advance(0);
+    const passing = entry('http://api.example/passed', at(), 0, null);
+    log.push(passing);
+    // Still receiving its body: its total time grows with the clock.
+    await advance(1_000);
+    passing.time = 1_000;
+    await advance(1_000);
+    passing.time = 1_200;
+    expect(taken).toEqual([]);
+    await advance(3_000);
+    expect(taken).toEqual(['http://api.example/passed']);
+    await advance(120_000);
     expect(reader.reading).toBe(true);
-    advance(120_000);
-    expect(reader.reading).toBe(true);
+    expect(taken).toEqual(['http://api.example/passed']);
     reader.want(5_000);
     reader.shown(false);
     expect(reader.reading).toBe(true);
-    advance(5_100);
+    await advance(5_100);
     expect(reader.reading).toBe(false);
-    expect(calls).toMatchObject({ listen: 1, unlisten: 1 });
   });
 });
 
-test('LogReader: identical requests made at once are each taken, told apart by their total times', async () => {
-  const started = new Date(Date.parse('2026-12-03T10:00:00.000Z')).toISOString();
-  const same = (time: number): RawEntry => ({
-    startedDateTime: started,
+test('LogReader: identical requests made at once are each taken once, and an entry whose total time changes is not taken again', async () => {
+  const startedAt = Date.parse('2026-12-03T10:00:00.000Z');
+  const same = (time: number, type = 'fetch'): RawEntry => ({
+    startedDateTime: new Date(startedAt).toISOString(),
     time,
-    _resourceType: 'fetch',
+    _resourceType: type,
     request: { method: 'PUT', url: 'http://api.example/same', headers: [] },
-    response: { status: 0, headers: [], _error: 'net::ERR_FAILED' },
+    response: type === 'preflight' ? { status: 204, headers: [], _error: null } : { status: 0, headers: [], _error: 'net::ERR_FAILED' },
   });
-  const log = [same(3.125), same(3.5)];
-  let listener: ((raw: RawEntry) => void) | null = null;
-  const taken: number[] = [];
+  const log = [same(0.5, 'preflight'), same(3.125), same(3.5)];
+  let now = startedAt + 100;
+  const timers: (() => void)[] = [];
+  const taken: string[] = [];
   const reader = new LogReader(
-    { listen: (l) => (listener = l), unlisten: () => undefined, entries: async () => log },
-    (raw) => taken.push(raw.time ?? 0),
-    () => undefined,
-    () => Date.parse(started) + 100,
+    { entries: async () => log.map((raw) => ({ ...raw })) },
+    (raw) => taken.push(`${raw._resourceType} ${raw.time}`),
+    (_, callback) => timers.push(callback),
+    () => now,
   );
-  reader.want(1_000);
-  await Promise.resolve();
-  await Promise.resolve();
-  // The listener hands over one of them again, and a third one.
-  (listener as ((raw: RawEntry) => void) | null)?.(same(3.5));
-  (listener as ((raw: RawEntry) => void) | null)?.(same(4.25));
-  expect(taken).toEqual([3.125, 3.5, 4.25]);
+  const read = async () => {
+    now += 500;
+    timers.shift()?.();
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  };
+  reader.want(10_000);
+  await read();
+  expect(taken).toEqual(['preflight 0.5', 'fetch 3.125', 'fetch 3.5']);
+  // The preflight's total time, read while it was ending, changes; a third identical request joins the log.
+  log[0] = same(0.75, 'preflight');
+  log.push(same(4.25));
+  await read();
+  expect(taken).toEqual(['preflight 0.5', 'fetch 3.125', 'fetch 3.5', 'fetch 4.25']);
 });

@@ -1,15 +1,14 @@
 /**
  * DevTools' network log as a detail source. While DevTools is open on a tab it records every request of the tab
- * anyway; this reads finished entries (chrome.devtools.network.onRequestFinished), keeps what CORS needs
- * (src/capture/har.ts assembles preflights, redirects and the request into an exchange), and sends each failed
- * request's exchange to the worker, which joins it with the browser's error event for the same request. No
- * `extraHeaders` webRequest listener is needed while DevTools is open.
+ * anyway; this reads its entries (chrome.devtools.network.getHAR), keeps what CORS needs (src/capture/har.ts
+ * assembles preflights, redirects and the request into an exchange), and sends each failed request's exchange to the
+ * worker, which joins it with the browser's error event for the same request. No `extraHeaders` webRequest listener
+ * is needed while DevTools is open.
  *
  * The log is read only while it is wanted (LogReader): while the CORS panel is shown, and for a while after the worker
- * asks (a failure on the tab, listed without its details yet). Reading it is not free: for each request of the tab,
- * DevTools builds a HAR entry and posts it to this page, which cost a page with DevTools open about a third more
- * latency per request whether anything failed or not (docs/performance.md). When reading starts, the entries that
- * ended since it last stopped are taken from the whole log once (getHAR): the failure that woke it among them.
+ * asks (a failure on the tab, listed without its details yet); then every half second while reads find something,
+ * less often while they do not. Reading is not free: DevTools builds a HAR entry for each request of its log and
+ * posts them to this page (docs/performance.md).
  *
  * The worker can stop at any time: the port then closes, and the last minute's exchanges are sent again on the new
  * one (the worker ignores the ones it already has), so a restart loses nothing seen here.
@@ -133,18 +132,32 @@ function unthrottledClock(): (ms: number, callback: () => void) => void {
   };
 }
 
-/** Where LogReader reads entries: DevTools' network log (chrome.devtools.network), or a test's stand-in. */
+/** Where LogReader reads entries: DevTools' network log (chrome.devtools.network.getHAR), or a test's stand-in. */
 export interface LogSource {
-  listen(listener: (raw: RawEntry) => void): void;
-  unlisten(listener: (raw: RawEntry) => void): void;
-  /** Every entry of the log now (getHAR). */
+  /** Every entry of the log now, in the order the requests started. */
   entries(): Promise<readonly RawEntry[]>;
 }
 
-/** How far before the last time the log was read a catch-up looks, ms: entries still being handed over then. */
-const CATCH_UP_MARGIN_MS = 2_000;
-/** Entries remembered as taken, by key (a catch-up and the listener can both see an entry ending around that time). */
-const MAX_SEEN = 5_000;
+/** Time between two reads while they find something, ms (and after the worker asks). */
+export const READ_GAP_MS = 500;
+/** Longest time between two reads: after reads that find nothing, the gap doubles up to this. */
+export const IDLE_READ_GAP_MS = 4_000;
+/** A read of the log may take at most this share of the time between reads (a long log takes longer to hand over). */
+const READ_SHARE = 0.25;
+/** How soon a read comes after the worker asks: its failure is then usually in the log. */
+const ASKED_READ_MS = 100;
+/**
+ * How far before the last read a read looks, ms: an entry can be listed with its end some time after it ended, and a
+ * passing request is taken only PASSING_SETTLE_MS after it ended.
+ */
+const READ_MARGIN_MS = 3_000;
+/**
+ * How long after it ended a passing request is taken (its warnings): one still receiving its body is in the log with
+ * a total time that grows until it ends, so an end this old is final.
+ */
+const PASSING_SETTLE_MS = 1_500;
+/** Entries remembered as taken (those a read's margin can see again). */
+const MAX_TAKEN = 5_000;
 
 /** When an entry ended, ms since the epoch (its start while it has no total time). */
 function endedAt(raw: RawEntry): number {
@@ -152,57 +165,59 @@ function endedAt(raw: RawEntry): number {
 }
 
 /**
- * The entries a catch-up takes: those that make up a failure's exchange (the failed request, its preflight, the
- * redirects before it), once they ended. Not the requests that passed: one still receiving its body looks ended in the
- * log, with a total time that grows until it ends, and comes to the listener when it does (the warnings a passing
- * answer can prove are read while the log is read, not from a catch-up).
+ * The entries that make up a failure's exchange (the failed request, its preflight, the redirects before it), taken
+ * as soon as they are in the log with their outcome: none of them changes after that.
  */
-function caughtUp(raw: RawEntry): boolean {
+function ofFailure(raw: RawEntry): boolean {
   const status = raw.response?.status ?? 0;
   return Boolean(raw.response?._error) || (raw._resourceType === 'preflight' && status > 0) || (status >= 300 && status < 400);
 }
 
 /**
- * What tells one entry from another: identical requests made at once start in the same millisecond, but their total
- * times (fractions of a millisecond) differ.
+ * What tells one entry from another in successive reads: its start, type, method and URL, and which of the entries
+ * with all four the same it is (identical requests made at once start in the same millisecond; the log lists them in
+ * the order they started, read after read). Not its total time, which can still change after its outcome is known.
  */
-const entryKey = (raw: RawEntry) =>
-  `${raw.startedDateTime ?? ''} ${raw.time ?? ''} ${raw._resourceType ?? ''} ${raw.request?.method ?? ''} ${raw.request?.url ?? ''}`;
-
-/** Entries taken one way, by key, to be matched one for one with those the other way hands over too. */
-class Tally {
-  private readonly counts = new Map<string, number>();
-
-  add(key: string): void {
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-    if (this.counts.size > MAX_SEEN) this.counts.delete(this.counts.keys().next().value as string);
+function identity(entries: readonly RawEntry[], i: number): string {
+  const raw = entries[i] as RawEntry;
+  const key = `${raw.startedDateTime ?? ''} ${raw._resourceType ?? ''} ${raw.request?.method ?? ''} ${raw.request?.url ?? ''}`;
+  let nth = 0;
+  for (let j = i - 1; j >= 0; j--) {
+    const other = entries[j] as RawEntry;
+    if (other.startedDateTime !== raw.startedDateTime) break;
+    if (
+      other._resourceType === raw._resourceType &&
+      other.request?.method === raw.request?.method &&
+      other.request?.url === raw.request?.url
+    )
+      nth++;
   }
-
-  /** Takes one of this key off the tally; false when there is none. */
-  match(key: string): boolean {
-    const n = this.counts.get(key) ?? 0;
-    if (n === 0) return false;
-    if (n === 1) this.counts.delete(key);
-    else this.counts.set(key, n - 1);
-    return true;
-  }
+  return `${key} #${nth}`;
 }
 
 /**
- * Reads DevTools' log while it is wanted: while the CORS panel is shown, and until `want`'s time runs out. Each entry
- * goes to `take` once, whether it came to the listener, from a catch-up (when reading starts: the failures' entries
- * that ended since reading last stopped, or since this page started), or from both (an entry that ended as reading
- * started): each way's entries are matched with the other's one for one, by key.
+ * Reads DevTools' log while it is wanted: while the CORS panel is shown, and until `want`'s time runs out. Each read
+ * takes the whole log (getHAR) and hands each entry to `take` once: the failures' entries as soon as they have their
+ * outcome, and, while the panel is shown, the passing requests (their warnings) once they ended. A read looks back to
+ * a little before the read before it, so the first read after a pause takes what ended during the pause.
+ *
+ * Why reads and not DevTools' onRequestFinished event: while an extension listens to that event, DevTools builds the
+ * HAR entry of every request of the tab and posts it across processes as the request ends, which made a burst of
+ * requests a tenth to a fifth slower with DevTools open (docs/performance.md). A read every half second costs a
+ * fraction of that in a burst, and nothing while reads find nothing (their gap grows to IDLE_READ_GAP_MS); a long log
+ * takes longer to hand over, so the gap is also at least four times what the last read took.
  */
 export class LogReader {
-  private listening = false;
   private panelShown = false;
   private wantedUntil = 0;
-  private readUntil: number;
-  private checking = false;
-  /** Entries the listener took, and the catch-ups: an entry both see is taken by the first. */
-  private readonly byListener = new Tally();
-  private readonly byCatchUp = new Tally();
+  /** When the last read started: the next looks back from there. */
+  private readFrom: number;
+  private gap = READ_GAP_MS;
+  /** The read waited for (its timer's token), and when it is due; null when none is. */
+  private next: { token: number; at: number } | null = null;
+  private tokens = 0;
+  private inFlight = false;
+  private readonly taken = new Set<string>();
 
   constructor(
     private readonly source: LogSource,
@@ -210,64 +225,74 @@ export class LogReader {
     private readonly after: (ms: number, callback: () => void) => void,
     private readonly now: () => number = Date.now,
   ) {
-    this.readUntil = now();
+    this.readFrom = now();
   }
 
-  /** The worker wants the tab's details for the next `forMs` (a failure without them). */
+  /** The worker wants the tab's details for the next `forMs` (a failure without them): a read comes soon. */
   want(forMs: number): void {
     this.wantedUntil = Math.max(this.wantedUntil, this.now() + forMs);
-    this.update();
+    this.gap = READ_GAP_MS;
+    this.schedule(ASKED_READ_MS);
   }
 
-  /** The CORS panel was shown or hidden: while it is shown, every entry is read (its warnings of passing requests too). */
+  /** The CORS panel was shown or hidden: while it is shown, the log is read whatever the time. */
   shown(on: boolean): void {
     this.panelShown = on;
-    this.update();
+    if (on) {
+      this.gap = READ_GAP_MS;
+      this.schedule(0);
+    }
   }
 
+  /** Whether the log is being read (reads go on). */
   get reading(): boolean {
-    return this.listening;
+    return this.panelShown || this.now() < this.wantedUntil;
   }
 
-  private readonly onEntry = (raw: RawEntry) => {
-    const key = entryKey(raw);
-    if (this.byCatchUp.match(key)) return;
-    this.byListener.add(key);
-    this.take(raw);
-  };
+  /** Makes the next read come within `ms` (or keeps an earlier one); none while one is in flight (it schedules the next). */
+  private schedule(ms: number): void {
+    if (this.inFlight || !this.reading) return;
+    const at = this.now() + ms;
+    if (this.next && this.next.at <= at) return;
+    const token = ++this.tokens;
+    this.next = { token, at };
+    this.after(ms, () => {
+      if (this.next?.token !== token) return;
+      this.next = null;
+      void this.read();
+    });
+  }
 
-  private readonly onCaughtUp = (raw: RawEntry) => {
-    const key = entryKey(raw);
-    if (this.byListener.match(key)) return;
-    this.byCatchUp.add(key);
-    this.take(raw);
-  };
-
-  private update(): void {
-    const wanted = this.panelShown || this.now() < this.wantedUntil;
-    if (wanted && !this.listening) {
-      this.listening = true;
-      // Listening first: an entry that ends from now on comes to the listener, one that ended before is in the log.
-      this.source.listen(this.onEntry);
-      const since = this.readUntil - CATCH_UP_MARGIN_MS;
-      this.source.entries().then(
-        (entries) => {
-          for (const raw of entries) if (caughtUp(raw) && endedAt(raw) >= since) this.onCaughtUp(raw);
-        },
-        () => undefined,
-      );
-    } else if (!wanted && this.listening) {
-      this.listening = false;
-      this.source.unlisten(this.onEntry);
-      this.readUntil = this.now();
+  private async read(): Promise<void> {
+    if (!this.reading) return;
+    this.inFlight = true;
+    const startedAt = this.now();
+    let entries: readonly RawEntry[] = [];
+    try {
+      entries = await this.source.entries();
+    } catch {
+      // DevTools closing, or the log not readable now: the next read looks back far enough.
     }
-    if (this.listening && !this.panelShown && !this.checking) {
-      this.checking = true;
-      this.after(Math.max(0, this.wantedUntil - this.now()) + 10, () => {
-        this.checking = false;
-        this.update();
-      });
+    const since = this.readFrom - READ_MARGIN_MS;
+    const settled = startedAt - PASSING_SETTLE_MS;
+    let found = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const raw = entries[i] as RawEntry;
+      const ended = endedAt(raw);
+      if (ended < since) continue;
+      if (!ofFailure(raw) && !(this.panelShown && (raw.response?.status ?? 0) > 0 && ended < settled)) continue;
+      const key = identity(entries, i);
+      if (this.taken.has(key)) continue;
+      this.taken.add(key);
+      if (this.taken.size > MAX_TAKEN) this.taken.delete(this.taken.values().next().value as string);
+      found++;
+      this.take(raw);
     }
+    this.readFrom = startedAt;
+    this.inFlight = false;
+    const took = this.now() - startedAt;
+    this.gap = found > 0 ? READ_GAP_MS : Math.min(IDLE_READ_GAP_MS, this.gap * 2);
+    this.schedule(Math.max(this.gap, took / READ_SHARE));
   }
 }
 
@@ -323,15 +348,7 @@ export function watchNetworkLog(tabId: number): { start: () => void; shown: (on:
   };
 
   const { network } = browser.devtools;
-  const reader = new LogReader(
-    {
-      listen: (listener) => network.onRequestFinished.addListener(listener as (request: unknown) => void),
-      unlisten: (listener) => network.onRequestFinished.removeListener(listener as (request: unknown) => void),
-      entries: async () => ((await network.getHAR()) as { entries?: RawEntry[] }).entries ?? [],
-    },
-    take,
-    after,
-  );
+  const reader = new LogReader({ entries: async () => ((await network.getHAR()) as { entries?: RawEntry[] }).entries ?? [] }, take, after);
 
   const connect = () => {
     const opened = browser.runtime.connect({ name: DEVTOOLS_PORT });
