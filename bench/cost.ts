@@ -18,7 +18,7 @@ export const ORDINARY = { page: 'shop.example', api: 'api.example' } as const;
 export const HOST_RULES = `--host-resolver-rules=MAP ${ORDINARY.page} 127.0.0.1, MAP ${ORDINARY.api} 127.0.0.1`;
 
 /** The extensions CORS Lens is measured against: each does nothing of ours, and pays one step more (floorExtension). */
-export type Floor = 'noop' | 'listener' | 'hook' | 'panel' | 'har' | 'har-panel';
+export type Floor = 'noop' | 'listener' | 'hook' | 'panel' | 'har' | 'har-panel' | 'poll-panel';
 export type Extension = 'none' | Floor | 'lens' | 'compare';
 
 /** What each floor is, as the benches print it (and its manifest's name). */
@@ -29,6 +29,7 @@ export const FLOOR_LABELS: Record<Floor, string> = {
   panel: "one empty listener, an empty panel shown (DevTools' log not read)",
   har: 'empty error and onRequestFinished listeners',
   'har-panel': 'empty listeners, an empty panel shown',
+  'poll-panel': "empty error listener, DevTools' log read (getHAR) each second, an empty panel shown",
 };
 
 /**
@@ -36,13 +37,17 @@ export const FLOOR_LABELS: Record<Floor, string> = {
  * read) and the empty panel, both in a devtools page; `hook`, CORS Lens's own page hook and relay (its content
  * scripts, from the build), which nobody asks for their reports: what they cost the page by themselves.
  */
-const FLOOR_PARTS: Record<Floor, { readonly listener: boolean; readonly har: boolean; readonly panel: boolean; readonly hook?: true }> = {
+const FLOOR_PARTS: Record<
+  Floor,
+  { readonly listener: boolean; readonly har: boolean; readonly panel: boolean; readonly hook?: true; readonly poll?: true }
+> = {
   noop: { listener: false, har: false, panel: false },
   listener: { listener: true, har: false, panel: false },
   hook: { listener: true, har: false, panel: false, hook: true },
   panel: { listener: true, har: false, panel: true },
   har: { listener: true, har: true, panel: false },
   'har-panel': { listener: true, har: true, panel: true },
+  'poll-panel': { listener: true, har: false, panel: true, poll: true },
 };
 
 /** Whether an extension measured has a floor's devtools page (its log listener or its panel). */
@@ -51,9 +56,13 @@ function hasFloorDevtoolsPage(extension: Extension): boolean {
   return parts !== undefined && (parts.har || parts.panel);
 }
 
-/** The floor of CORS Lens with DevTools closed, open, or with its panel shown: what any design there pays. */
+/**
+ * The floor of CORS Lens with DevTools closed, open, or with its panel shown: what any design there pays. With
+ * DevTools open and the panel not shown, DevTools' log is read only after a failure; with the panel shown it is read
+ * all along, by reads of the whole log (getHAR), as CORS Lens does (extension/devtools/network-log.ts).
+ */
 export function floorFor(devtools: Config['devtools']): Floor {
-  return devtools === 'closed' ? 'listener' : devtools === 'open' ? 'har' : 'har-panel';
+  return devtools === 'closed' || devtools === 'open' ? 'listener' : 'poll-panel';
 }
 
 export interface Config {
@@ -81,10 +90,12 @@ export interface Servers {
  * log pays (DevTools then builds and sends every request's HAR entry); with `har-panel`, also an empty DevTools panel
  * named like ours, to be shown: what DevTools pays to show any extension's panel (its frame in the DevTools window),
  * so that the panel-shown row can tell that from what our panel does. `panel` is `listener` and the empty panel,
- * without the onRequestFinished listener: what showing an extension's panel costs by itself.
+ * without the onRequestFinished listener: what showing an extension's panel costs by itself. `poll-panel` is that,
+ * with the log read another way: the whole log (getHAR) every second, the hidden devtools page's timer allowing no
+ * more, instead of each entry as its request ends.
  */
 export function floorExtension(floor: Floor): string {
-  const { listener, har, panel, hook } = FLOOR_PARTS[floor];
+  const { listener, har, panel, hook, poll } = FLOOR_PARTS[floor];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lens-floor-'));
   const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
   fs.writeFileSync(
@@ -115,7 +126,7 @@ export function floorExtension(floor: Floor): string {
     fs.writeFileSync(path.join(dir, 'devtools.html'), '<!doctype html><script src="devtools.js"></script>\n');
     fs.writeFileSync(
       path.join(dir, 'devtools.js'),
-      `${har ? 'chrome.devtools.network.onRequestFinished.addListener(() => {});\n' : ''}${panel ? "chrome.devtools.panels.create('CORS', '', 'panel.html');\n" : ''}`,
+      `${har ? 'chrome.devtools.network.onRequestFinished.addListener(() => {});\n' : ''}${poll ? 'setInterval(() => chrome.devtools.network.getHAR(() => {}), 1000);\n' : ''}${panel ? "chrome.devtools.panels.create('CORS', '', 'panel.html');\n" : ''}`,
     );
   }
   if (panel) fs.writeFileSync(path.join(dir, 'panel.html'), '<!doctype html><title>empty</title><p>An empty panel.</p>\n');

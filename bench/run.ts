@@ -198,6 +198,7 @@ async function cost(servers: { pagePort: number; apiPort: number }): Promise<voi
     noop: floorExtension('noop'),
     listener: floorExtension('listener'),
     hook: floorExtension('hook'),
+    'poll-panel': floorExtension('poll-panel'),
     har: floorExtension('har'),
     panel: floorExtension('panel'),
     'har-panel': floorExtension('har-panel'),
@@ -293,7 +294,8 @@ async function paired(servers: Servers): Promise<void> {
       target: TARGETS['dt-panel'] ?? {},
     },
     { label: 'DevTools open, CORS panel shown', options: { origin: 'localhost', devtools: 'panel', against: 'floor' }, target: {} },
-    // The panel-shown target's floors: what showing any extension's panel costs, and with DevTools' log read.
+    // The panel-shown target's floors: what showing any extension's panel costs, and with DevTools' log read, each
+    // entry as its request ends (onRequestFinished) or the whole log each second (getHAR, as CORS Lens reads it).
     {
       label: `DevTools open, ${FLOOR_LABELS.panel}`,
       options: { origin: 'localhost', devtools: 'panel', against: 'none', subject: 'panel' },
@@ -302,6 +304,11 @@ async function paired(servers: Servers): Promise<void> {
     {
       label: `DevTools open, ${FLOOR_LABELS['har-panel']}`,
       options: { origin: 'localhost', devtools: 'panel', against: 'none', subject: 'har-panel' },
+      target: {},
+    },
+    {
+      label: `DevTools open, ${FLOOR_LABELS['poll-panel']}`,
+      options: { origin: 'localhost', devtools: 'panel', against: 'none', subject: 'poll-panel' },
       target: {},
     },
   ];
