@@ -16,12 +16,12 @@ const BATCH_MS = 30;
  */
 const BUSY = { changes: 20, ms: 300 };
 /**
- * In a burst on a tab whose details come from DevTools' log (they follow within about a third of a second:
- * devtools/network-log.ts sends them at most every quarter second), a row listed without details waits for them, and
- * the rows after it with it (the panel lists rows in the order they come): it goes once it has them, or with the first
- * batch after it waited this long (batches are BUSY.ms apart in a burst, so at most 0.8 s). So the panel gets and
- * renders most of a burst's failures once, with their details, instead of twice. A failure now and then, on a tab not
- * in a burst, is not held: it goes at once; nor is a row queued with a change of the tab's capture state.
+ * In a burst on a tab whose details come from DevTools' log (they follow within a second or so: devtools/network-log.ts
+ * reads the log every half second or more, and sends at most every quarter second), a row listed without details waits
+ * for them, and the rows after it with it (the panel lists rows in the order they come): it goes once it has them, or
+ * with the first batch after it waited this long (batches are BUSY.ms apart in a burst, so at most 0.8 s). So the panel
+ * gets and renders most of a burst's failures once, with their details, instead of twice. A failure now and then, on a
+ * tab not in a burst, is not held: it goes at once; nor is a row queued with a change of the tab's capture state.
  */
 const DETAILS_HOLD_MS = 500;
 

@@ -1,7 +1,7 @@
 /**
- * Exchanges from DevTools' own network log. While DevTools is open on a tab, the extension's devtools page receives
- * every finished request of that tab as a HAR entry (chrome.devtools.network.onRequestFinished), and for CORS the
- * log holds everything a diagnosis needs, at no cost to the page (docs/capture.md):
+ * Exchanges from DevTools' own network log. While DevTools is open on a tab, the extension's devtools page can read
+ * every request of that tab as a HAR entry (chrome.devtools.network.getHAR), and for CORS the log holds everything a
+ * diagnosis needs, at no cost to the page (docs/capture.md):
  * - a CORS-blocked response is an entry with its real status and headers and `_error: "net::ERR_FAILED"`;
  * - each preflight is an entry of its own (`_resourceType: "preflight"`, `_initiator.url` the request's URL) with
  *   Access-Control-Request-* and the preflight's response;
