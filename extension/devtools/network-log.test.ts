@@ -125,6 +125,17 @@ describe('LogReader: DevTools log read only while wanted', () => {
     expect(gaps.every((g) => g >= 1_600)).toBe(true);
   });
 
+  test('a read that takes thousands of failures at once takes none of them again at the next read', async () => {
+    const { reader, log, advance, taken } = setup();
+    await advance(5_000);
+    for (let i = 0; i < 6_000; i++) log.push(entry(`http://api.example/f${i}`, T0 + 4_000 + (i % 900), 5));
+    reader.want(10_000);
+    await advance(100);
+    expect(taken).toHaveLength(6_000);
+    await advance(2_000);
+    expect(taken).toHaveLength(6_000);
+  });
+
   test('after a pause the first read takes what ended during it, not what ended long before', async () => {
     const { reader, log, advance, taken } = setup();
     reader.want(1_000);

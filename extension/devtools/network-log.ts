@@ -156,8 +156,6 @@ const READ_MARGIN_MS = 3_000;
  * a total time that grows until it ends, so an end this old is final.
  */
 const PASSING_SETTLE_MS = 1_500;
-/** Entries remembered as taken (those a read's margin can see again). */
-const MAX_TAKEN = 5_000;
 
 /** When an entry ended, ms since the epoch (its start while it has no total time). */
 function endedAt(raw: RawEntry): number {
@@ -217,7 +215,8 @@ export class LogReader {
   private next: { token: number; at: number } | null = null;
   private tokens = 0;
   private inFlight = false;
-  private readonly taken = new Set<string>();
+  /** The entries taken that a read can still see, by identity: when each ended (forgotten once no read can see it). */
+  private readonly taken = new Map<string, number>();
 
   constructor(
     private readonly source: LogSource,
@@ -283,12 +282,13 @@ export class LogReader {
       if (!ofFailure(raw) && !(this.panelShown && (raw.response?.status ?? 0) > 0 && ended < settled)) continue;
       const key = identity(entries, i);
       if (this.taken.has(key)) continue;
-      this.taken.add(key);
-      if (this.taken.size > MAX_TAKEN) this.taken.delete(this.taken.values().next().value as string);
+      this.taken.set(key, ended);
       found++;
       this.take(raw);
     }
     this.readFrom = startedAt;
+    // What ended before the next read's look-back is never seen again: forgotten, however many a read took.
+    for (const [key, ended] of this.taken) if (ended < startedAt - READ_MARGIN_MS) this.taken.delete(key);
     this.inFlight = false;
     const took = this.now() - startedAt;
     this.gap = found > 0 ? READ_GAP_MS : Math.min(IDLE_READ_GAP_MS, this.gap * 2);
