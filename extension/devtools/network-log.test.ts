@@ -136,6 +136,39 @@ describe('LogReader: DevTools log read only while wanted', () => {
     expect(taken).toHaveLength(6_000);
   });
 
+  test('a read that fails loses nothing: the next one looks back from the last read that worked', async () => {
+    let now = T0;
+    let failing = false;
+    const log: RawEntry[] = [];
+    const timers: { at: number; callback: () => void }[] = [];
+    const taken: string[] = [];
+    const reader = new LogReader(
+      {
+        entries: async () => {
+          if (failing) throw new Error('DevTools is busy');
+          return [...log];
+        },
+      },
+      (raw) => taken.push(raw.request?.url ?? ''),
+      (ms, callback) => timers.push({ at: now + ms, callback }),
+      () => now,
+    );
+    const fire = async (at: number) => {
+      now = at;
+      for (const t of timers.splice(0)) t.callback();
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    };
+    reader.want(60_000);
+    await fire(T0 + 100);
+    log.push(entry('http://api.example/while-failing', T0 + 200, 5));
+    failing = true;
+    await fire(T0 + 1_100);
+    await fire(T0 + 6_000);
+    failing = false;
+    await fire(T0 + 11_000);
+    expect(taken).toEqual(['http://api.example/while-failing']);
+  });
+
   test('after a pause the first read takes what ended during it, not what ended long before', async () => {
     const { reader, log, advance, taken } = setup();
     reader.want(1_000);

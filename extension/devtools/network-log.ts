@@ -266,16 +266,16 @@ export class LogReader {
     if (!this.reading) return;
     this.inFlight = true;
     const startedAt = this.now();
-    let entries: readonly RawEntry[] = [];
+    let entries: readonly RawEntry[] | null = null;
     try {
       entries = await this.source.entries();
     } catch {
-      // DevTools closing, or the log not readable now: the next read looks back far enough.
+      // DevTools closing, or the log not readable now: the next read looks back from the last one that worked.
     }
     const since = this.readFrom - READ_MARGIN_MS;
     const settled = startedAt - PASSING_SETTLE_MS;
     let found = 0;
-    for (let i = 0; i < entries.length; i++) {
+    for (let i = 0; entries && i < entries.length; i++) {
       const raw = entries[i] as RawEntry;
       const ended = endedAt(raw);
       if (ended < since) continue;
@@ -286,9 +286,9 @@ export class LogReader {
       found++;
       this.take(raw);
     }
-    this.readFrom = startedAt;
+    if (entries) this.readFrom = startedAt;
     // What ended before the next read's look-back is never seen again: forgotten, however many a read took.
-    for (const [key, ended] of this.taken) if (ended < startedAt - READ_MARGIN_MS) this.taken.delete(key);
+    for (const [key, ended] of this.taken) if (ended < this.readFrom - READ_MARGIN_MS) this.taken.delete(key);
     this.inFlight = false;
     const took = this.now() - startedAt;
     this.gap = found > 0 ? READ_GAP_MS : Math.min(IDLE_READ_GAP_MS, this.gap * 2);
